@@ -1,0 +1,67 @@
+"""Teleport's AWS OIDC integration as Pulumi code.
+
+- :class:`AwsOidcIntegration`: the IAM OIDC provider (created or reused), the IAM role with
+  Teleport's trust policy and tags, opt-in feature policies, and the Teleport integration.
+- :class:`TeleportIntegration`: the Teleport ``integration`` resource alone, through tctl.
+- :func:`lookup_thumbprints` / :func:`lookup_thumbprints_output`: the thumbprint AWS expects.
+- :func:`trust_policy`: the role's trust policy as a dict.
+
+Importing this package has no side effects: the dynamic provider process imports it too.
+"""
+
+from ._component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
+from ._constants import AUDIENCE
+from ._errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
+from ._features import (
+    FEATURES,
+    AccessGraphOptions,
+    AwsConsoleAccessOptions,
+    Ec2InstanceConnectOptions,
+    Ec2SsmDiscoveryOptions,
+    EcsDeployServiceOptions,
+    EksOptions,
+    ExternalAuditStorageOptions,
+    IdentityCenterOptions,
+    RdsOptions,
+    feature_policy,
+)
+from ._integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
+from ._log import TeleportOidcWarning
+from ._provider import TeleportIntegrationProvider
+from ._thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
+from ._trust import trust_policy
+from ._validate import issuer_from_proxy_url
+
+__all__ = [
+    "AUDIENCE",
+    "COMPONENT_TYPE",
+    "FEATURES",
+    "INTEGRATION_TYPE",
+    "AccessGraphOptions",
+    "AwsConsoleAccessOptions",
+    "AwsOidcIntegration",
+    "AwsOidcIntegrationArgs",
+    "CertificateInfo",
+    "Ec2InstanceConnectOptions",
+    "Ec2SsmDiscoveryOptions",
+    "EcsDeployServiceOptions",
+    "EksOptions",
+    "ExternalAuditStorageOptions",
+    "IdentityCenterOptions",
+    "InvalidArgumentError",
+    "RdsOptions",
+    "TctlError",
+    "TeleportIntegration",
+    "TeleportIntegrationArgs",
+    "TeleportIntegrationProvider",
+    "TeleportOidcError",
+    "TeleportOidcWarning",
+    "ThumbprintError",
+    "feature_policy",
+    "issuer_from_proxy_url",
+    "lookup_thumbprints",
+    "lookup_thumbprints_output",
+    "trust_policy",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,546 @@
+"""``AwsOidcIntegration``: the AWS half of a Teleport AWS OIDC integration, and (by default) the
+Teleport half too.
+
+Children, named from the component's name (a contract with users' state)::
+
+    <name>-provider                 aws:iam/openIdConnectProvider (unless reused)
+    <name>-role                     aws:iam/role
+    <name>-<feature>                aws:iam/rolePolicy, one per enabled feature
+    <name>-ecs_deploy_service-task-role / -task-policy   (feature ecs_deploy_service)
+    <name>-ec2_ssm_discovery-document                    (feature ec2_ssm_discovery)
+    <name>-integration              TeleportIntegration (unless create_teleport_integration=False)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from . import _thumbprint
+from ._constants import (
+    AUDIENCE,
+    DEFAULT_MAX_SESSION_DURATION,
+    DEFAULT_ROLE_DESCRIPTION,
+    IDENTITY_CENTER_AUDIENCE,
+    TAG_CLUSTER,
+    TAG_INTEGRATION,
+    TAG_ORIGIN,
+)
+from ._errors import InvalidArgumentError
+from ._features import (
+    TASK_ROLE_DESCRIPTION,
+    Ec2SsmDiscoveryOptions,
+    EcsDeployServiceOptions,
+    PolicyContext,
+    default_task_role_name,
+    feature_policy,
+    normalize_features,
+    policy_name,
+    ssm_document_content,
+    task_role_policy,
+    task_role_trust_policy,
+)
+from ._integration import TeleportIntegration, TeleportIntegrationArgs
+from ._log import warn
+from ._provider import check_labels
+from ._tags import merge_tags, required_tags, validate_tags
+from ._trust import trust_policy
+from ._validate import (
+    default_role_name,
+    issuer_from_proxy_url,
+    issuer_host,
+    parse_arn,
+    validate_integration_name,
+    validate_max_session_duration,
+    validate_permissions_boundary_arn,
+    validate_role_name,
+    validate_role_path,
+    validate_thumbprints,
+)
+
+__all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
+
+#: The component's type token: part of users' state, never to change.
+COMPONENT_TYPE = "teleport-oidc:index:AwsOidcIntegration"
+
+
+@dataclass
+class AwsOidcIntegrationArgs:
+    """Inputs of :class:`AwsOidcIntegration`. Plain values are checked when the component is
+    built; Output values when they become known, with the same messages."""
+
+    proxy_url: pulumi.Input[str]
+    """The Teleport proxy's public URL, e.g. ``https://teleport.example.com``. Normalised to the
+    OIDC issuer ``https://<lower-cased host>`` (``:443`` and a trailing slash dropped). Must be
+    https, on port 443, with no path, query, fragment or user name: IAM and STS require it."""
+
+    integration_name: str
+    """The Teleport integration's name: a DNS-1035 label (lowercase letters, digits and '-',
+    starting with a letter, at most 63 characters). Also the ``teleport.dev/integration`` tag."""
+
+    cluster_name: pulumi.Input[str] | None = None
+    """Default: the issuer host (right for Teleport Cloud). The Teleport cluster name, for the
+    ``teleport.dev/cluster`` tag; see ``tctl status``."""
+
+    thumbprints: Literal["auto"] | Sequence[str] | None = "auto"
+    """Default ``"auto"``: looked up from the issuer on every deployment (discovery, then the
+    last certificate of the TLS chain), so a rotated chain heals with an in-place update. A list
+    pins up to 5 thumbprints (40 hex characters; lower-cased). ``None`` lets IAM verify the
+    certificate against its trusted CAs (public CAs only; cannot be undone on an existing
+    provider)."""
+
+    ca_bundle: pulumi.Input[str] | None = None
+    """Default: the public CAs. A PEM file to verify the proxy with during the ``"auto"``
+    lookup, for proxies with a private CA."""
+
+    thumbprint_timeout: float = 10.0
+    """Default: 10 seconds per network step of the ``"auto"`` lookup."""
+
+    create_oidc_provider: bool = True
+    """Default: create the IAM OIDC provider. ``False``: reuse the provider that exists for this
+    URL in the account (looked up by URL; there can be only one per URL)."""
+
+    existing_provider_arn: pulumi.Input[str] | None = None
+    """Default: none. Reuse this existing provider instead of creating one. Its URL must be the
+    issuer and it must list the ``discover.teleport`` audience (checked at deployment)."""
+
+    role_name: str | None = None
+    """Default: ``teleport-<integration_name>`` (shortened with a hash to 64 characters)."""
+
+    role_path: str = "/"
+    """Default: ``/``. The role's IAM path."""
+
+    role_description: str = DEFAULT_ROLE_DESCRIPTION
+    """Default: Teleport's, ``Used by Teleport to provide access to AWS resources.``"""
+
+    permissions_boundary_arn: pulumi.Input[str] | None = None
+    """Default: no permissions boundary."""
+
+    max_session_duration: int = DEFAULT_MAX_SESSION_DURATION
+    """Default: 3600 seconds (the IAM default). From 3600 to 43200."""
+
+    restrict_subjects: bool = False
+    """Default: off, like Teleport. ``True`` adds a ``sub`` condition allowing exactly
+    ``system:proxy`` and ``system:auth``, the only subjects Teleport uses."""
+
+    tags: Mapping[str, str] | None = None
+    """Default: none. Extra tags on the provider, role and other taggable children. The
+    ``teleport.dev/*`` tags are applied after them and always win."""
+
+    features: Mapping[str, Any] | None = None
+    """Default: none (the role has no permissions). Teleport features to grant, by key:
+    ``{"rds": True, "eks": True, "access_graph": AccessGraphOptions(...)}``. See the README."""
+
+    create_teleport_integration: bool = True
+    """Default: register the Teleport integration (``TeleportIntegration``) with tctl after
+    the role. ``False`` if you register it elsewhere."""
+
+    integration_labels: Mapping[str, str] | None = None
+    """Default: none. Labels on the Teleport integration."""
+
+    adopt_existing_integration: bool = False
+    """Default: fail if the Teleport integration exists. ``True``: take it over."""
+
+    auth_server: pulumi.Input[str] | None = None
+    """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``."""
+
+    identity_file: pulumi.Input[str] | None = None
+    """Default: config ``teleport-oidc:identityFile`` / secret ``teleport-oidc:identity``, then
+    ``TELEPORT_IDENTITY_FILE``."""
+
+    tctl_path: pulumi.Input[str] | None = None
+    """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl``."""
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """Every plain input, validated; Outputs passed through."""
+
+    issuer_url: pulumi.Input[str]
+    integration_name: str
+    role_name: str
+    user_tags: dict[str, str]
+    thumbprints: Literal["auto"] | list[str] | None
+    features: dict[str, Any]
+    reuse: Literal["arn", "url"] | None
+
+
+def _check(args: AwsOidcIntegrationArgs) -> _Checked:
+    if not isinstance(args, AwsOidcIntegrationArgs):
+        raise InvalidArgumentError(
+            "args", args, "must be an AwsOidcIntegrationArgs", "pass AwsOidcIntegrationArgs(...)"
+        )
+    issuer: pulumi.Input[str] = args.proxy_url
+    if isinstance(args.proxy_url, str) or not isinstance(args.proxy_url, pulumi.Output):
+        issuer = issuer_from_proxy_url(args.proxy_url)
+    name = validate_integration_name(args.integration_name)
+    role_name = (
+        validate_role_name(args.role_name)
+        if args.role_name is not None
+        else default_role_name(name)
+    )
+    validate_role_path(args.role_path)
+    validate_max_session_duration(args.max_session_duration)
+    if not isinstance(args.role_description, str) or len(args.role_description) > 1000:
+        raise InvalidArgumentError(
+            "role_description",
+            args.role_description,
+            "must be a string of at most 1000 characters (IAM's limit)",
+            "shorten it",
+        )
+    if isinstance(args.permissions_boundary_arn, str):
+        validate_permissions_boundary_arn(args.permissions_boundary_arn)
+    if not isinstance(args.restrict_subjects, bool):
+        raise InvalidArgumentError(
+            "restrict_subjects",
+            args.restrict_subjects,
+            "must be True or False",
+            "pass True or False",
+        )
+    if isinstance(args.cluster_name, str):
+        validate_tags({TAG_CLUSTER: args.cluster_name}, "cluster_name")
+    user_tags = validate_tags(args.tags)
+    merge_tags(user_tags, required_tags("x", name))  # count limit, before anything exists
+    thumbprints: Literal["auto"] | list[str] | None
+    if args.thumbprints == "auto" or args.thumbprints is None:
+        thumbprints = args.thumbprints
+    else:
+        thumbprints = validate_thumbprints(args.thumbprints)
+    if (
+        isinstance(args.thumbprint_timeout, bool)
+        or not isinstance(args.thumbprint_timeout, (int, float))
+        or not args.thumbprint_timeout > 0
+    ):
+        raise InvalidArgumentError(
+            "thumbprint_timeout",
+            args.thumbprint_timeout,
+            "must be a positive number of seconds",
+            "leave it at 10.0",
+        )
+    reuse: Literal["arn", "url"] | None = None
+    if args.existing_provider_arn is not None:
+        reuse = "arn"
+        if isinstance(args.existing_provider_arn, str):
+            _check_provider_arn(
+                args.existing_provider_arn, issuer if isinstance(issuer, str) else None
+            )
+    elif not args.create_oidc_provider:
+        reuse = "url"
+    if reuse and isinstance(args.thumbprints, (list, tuple)):
+        raise InvalidArgumentError(
+            "thumbprints",
+            args.thumbprints,
+            "cannot be set when an existing provider is reused "
+            "(the component does not manage that provider)",
+            "leave thumbprints unset, or let the component create the provider",
+        )
+    if args.integration_labels is not None:
+        try:
+            check_labels(args.integration_labels)
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(
+                "integration_labels", args.integration_labels, exc.rule, exc.fix
+            ) from None
+    features = normalize_features(args.features)
+    return _Checked(issuer, name, role_name, user_tags, thumbprints, features, reuse)
+
+
+def _check_provider_arn(arn: str, issuer: str | None) -> str:
+    example = "arn:aws:iam::123456789012:oidc-provider/teleport.example.com"
+    parsed = parse_arn(
+        arn, "existing_provider_arn", service="iam", what="an IAM OIDC provider", example=example
+    )
+    host = parsed.resource.removeprefix("oidc-provider/")
+    if not parsed.resource.startswith("oidc-provider/") or not host:
+        raise InvalidArgumentError(
+            "existing_provider_arn",
+            arn,
+            "must be an IAM OIDC provider ARN (…:oidc-provider/<host>)",
+            f"give the provider's ARN, e.g. {example!r}",
+        )
+    if issuer is not None and host != issuer_host(issuer):
+        raise InvalidArgumentError(
+            "existing_provider_arn",
+            arn,
+            f"names a provider for {host!r}, not for the issuer {issuer_host(issuer)!r}",
+            "reuse the provider whose URL is the proxy's URL",
+        )
+    return arn
+
+
+def _verify_reused(found: list[Any], issuer: str, argument: str) -> str:
+    """Check a looked-up provider: right URL, and the ``discover.teleport`` audience."""
+    arn, url, client_ids = found
+    if url is not None and url.removeprefix("https://") != issuer_host(issuer):
+        raise InvalidArgumentError(
+            argument,
+            arn,
+            f"names a provider for {url!r}, not for the issuer {issuer!r}",
+            "reuse the provider whose URL is the proxy's URL",
+        )
+    if client_ids is not None and AUDIENCE not in client_ids:
+        raise InvalidArgumentError(
+            argument,
+            arn,
+            f"is a provider without the {AUDIENCE!r} audience (its client IDs: "
+            f"{sorted(client_ids)}), so STS would refuse Teleport's tokens",
+            "add it with `aws iam add-client-id-to-open-id-connect-provider "
+            f"--open-id-connect-provider-arn {arn} --client-id {AUDIENCE}`",
+        )
+    return str(arn)
+
+
+def _context(role_arn: str, host: str) -> PolicyContext:
+    arn = parse_arn(
+        role_arn,
+        "role_arn",
+        service="iam",
+        what="an IAM role",
+        example="arn:aws:iam::123456789012:role/x",
+    )
+    return PolicyContext(partition=arn.partition, account_id=arn.account, proxy_host=host)
+
+
+def _document_for(key: str, opts: Any) -> Callable[[list[Any]], str]:
+    def render(values: list[Any]) -> str:
+        context, task_role_arn = values
+        return json.dumps(feature_policy(key, opts, context, task_role_arn=task_role_arn))
+
+    return render
+
+
+class AwsOidcIntegration(pulumi.ComponentResource):
+    """A Teleport AWS OIDC integration: IAM OIDC provider (created or reused), IAM role with
+    Teleport's trust policy and tags, opt-in feature policies, and the Teleport integration.
+
+    See it in the IAM console (Roles -> ``role_name``) and with
+    ``tctl get integration/<integration_name>``.
+    """
+
+    issuer_url: pulumi.Output[str]
+    """The OIDC issuer, ``https://<proxy host>``: the provider URL."""
+    issuer_host: pulumi.Output[str]
+    """The proxy host, as used in the principal ARN and the ``<host>:aud`` condition key."""
+    provider_arn: pulumi.Output[str]
+    """The IAM OIDC provider's ARN, created or reused."""
+    role_arn: pulumi.Output[str]
+    """The integration role's ARN: what Teleport's integration points at."""
+    role_name: pulumi.Output[str]
+    """The integration role's name."""
+    thumbprints: pulumi.Output[list[str]]
+    """The provider's thumbprints as IAM holds them (may be empty when IAM decides)."""
+    trust_policy: pulumi.Output[str]
+    """The role's trust policy, JSON."""
+    tags: pulumi.Output[dict[str, str]]
+    """The tags on the provider and role."""
+    integration_name: pulumi.Output[str]
+    """The Teleport integration's name."""
+    feature_policies: pulumi.Output[dict[str, str]]
+    """Feature key -> inline policy name attached to the role."""
+    integration: TeleportIntegration | None
+    """The Teleport integration resource, or ``None`` with create_teleport_integration=False."""
+
+    def __init__(
+        self, name: str, args: AwsOidcIntegrationArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        checked = _check(args)  # before anything is registered
+        super().__init__(COMPONENT_TYPE, name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+
+        issuer = pulumi.Output.from_input(checked.issuer_url).apply(issuer_from_proxy_url)
+        host = issuer.apply(issuer_host)
+        cluster = pulumi.Output.from_input(args.cluster_name)
+        tags = pulumi.Output.all(cluster, host).apply(
+            lambda v: self._merged_tags(checked, v[0] or v[1])
+        )
+
+        provider_arn, thumbprints = self._oidc_provider(name, args, checked, issuer, tags, child)
+        trust = pulumi.Output.all(provider_arn, host).apply(
+            lambda v: json.dumps(trust_policy(v[0], v[1], restrict_subjects=args.restrict_subjects))
+        )
+        role = aws.iam.Role(
+            f"{name}-role",
+            aws.iam.RoleArgs(
+                name=checked.role_name,
+                path=args.role_path,
+                description=args.role_description,
+                assume_role_policy=trust,
+                max_session_duration=args.max_session_duration,
+                permissions_boundary=args.permissions_boundary_arn,
+                tags=tags,
+            ),
+            opts=child,
+        )
+        policies = self._feature_policies(name, checked, role, host, tags, child)
+
+        self.integration = None
+        if args.create_teleport_integration:
+            audience = IDENTITY_CENTER_AUDIENCE if "identity_center" in checked.features else ""
+            self.integration = TeleportIntegration(
+                f"{name}-integration",
+                TeleportIntegrationArgs(
+                    integration_name=checked.integration_name,
+                    role_arn=role.arn,
+                    audience=audience,
+                    labels=args.integration_labels,
+                    adopt_existing=args.adopt_existing_integration,
+                    auth_server=args.auth_server,
+                    identity_file=args.identity_file,
+                    tctl_path=args.tctl_path,
+                ),
+                # Created after the role and its policies, deleted before them.
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[role, *policies]),
+            )
+
+        self.issuer_url = issuer
+        self.issuer_host = host
+        self.provider_arn = provider_arn
+        self.role_arn = role.arn
+        self.role_name = role.name
+        self.thumbprints = thumbprints
+        self.trust_policy = trust
+        self.tags = tags
+        self.integration_name = pulumi.Output.from_input(checked.integration_name)
+        self.feature_policies = pulumi.Output.from_input(
+            {key: policy_name(key, opts) for key, opts in checked.features.items()}
+        )
+        self.register_outputs(
+            {
+                "issuer_url": issuer,
+                "issuer_host": host,
+                "provider_arn": provider_arn,
+                "role_arn": role.arn,
+                "role_name": role.name,
+                "thumbprints": thumbprints,
+                "trust_policy": trust,
+                "tags": tags,
+                "integration_name": self.integration_name,
+                "feature_policies": self.feature_policies,
+            }
+        )
+
+    @staticmethod
+    def _merged_tags(checked: _Checked, cluster_name: str) -> dict[str, str]:
+        validate_tags({TAG_CLUSTER: cluster_name}, "cluster_name")
+        required = required_tags(cluster_name, checked.integration_name)
+        overridden = sorted(
+            k for k in required if k in checked.user_tags and checked.user_tags[k] != required[k]
+        )
+        if overridden and any(k in (TAG_CLUSTER, TAG_ORIGIN, TAG_INTEGRATION) for k in overridden):
+            warn(
+                f"tags {overridden} are set by teleport-oidc and keep their required values; "
+                "use cluster_name and integration_name to change them"
+            )
+        return merge_tags(checked.user_tags, required)
+
+    def _oidc_provider(
+        self,
+        name: str,
+        args: AwsOidcIntegrationArgs,
+        checked: _Checked,
+        issuer: pulumi.Output[str],
+        tags: pulumi.Output[dict[str, str]],
+        child: pulumi.ResourceOptions,
+    ) -> tuple[pulumi.Output[str], pulumi.Output[Any]]:
+        if checked.reuse is not None:
+            invoke_opts = pulumi.InvokeOutputOptions(parent=self)
+            if checked.reuse == "arn":
+                given = pulumi.Output.from_input(args.existing_provider_arn)
+                checked_arn = pulumi.Output.all(given, issuer).apply(
+                    lambda v: _check_provider_arn(str(v[0]), v[1])
+                )
+                found = aws.iam.get_open_id_connect_provider_output(
+                    arn=checked_arn, opts=invoke_opts
+                )
+                argument = "existing_provider_arn"
+            else:
+                found = aws.iam.get_open_id_connect_provider_output(url=issuer, opts=invoke_opts)
+                argument = "create_oidc_provider=False"
+            arn = pulumi.Output.all(found.arn, found.url, found.client_id_lists, issuer).apply(
+                lambda v: _verify_reused(v[:3], v[3], argument)
+            )
+            return arn, found.thumbprint_lists
+
+        thumbprints: Any = checked.thumbprints
+        if thumbprints == "auto":
+            thumbprints = _thumbprint.lookup_thumbprints_output(
+                issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle
+            )
+        provider = aws.iam.OpenIdConnectProvider(
+            f"{name}-provider",
+            aws.iam.OpenIdConnectProviderArgs(
+                url=issuer,
+                client_id_lists=[AUDIENCE],
+                thumbprint_lists=thumbprints,
+                tags=tags,
+            ),
+            opts=child,
+        )
+        return provider.arn, provider.thumbprint_lists
+
+    @staticmethod
+    def _feature_policies(
+        name: str,
+        checked: _Checked,
+        role: aws.iam.Role,
+        host: pulumi.Output[str],
+        tags: pulumi.Output[dict[str, str]],
+        child: pulumi.ResourceOptions,
+    ) -> list[pulumi.Resource]:
+        created: list[pulumi.Resource] = []
+        context = pulumi.Output.all(role.arn, host).apply(lambda v: _context(v[0], v[1]))
+        for key, opts in checked.features.items():
+            task_role_arn: pulumi.Input[str | None] = None
+            if isinstance(opts, EcsDeployServiceOptions):
+                task_role = aws.iam.Role(
+                    f"{name}-{key}-task-role",
+                    aws.iam.RoleArgs(
+                        name=opts.task_role_name or default_task_role_name(checked.role_name),
+                        description=TASK_ROLE_DESCRIPTION,
+                        assume_role_policy=json.dumps(task_role_trust_policy()),
+                        tags=tags,
+                    ),
+                    opts=child,
+                )
+                created.append(
+                    aws.iam.RolePolicy(
+                        f"{name}-{key}-task-policy",
+                        aws.iam.RolePolicyArgs(
+                            role=task_role.name,
+                            name="TeleportDatabaseAccess",
+                            policy=json.dumps(task_role_policy()),
+                        ),
+                        opts=child,
+                    )
+                )
+                task_role_arn = task_role.arn
+            document = pulumi.Output.all(context, task_role_arn).apply(_document_for(key, opts))
+            created.append(
+                aws.iam.RolePolicy(
+                    f"{name}-{key}",
+                    aws.iam.RolePolicyArgs(
+                        role=role.name, name=policy_name(key, opts), policy=document
+                    ),
+                    opts=child,
+                )
+            )
+            if isinstance(opts, Ec2SsmDiscoveryOptions) and opts.create_ssm_document:
+                created.append(
+                    aws.ssm.Document(
+                        f"{name}-{key}-document",
+                        aws.ssm.DocumentArgs(
+                            name=opts.ssm_document_name,
+                            document_type="Command",
+                            document_format="JSON",
+                            content=host.apply(lambda h: json.dumps(ssm_document_content(h))),
+                            tags=tags,
+                        ),
+                        opts=child,
+                    )
+                )
+        return created

@@ -1,0 +1,244 @@
+"""Run a Pulumi program in-process under the SDK's mock engine and record what it registers.
+
+Used by ``teleport-oidc plan``, by the tests and by the benchmarks. :class:`FakeAws` answers the
+way AWS would for the resources and calls this package uses (ARNs built from the account and
+partition, IAM's computed fields), without credentials or network. The SDK's global state is
+saved before a run and restored after it, so runs do not leak into one another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import settings as _settings
+from pulumi.runtime.config import CONFIG, set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+__all__ = ["FakeAws", "MockRun", "Recorded", "RecordedResource", "run_program"]
+
+PLACEHOLDER_ACCOUNT = "123456789012"
+_OIDC_GET = "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider"
+
+
+@dataclass
+class RecordedResource:
+    """One registration the program made."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    parent: str = ""
+    """The parent's URN ('' for the stack)."""
+    provider: str = ""
+    """The explicit provider reference, if any (``urn::id``)."""
+    urn: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Recorded:
+    resources: list[RecordedResource] = field(default_factory=list)
+    calls: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
+    exports: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def named(self, name: str) -> RecordedResource:
+        for resource in self.resources:
+            if resource.name == name:
+                return resource
+        raise KeyError(name)
+
+
+def _partition_for_region(region: str | None) -> str:
+    if region and region.startswith("cn-"):
+        return "aws-cn"
+    if region and region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+class FakeAws(pulumi.runtime.Mocks):
+    """AWS as the program sees it: explicit AWS providers pick the account and partition.
+
+    An AWS provider's account is its first ``allowed_account_ids`` entry (else the placeholder
+    ``123456789012``); its partition follows its ``region``. ``existing_providers`` maps
+    ``(account, host)`` to the client IDs of an IAM OIDC provider that already exists.
+    """
+
+    def __init__(
+        self,
+        existing_providers: Mapping[tuple[str, str], list[str]] | None = None,
+        default_region: str | None = None,
+    ) -> None:
+        self.recorded = Recorded()
+        self.existing = dict(existing_providers or {})
+        self.default_region = default_region
+        self._accounts: dict[str, tuple[str, str]] = {}
+
+    def _where(self, provider_ref: str | None) -> tuple[str, str]:
+        urn = (provider_ref or "").split("::")
+        key = "::".join(urn[:-1]) if len(urn) > 1 else ""
+        return self._accounts.get(
+            key, (_partition_for_region(self.default_region), PLACEHOLDER_ACCOUNT)
+        )
+
+    def new_resource(self, args: _mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        outputs = dict(inputs)
+        name = args.name
+        if args.typ == "pulumi:providers:aws":
+            accounts = inputs.get("allowedAccountIds") or [PLACEHOLDER_ACCOUNT]
+            urn = self._urn("pulumi:providers:aws", name)
+            self._accounts[urn] = (_partition_for_region(inputs.get("region")), accounts[0])
+            return f"{name}-id", outputs
+        partition, account = self._where(args.provider)
+        if args.typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            host = str(inputs.get("url", "")).removeprefix("https://")
+            outputs["arn"] = f"arn:{partition}:iam::{account}:oidc-provider/{host}"
+            outputs.setdefault("thumbprintLists", inputs.get("thumbprintLists") or [])
+            return outputs["arn"], outputs
+        if args.typ == "aws:iam/role:Role":
+            role = inputs.get("name") or f"{name}-0000000"
+            path = inputs.get("path") or "/"
+            outputs.update(
+                name=role,
+                arn=f"arn:{partition}:iam::{account}:role{path}{role}",
+                uniqueId="AROA" + re.sub(r"\W", "", role).upper()[:17],
+            )
+            return role, outputs
+        if args.typ == "aws:iam/rolePolicy:RolePolicy":
+            return f"{inputs.get('role')}:{inputs.get('name')}", outputs
+        if args.typ == "aws:ssm/document:Document":
+            outputs["arn"] = (
+                f"arn:{partition}:ssm:us-east-1:{account}:document/{inputs.get('name')}"
+            )
+            return str(inputs.get("name")), outputs
+        return f"{name}-id", outputs
+
+    def _urn(self, type_: str, name: str) -> str:
+        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
+
+    def call(
+        self, args: _mocks.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        self.recorded.calls.append((args.token, dict(args.args), args.provider or ""))
+        partition, account = self._where(args.provider)
+        if args.token == _OIDC_GET:
+            arn = args.args.get("arn")
+            host = (
+                str(arn).split("oidc-provider/", 1)[-1]
+                if arn
+                else str(args.args.get("url", "")).removeprefix("https://")
+            )
+            if arn:
+                account = str(arn).split(":")[4]
+            if (account, host) not in self.existing:
+                raise Exception(f"no OIDC provider for {host} in account {account}")
+            return {
+                "arn": arn or f"arn:{partition}:iam::{account}:oidc-provider/{host}",
+                "url": host,
+                "clientIdLists": self.existing[(account, host)],
+                "thumbprintLists": [],
+                "tags": {},
+            }, None
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":  # noqa: S105
+            return {
+                "accountId": account,
+                "arn": f"arn:{partition}:iam::{account}:user/plan",
+                "userId": "AIDAPLAN",
+                "id": account,
+            }, None
+        if args.token == "aws:index/getPartition:getPartition":  # noqa: S105
+            return {"partition": partition, "dnsSuffix": "amazonaws.com", "id": partition}, None
+        return {}, None
+
+
+class _RecordingMonitor(_mocks.MockMonitor):
+    """The SDK's mock monitor, also keeping each registration's parent and outputs."""
+
+    def __init__(self, mocks: FakeAws) -> None:
+        super().__init__(mocks)
+        self.fake = mocks
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            registration = self.resources.get(response.urn)
+            inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
+            self.fake.recorded.resources.append(
+                RecordedResource(
+                    type=request.type,
+                    name=request.name,
+                    inputs=dict(inputs),
+                    parent=request.parent,
+                    provider=request.provider,
+                    urn=response.urn,
+                    outputs=dict(registration.state) if registration else {},
+                )
+            )
+        return response
+
+
+@contextlib.contextmanager
+def _isolated() -> Iterator[None]:
+    saved = dict(_settings.SETTINGS.__dict__)
+    saved_root = _settings.ROOT.get()
+    saved_config = CONFIG.get()
+    try:
+        _settings.ROOT.set(None)
+        yield
+    finally:
+        for key, value in saved.items():
+            setattr(_settings.SETTINGS, key, value)
+        _settings.ROOT.set(saved_root)
+        CONFIG.set(saved_config)
+
+
+@dataclass
+class MockRun:
+    """Options of one mock run."""
+
+    project: str = "teleport-oidc"
+    stack: str = "dev"
+    config: Mapping[str, str] = field(default_factory=dict)
+    secret_keys: list[str] = field(default_factory=list)
+    preview: bool = True
+
+
+def run_program(
+    program: Callable[[], Any], options: MockRun | None = None, mocks: FakeAws | None = None
+) -> Recorded:
+    """Run ``program`` under mocks and return what it registered, called and exported."""
+    options = options or MockRun()
+    fake = mocks or FakeAws(default_region=options.config.get("aws:region"))
+    with _isolated():
+        monitor = _RecordingMonitor(fake)
+        _mocks.set_mocks(
+            fake,
+            project=options.project,
+            stack=options.stack,
+            preview=options.preview,
+            monitor=monitor,
+        )
+        set_all_config(dict(options.config), list(options.secret_keys))
+        _settings.SETTINGS.rpc_manager.clear()
+        _settings.SETTINGS.outputs.clear()
+
+        async def body() -> None:
+            program()
+            root = _settings.get_root_resource()
+            outputs = getattr(root, "outputs", {}) or {}
+            resolved = await pulumi.Output.from_input(dict(outputs)).future(with_unknowns=True)
+            fake.recorded.exports.update(resolved or {})
+
+        _sync_await(run_pulumi_func(body))
+    return fake.recorded

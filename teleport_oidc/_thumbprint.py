@@ -1,0 +1,298 @@
+"""The thumbprint AWS expects for an OIDC issuer (spec sections 2 and 3).
+
+Steps: GET ``<issuer>/.well-known/openid-configuration``; check its ``issuer``; for each distinct
+host among the issuer's and ``jwks_uri``'s (issuer first) take the **last certificate the server
+presents** and return the SHA-1 of its DER as 40 lowercase hex characters.
+
+Results (and failures) are cached per process, keyed by issuer, host and options, so a program
+with many integrations on one Teleport makes one discovery request and one handshake per host.
+All I/O goes through :func:`teleport_oidc._fetch.https_get`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pulumi
+from cryptography import x509
+
+from . import _fetch
+from ._errors import InvalidArgumentError, ThumbprintError
+from ._log import warn
+from ._validate import parse_https_url
+
+__all__ = [
+    "CertificateInfo",
+    "clear_cache",
+    "lookup_certificates",
+    "lookup_thumbprints",
+    "lookup_thumbprints_output",
+]
+
+EXPIRY_WARNING_DAYS = 30
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+
+Fetch = Callable[..., _fetch.FetchResult]
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """The certificate a thumbprint was taken from."""
+
+    host: str
+    """The host (``host`` or ``host:port``) that presented it."""
+    thumbprint: str
+    """SHA-1 of the certificate's DER, 40 lowercase hex characters."""
+    subject: str
+    """The certificate's subject, RFC 4514."""
+    not_after: dt.datetime
+    """When it expires (UTC)."""
+    chain_length: int
+    """How many certificates the server presented; the thumbprint is of the last one."""
+
+
+class _Cache:
+    """Thread-safe memo of results and failures; one computation per key even under races."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._values: dict[tuple[Any, ...], Any] = {}
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            key_lock = self._locks.setdefault(key, threading.Lock())
+        with key_lock:
+            if key not in self._values:
+                try:
+                    self._values[key] = (True, compute())
+                except ThumbprintError as exc:
+                    self._values[key] = (False, exc)
+            ok, value = self._values[key]
+        if not ok:
+            raise value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._locks.clear()
+            self._values.clear()
+
+
+_discovery_cache = _Cache()
+_chain_cache = _Cache()
+
+
+def clear_cache() -> None:
+    """Forget every cached discovery document, chain and failure (tests, long-lived processes)."""
+    _discovery_cache.clear()
+    _chain_cache.clear()
+
+
+def _normalise_issuer(issuer_url: object) -> tuple[str, str]:
+    host, port = parse_https_url(issuer_url, "issuer_url", allow_port=True)
+    netloc = host if port is None else f"{host}:{port}"
+    return f"https://{netloc}", netloc
+
+
+def _check_options(timeout: object, ca_bundle: object) -> None:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise InvalidArgumentError(
+            "timeout", timeout, "must be a positive number of seconds", "leave it at 10.0"
+        )
+    if ca_bundle is not None and (not isinstance(ca_bundle, str) or not ca_bundle):
+        raise InvalidArgumentError(
+            "ca_bundle",
+            ca_bundle,
+            "must be the path of a PEM file of CA certificates",
+            "pass e.g. '/etc/teleport/ca.pem', or None to use the public CAs",
+        )
+
+
+def _discover(
+    issuer: str, netloc: str, timeout: float, ca_bundle: str | None, fetch: Fetch
+) -> tuple[str, _fetch.FetchResult]:
+    """Fetch and check the discovery document; return ``jwks_uri`` and the fetch result."""
+    result = fetch(issuer + DISCOVERY_PATH, timeout=timeout, ca_bundle=ca_bundle, step="discovery")
+    if result.status != 200:
+        raise ThumbprintError(
+            "discovery",
+            netloc,
+            f"GET {issuer}{DISCOVERY_PATH} returned HTTP {result.status}; check that the URL is "
+            "the Teleport proxy's public address (Teleport serves this document without login)",
+        )
+    try:
+        document = json.loads(result.body)
+    except ValueError as exc:
+        raise ThumbprintError(
+            "discovery",
+            netloc,
+            f"GET {issuer}{DISCOVERY_PATH} did not return JSON; check that "
+            "the URL reaches the Teleport proxy and not another web server",
+        ) from exc
+    if not isinstance(document, dict):
+        raise ThumbprintError("discovery", netloc, "the discovery document is not a JSON object")
+    if document.get("issuer") != issuer:
+        raise ThumbprintError(
+            "discovery",
+            netloc,
+            f"the discovery document's issuer is {document.get('issuer')!r} but the URL "
+            f"configured is {issuer!r}; STS would refuse Teleport's tokens. Use the issuer the "
+            "proxy reports (its public_addr) as the proxy URL",
+        )
+    jwks_uri = document.get("jwks_uri")
+    if not isinstance(jwks_uri, str) or not jwks_uri:
+        raise ThumbprintError(
+            "discovery",
+            netloc,
+            "the discovery document has no jwks_uri; is this a Teleport "
+            "proxy with the OIDC identity provider enabled (Teleport >= 13)?",
+        )
+    if urlsplit(jwks_uri).scheme != "https" or not urlsplit(jwks_uri).hostname:
+        raise ThumbprintError(
+            "discovery",
+            netloc,
+            f"jwks_uri {jwks_uri!r} is not an https:// URL; AWS will not fetch keys from it",
+        )
+    return jwks_uri, result
+
+
+def _certificate(host: str, chain: tuple[bytes, ...]) -> CertificateInfo:
+    if not chain:
+        raise ThumbprintError(
+            "tls", host, "the server presented no certificate chain; check the proxy's TLS setup"
+        )
+    der = chain[-1]
+    cert = x509.load_der_x509_certificate(der)
+    not_after = cert.not_valid_after_utc
+    info = CertificateInfo(
+        host=host,
+        thumbprint=hashlib.sha1(der, usedforsecurity=False).hexdigest(),
+        subject=cert.subject.rfc4514_string(),
+        not_after=not_after,
+        chain_length=len(chain),
+    )
+    now = dt.datetime.now(dt.timezone.utc)
+    if not_after <= now:
+        raise ThumbprintError(
+            "tls",
+            host,
+            f"the certificate {info.subject} expired at {not_after.isoformat()}; "
+            "renew the proxy's certificate chain",
+        )
+    if not_after - now < dt.timedelta(days=EXPIRY_WARNING_DAYS):
+        warn(
+            f"the certificate {info.subject} presented by {host} expires at "
+            f"{not_after.isoformat()} (in under {EXPIRY_WARNING_DAYS} days); the thumbprint will "
+            "change when it is renewed, and the next `pulumi up` will update it"
+        )
+    return info
+
+
+def lookup_certificates(
+    issuer_url: str,
+    *,
+    timeout: float = 10.0,
+    ca_bundle: str | None = None,
+    fetch: Fetch | None = None,
+) -> list[CertificateInfo]:
+    """Like :func:`lookup_thumbprints`, with the certificate each thumbprint came from."""
+    _check_options(timeout, ca_bundle)
+    issuer, netloc = _normalise_issuer(issuer_url)
+    get = fetch or _fetch.https_get
+    options = (float(timeout), ca_bundle, id(fetch) if fetch else None)
+
+    def discover() -> tuple[str, _fetch.FetchResult]:
+        return _discover(issuer, netloc, float(timeout), ca_bundle, get)
+
+    jwks_uri, discovery = _discovery_cache.get((issuer, *options), discover)
+    infos = [_chain_cache.get((netloc, *options), lambda: _certificate(netloc, discovery.chain))]
+    jwks_netloc = urlsplit(jwks_uri).netloc.lower().removesuffix(":443")
+    if jwks_netloc != netloc:
+
+        def jwks_chain() -> CertificateInfo:
+            result = get(jwks_uri, timeout=float(timeout), ca_bundle=ca_bundle, step="jwks")
+            if result.status != 200:
+                raise ThumbprintError(
+                    "jwks",
+                    jwks_netloc,
+                    f"GET {jwks_uri} returned HTTP {result.status}; AWS "
+                    "could not fetch Teleport's signing keys either",
+                )
+            return _certificate(jwks_netloc, result.chain)
+
+        infos.append(_chain_cache.get((jwks_netloc, *options), jwks_chain))
+    unique: dict[str, CertificateInfo] = {}
+    for info in infos:
+        unique.setdefault(info.thumbprint, info)
+    return list(unique.values())[:5]
+
+
+def lookup_thumbprints(
+    issuer_url: str, *, timeout: float = 10.0, ca_bundle: str | None = None
+) -> list[str]:
+    """Look up the thumbprints AWS expects for ``issuer_url`` (``https://<proxy host>``).
+
+    Args:
+        issuer_url: the issuer, e.g. ``https://teleport.example.com``.
+        timeout: seconds allowed for each network step (connect, read).
+        ca_bundle: a PEM file of CAs to verify the proxy with (private CAs). Default: the public
+            CAs that ``requests`` trusts.
+
+    Returns:
+        The distinct thumbprints, issuer host first: SHA-1 of the last certificate each host
+        presents, 40 lowercase hex characters.
+
+    Raises:
+        ThumbprintError: a step failed; the message says which, for which host, and the fix.
+        InvalidArgumentError: ``issuer_url``, ``timeout`` or ``ca_bundle`` is malformed.
+    """
+    infos = lookup_certificates(issuer_url, timeout=timeout, ca_bundle=ca_bundle)
+    return [info.thumbprint for info in infos]
+
+
+def lookup_thumbprints_output(
+    issuer_url: pulumi.Input[str],
+    *,
+    timeout: float = 10.0,
+    ca_bundle: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[str]]:
+    """:func:`lookup_thumbprints` at apply time: runs once ``issuer_url`` is known.
+
+    With an unknown URL (a preview) it makes no network call. During a preview a failed lookup
+    is reported as a warning and the thumbprints show as unknown, so a preview is never made
+    to fail by the network; during ``pulumi up`` the error stops the deployment.
+    """
+    _check_options(timeout, None)
+
+    async def run(args: list[Any]) -> Any:
+        url, bundle = args
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                None, lambda: lookup_thumbprints(url, timeout=timeout, ca_bundle=bundle)
+            )
+        except ThumbprintError as exc:
+            if not pulumi.runtime.is_dry_run():
+                raise
+            warn(f"{exc}. The preview shows the thumbprints as unknown; `pulumi up` will retry.")
+            return _unknown()
+
+    return pulumi.Output.all(issuer_url, ca_bundle).apply(run)
+
+
+def _unknown() -> pulumi.Output[Any]:
+    loop = asyncio.get_event_loop()
+    value: asyncio.Future[Any] = loop.create_future()
+    value.set_result(None)
+    known: asyncio.Future[bool] = loop.create_future()
+    known.set_result(False)
+    return pulumi.Output(set(), value, known)
