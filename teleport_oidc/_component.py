@@ -287,7 +287,7 @@ def _verify_reused(found: list[Any], issuer: str, argument: str) -> str:
         raise InvalidArgumentError(
             argument,
             arn,
-            f"is a provider without the {AUDIENCE!r} audience (its client IDs: "
+            f"lacks the {AUDIENCE!r} audience (its client IDs: "
             f"{sorted(client_ids)}), so STS would refuse Teleport's tokens",
             "add it with `aws iam add-client-id-to-open-id-connect-provider "
             f"--open-id-connect-provider-arn {arn} --client-id {AUDIENCE}`",
@@ -460,7 +460,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 argument = "existing_provider_arn"
             else:
                 found = aws.iam.get_open_id_connect_provider_output(url=issuer, opts=invoke_opts)
-                argument = "create_oidc_provider=False"
+                argument = "the existing OIDC provider (create_oidc_provider=False)"
             arn = pulumi.Output.all(found.arn, found.url, found.client_id_lists, issuer).apply(
                 lambda v: _verify_reused(v[:3], v[3], argument)
             )

@@ -9,6 +9,7 @@ saved before a run and restored after it, so runs do not leak into one another.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -85,11 +86,11 @@ class FakeAws(pulumi.runtime.Mocks):
         self._accounts: dict[str, tuple[str, str]] = {}
 
     def _where(self, provider_ref: str | None) -> tuple[str, str]:
-        urn = (provider_ref or "").split("::")
-        key = "::".join(urn[:-1]) if len(urn) > 1 else ""
-        return self._accounts.get(
-            key, (_partition_for_region(self.default_region), PLACEHOLDER_ACCOUNT)
-        )
+        # A provider reference is "<urn>::<id>"; the URN ends with the provider's name.
+        parts = (provider_ref or "").split("::")
+        name = parts[-2] if len(parts) > 2 else ""
+        default = (_partition_for_region(self.default_region), PLACEHOLDER_ACCOUNT)
+        return self._accounts.get(name, default)
 
     def new_resource(self, args: _mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
@@ -97,8 +98,9 @@ class FakeAws(pulumi.runtime.Mocks):
         name = args.name
         if args.typ == "pulumi:providers:aws":
             accounts = inputs.get("allowedAccountIds") or [PLACEHOLDER_ACCOUNT]
-            urn = self._urn("pulumi:providers:aws", name)
-            self._accounts[urn] = (_partition_for_region(inputs.get("region")), accounts[0])
+            if isinstance(accounts, str):  # provider inputs reach mocks JSON-encoded
+                accounts = json.loads(accounts) or [PLACEHOLDER_ACCOUNT]
+            self._accounts[name] = (_partition_for_region(inputs.get("region")), accounts[0])
             return f"{name}-id", outputs
         partition, account = self._where(args.provider)
         if args.typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
@@ -124,12 +126,7 @@ class FakeAws(pulumi.runtime.Mocks):
             return str(inputs.get("name")), outputs
         return f"{name}-id", outputs
 
-    def _urn(self, type_: str, name: str) -> str:
-        return "urn:pulumi:" + "::".join([pulumi.get_stack(), pulumi.get_project(), type_, name])
-
-    def call(
-        self, args: _mocks.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    def call(self, args: _mocks.MockCallArgs) -> dict[str, Any]:
         self.recorded.calls.append((args.token, dict(args.args), args.provider or ""))
         partition, account = self._where(args.provider)
         if args.token == _OIDC_GET:
@@ -149,17 +146,17 @@ class FakeAws(pulumi.runtime.Mocks):
                 "clientIdLists": self.existing[(account, host)],
                 "thumbprintLists": [],
                 "tags": {},
-            }, None
+            }
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":  # noqa: S105
             return {
                 "accountId": account,
                 "arn": f"arn:{partition}:iam::{account}:user/plan",
                 "userId": "AIDAPLAN",
                 "id": account,
-            }, None
+            }
         if args.token == "aws:index/getPartition:getPartition":  # noqa: S105
-            return {"partition": partition, "dnsSuffix": "amazonaws.com", "id": partition}, None
-        return {}, None
+            return {"partition": partition, "dnsSuffix": "amazonaws.com", "id": partition}
+        return {}
 
 
 class _RecordingMonitor(_mocks.MockMonitor):

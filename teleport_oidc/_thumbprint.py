@@ -38,6 +38,10 @@ __all__ = [
 ]
 
 EXPIRY_WARNING_DAYS = 30
+
+#: When true, :func:`lookup_thumbprints_output` makes no network call and yields an unknown
+#: value ("known after lookup"). Set by ``teleport-oidc plan --offline``.
+OFFLINE = False
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 
 Fetch = Callable[..., _fetch.FetchResult]
@@ -272,6 +276,8 @@ def lookup_thumbprints_output(
     to fail by the network; during ``pulumi up`` the error stops the deployment.
     """
     _check_options(timeout, None)
+    if OFFLINE:
+        return pulumi.Output.from_input(issuer_url).apply(lambda _: _unknown())
 
     async def run(args: list[Any]) -> Any:
         url, bundle = args

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from teleport_oidc import _thumbprint
+from teleport_oidc._mockrun import FakeAws, MockRun, Recorded, run_program
+
+PROXY = "https://teleport.example.com"
+THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_thumbprint_cache() -> Iterator[None]:
+    _thumbprint.clear_cache()
+    yield
+    _thumbprint.clear_cache()
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """'auto' thumbprints become unknown instead of touching the network."""
+    monkeypatch.setattr(_thumbprint, "OFFLINE", True)
+
+
+Run = Callable[..., Recorded]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run a program under the SDK's mocks; global runtime state is restored afterwards."""
+
+    def _run(
+        program: Callable[[], Any],
+        *,
+        preview: bool = False,
+        mocks: FakeAws | None = None,
+        **options: Any,
+    ) -> Recorded:
+        return run_program(program, MockRun(preview=preview, **options), mocks)
+
+    return _run

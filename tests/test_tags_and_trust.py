@@ -1,0 +1,72 @@
+"""Tags (spec section 6) and the trust policy (spec section 5, Teleport's golden file)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from teleport_oidc import InvalidArgumentError, trust_policy
+from teleport_oidc._tags import merge_tags, required_tags, validate_tags
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def test_default_trust_policy_equals_teleports_golden_file() -> None:
+    expected = json.loads((GOLDEN / "trust_policy_teleport.json").read_text())
+    assert trust_policy("arn:aws:iam::123456789012:oidc-provider/example.com", "example.com") == (
+        expected
+    )
+
+
+def test_restricted_subjects_in_govcloud_match_the_golden_file() -> None:
+    expected = json.loads((GOLDEN / "trust_policy_restricted_govcloud.json").read_text())
+    actual = trust_policy(
+        "arn:aws-us-gov:iam::123456789012:oidc-provider/teleport.example.com",
+        "teleport.example.com",
+        restrict_subjects=True,
+    )
+    assert actual == expected
+
+
+def test_required_tags_are_teleports_three_plus_the_iac_marker() -> None:
+    assert required_tags("cluster.example.com", "aws-prod") == {
+        "teleport.dev/cluster": "cluster.example.com",
+        "teleport.dev/origin": "integration_awsoidc",
+        "teleport.dev/integration": "aws-prod",
+        "teleport.dev/iac-tool": "pulumi",
+    }
+
+
+def test_required_tags_win_over_user_tags() -> None:
+    merged = merge_tags(
+        {"team": "infra", "teleport.dev/origin": "mine"}, required_tags("c", "aws-prod")
+    )
+    assert merged["teleport.dev/origin"] == "integration_awsoidc"
+    assert merged["team"] == "infra"
+
+
+def test_more_than_fifty_tags_in_all_are_rejected() -> None:
+    user = {f"k{i}": "v" for i in range(47)}
+    with pytest.raises(InvalidArgumentError, match="limit of 50"):
+        merge_tags(user, required_tags("c", "n"))
+    assert len(merge_tags(dict(list(user.items())[:46]), required_tags("c", "n"))) == 50
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ({"aws:owner": "x"}, "must not start with 'aws:'"),
+        ({"AWS:owner": "x"}, "must not start with 'aws:'"),
+        ({"k" * 129: "x"}, "1-128"),
+        ({"": "x"}, "1-128"),
+        ({"team": "v" * 257}, "at most 256"),
+        ({"team": 7}, "at most 256"),
+        ({"bad*key": "x"}, "1-128"),
+        (["team"], "mapping"),
+    ],
+)
+def test_tags_breaking_iam_rules_are_rejected(tags: object, message: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        validate_tags(tags)
