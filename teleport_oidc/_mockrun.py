@@ -126,7 +126,8 @@ class FakeAws(pulumi.runtime.Mocks):
             return str(inputs.get("name")), outputs
         return f"{name}-id", outputs
 
-    def call(self, args: _mocks.MockCallArgs) -> dict[str, Any]:
+    def call(self, args: _mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        # An empty failure list, not None: the SDK's mock Invoke iterates it.
         self.recorded.calls.append((args.token, dict(args.args), args.provider or ""))
         partition, account = self._where(args.provider)
         if args.token == _OIDC_GET:
@@ -146,17 +147,17 @@ class FakeAws(pulumi.runtime.Mocks):
                 "clientIdLists": self.existing[(account, host)],
                 "thumbprintLists": [],
                 "tags": {},
-            }
+            }, []
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":  # noqa: S105
             return {
                 "accountId": account,
                 "arn": f"arn:{partition}:iam::{account}:user/plan",
                 "userId": "AIDAPLAN",
                 "id": account,
-            }
+            }, []
         if args.token == "aws:index/getPartition:getPartition":  # noqa: S105
-            return {"partition": partition, "dnsSuffix": "amazonaws.com", "id": partition}
-        return {}
+            return {"partition": partition, "dnsSuffix": "amazonaws.com", "id": partition}, []
+        return {}, []
 
 
 class _RecordingMonitor(_mocks.MockMonitor):
