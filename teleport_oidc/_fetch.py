@@ -22,6 +22,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
+import urllib3.connection
+import urllib3.connectionpool
 
 from ._errors import ThumbprintError
 
@@ -84,9 +87,43 @@ def https_get(url: str, *, timeout: float, ca_bundle: str | None, step: str) -> 
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+class _ChainRecordingConnection(urllib3.connection.HTTPSConnection):
+    """An HTTPS connection that keeps the chain the server presented during its handshake.
+
+    Recorded at connect time: the socket itself may be closed as soon as the headers are read
+    (HTTP/1.0 answers), while the connection object stays reachable from the response.
+    """
+
+    peer_chain: tuple[bytes, ...] = ()
+
+    def connect(self) -> None:
+        super().connect()
+        self.peer_chain = presented_chain(self.sock)
+
+
+class _ChainRecordingPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _ChainRecordingConnection
+
+
+class _ChainRecordingAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter, with HTTPS pools (direct or through a proxy) that record chains."""
+
+    _pools = {"http": urllib3.connectionpool.HTTPConnectionPool, "https": _ChainRecordingPool}
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = self._pools
+        return manager
+
+
 def _get_once(url: str, *, timeout: float, ca_bundle: str | None) -> FetchResult:
     verify: bool | str = ca_bundle if ca_bundle else True
     with requests.Session() as session:
+        session.mount("https://", _ChainRecordingAdapter())
         response = session.get(
             url,
             timeout=timeout,
@@ -97,8 +134,7 @@ def _get_once(url: str, *, timeout: float, ca_bundle: str | None) -> FetchResult
         )
         with response:
             connection = getattr(response.raw, "connection", None)
-            sock = getattr(connection, "sock", None)
-            chain = presented_chain(sock) if sock is not None else ()
+            chain = getattr(connection, "peer_chain", ())
             body = response.raw.read(_MAX_BODY_BYTES, decode_content=True)
             return FetchResult(url=url, status=response.status_code, body=body, chain=chain)
 

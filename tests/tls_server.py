@@ -1,0 +1,195 @@
+"""A loopback HTTPS server that plays a Teleport proxy's OIDC endpoints with real certificate
+chains (made per test run with trustme), counting what it serves, with injectable faults."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import socket
+import ssl
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import trustme
+
+
+def sha1_of_pem(pem: bytes) -> str:
+    return hashlib.sha1(ssl.PEM_cert_to_DER_cert(pem.decode())).hexdigest()
+
+
+@dataclass
+class Behaviour:
+    """What the server does; tests change it while it runs."""
+
+    issuer: str | None = None  # None: the server's own URL
+    jwks_uri: str | None = None  # None: <own URL>/.well-known/jwks-oidc
+    discovery_status: int = 200
+    discovery_body: bytes | None = None  # raw body instead of the document
+    delay: float = 0.0  # seconds before answering (slow server)
+    reset_handshake: bool = False  # close with RST before the TLS handshake
+
+
+@dataclass
+class Counters:
+    handshakes: int = 0
+    discovery: int = 0
+    jwks: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, name: str) -> None:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + 1)
+
+
+class OidcServer:
+    def __init__(
+        self, chain_pem: bytes, key_pem: bytes, host: str = "localhost", tmp: Path | None = None
+    ) -> None:
+        self.behaviour = Behaviour()
+        self.counters = Counters()
+        self.host = host
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        assert tmp is not None
+        cert_file = tmp / f"server-{id(self)}.pem"
+        cert_file.write_bytes(key_pem + chain_pem)
+        context.load_cert_chain(str(cert_file))
+        self.context = context
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                b = outer.behaviour
+                if b.delay:
+                    time.sleep(b.delay)
+                if self.path == "/.well-known/openid-configuration":
+                    outer.counters.add("discovery")
+                    body = (
+                        b.discovery_body
+                        if b.discovery_body is not None
+                        else json.dumps(
+                            {
+                                "issuer": b.issuer or outer.url,
+                                "jwks_uri": b.jwks_uri or f"{outer.url}/.well-known/jwks-oidc",
+                                "claims": ["iss", "sub", "obo", "aud", "jti", "iat", "exp", "nbf"],
+                                "id_token_signing_alg_values_supported": ["RS256"],
+                                "response_types_supported": ["id_token"],
+                                "scopes_supported": ["openid"],
+                                "subject_types_supported": ["public", "pair-wise"],
+                            }
+                        ).encode()
+                    )
+                    self._send(b.discovery_status, body)
+                elif self.path == "/.well-known/jwks-oidc":
+                    outer.counters.add("jwks")
+                    self._send(
+                        200,
+                        json.dumps(
+                            {
+                                "keys": [
+                                    {
+                                        "kty": "RSA",
+                                        "use": "sig",
+                                        "alg": "RS256",
+                                        "n": "AQAB",
+                                        "e": "AQAB",
+                                        "kid": "k",
+                                    }
+                                ]
+                            }
+                        ).encode(),
+                    )
+                else:
+                    self._send(404, b"not found")
+
+            def _send(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def get_request(self) -> tuple[socket.socket, Any]:
+                sock, addr = super().get_request()
+                if outer.behaviour.reset_handshake:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    sock.close()
+                    raise OSError("reset on purpose")
+                sock.settimeout(5)
+                try:
+                    tls = outer.context.wrap_socket(sock, server_side=True)
+                except (ssl.SSLError, OSError):
+                    sock.close()
+                    raise
+                outer.counters.add("handshakes")
+                return tls, addr
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"https://{host}:{self.port}"
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def __enter__(self) -> OidcServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@dataclass
+class Pki:
+    """A root CA, an intermediate and helpers to issue leaves; files under ``tmp``."""
+
+    tmp: Path
+    root: trustme.CA = field(default_factory=trustme.CA)
+
+    def __post_init__(self) -> None:
+        self.intermediate = self.root.create_child_ca()
+        self.ca_bundle = self.tmp / "root.pem"
+        self.root.cert_pem.write_to_path(str(self.ca_bundle))
+
+    def serve(
+        self,
+        *,
+        include_root: bool = False,
+        leaf_only: bool = False,
+        not_after: dt.datetime | None = None,
+        hosts: tuple[str, ...] = ("localhost", "127.0.0.1"),
+        host: str = "localhost",
+    ) -> OidcServer:
+        issuer = self.root if leaf_only else self.intermediate
+        leaf = issuer.issue_cert(*hosts, not_after=not_after)
+        chain = b"".join(blob.bytes() for blob in leaf.cert_chain_pems)
+        if include_root:
+            chain += self.root.cert_pem.bytes()
+        return OidcServer(chain, leaf.private_key_pem.bytes(), host=host, tmp=self.tmp)
+
+
+@contextlib.contextmanager
+def closed_port() -> Iterator[int]:
+    """A loopback port with nothing listening (connection refused)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    yield port
