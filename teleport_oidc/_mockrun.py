@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from pulumi._utils import ContextProperty
 from pulumi.runtime import mocks as _mocks
 from pulumi.runtime import settings as _settings
 from pulumi.runtime.config import CONFIG, set_all_config
@@ -186,17 +187,28 @@ class _RecordingMonitor(_mocks.MockMonitor):
         return response
 
 
+def _settings_fields() -> list[str]:
+    # The SDK's Settings keeps its fields in ContextProperty descriptors, not in __dict__.
+    return [
+        name
+        for name, value in vars(_settings.Settings).items()
+        if isinstance(value, ContextProperty)
+    ]
+
+
 @contextlib.contextmanager
 def _isolated() -> Iterator[None]:
-    saved = dict(_settings.SETTINGS.__dict__)
+    """Save the SDK's ambient state (settings, root stack, config) and restore it after."""
+    names = _settings_fields()
+    saved = {name: getattr(_settings.SETTINGS, name) for name in names}
     saved_root = _settings.ROOT.get()
     saved_config = CONFIG.get()
     try:
         _settings.ROOT.set(None)
         yield
     finally:
-        for key, value in saved.items():
-            setattr(_settings.SETTINGS, key, value)
+        for name, value in saved.items():
+            setattr(_settings.SETTINGS, name, value)
         _settings.ROOT.set(saved_root)
         CONFIG.set(saved_config)
 
