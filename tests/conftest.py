@@ -42,3 +42,11 @@ def run() -> Run:
         return run_program(program, MockRun(preview=preview, **options), mocks)
 
     return _run
+
+
+@pytest.fixture
+def teleport(tmp_path: Any) -> Any:
+    """A stand-in Teleport reached through a stand-in tctl (see tests/fake_tctl.py)."""
+    from .fake_teleport import FakeTeleport
+
+    return FakeTeleport.create(tmp_path)
