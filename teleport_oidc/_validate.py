@@ -240,6 +240,12 @@ def parse_arn(value: object, argument: str, *, service: str, what: str, example:
         raise InvalidArgumentError(
             argument, value, f"must be an ARN of the {service!r} service, not {arn.service!r}", fix
         )
+    if service == "s3":  # bucket ARNs carry neither region nor account
+        if arn.region or arn.account or not arn.resource:
+            raise InvalidArgumentError(
+                argument, value, "must be arn:<partition>:s3:::<bucket>", fix
+            )
+        return arn
     if not re.fullmatch(r"\d{12}", arn.account) and not (service == "iam" and arn.account == "aws"):
         raise InvalidArgumentError(argument, value, "must hold a 12-digit AWS account ID", fix)
     return arn
