@@ -422,7 +422,7 @@ def iam(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield client
 
 
-@pytest.mark.parametrize("case", sorted(CASES) + ["ecs_task_role"])
+@pytest.mark.parametrize("case", [*sorted(CASES), "ecs_task_role"])
 def test_iam_accepts_every_policy_and_reads_it_back_equal(iam: Any, case: str) -> None:
     doc = golden(case)
     iam.put_role_policy(
