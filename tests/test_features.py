@@ -35,7 +35,7 @@ from .conftest import PROXY, THUMB, Run
 GOLDEN = Path(__file__).parent / "golden" / "features"
 CTX = PolicyContext("aws", "123456789012", "teleport.example.com")
 TASK_ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod-db-service"
-CLOUDTRAIL = {
+CLOUDTRAIL: dict[str, Any] = {
     "cloudtrail_sqs_queue_arn": "arn:aws:sqs:us-east-1:123456789012:teleport-trail",
     "cloudtrail_s3_bucket_arn": "arn:aws:s3:::teleport-trail-logs",
     "cloudtrail_kms_key_arns": [
