@@ -73,7 +73,8 @@ class FakeAws(pulumi.runtime.Mocks):
 
     An AWS provider's account is its first ``allowed_account_ids`` entry (else the placeholder
     ``123456789012``); its partition follows its ``region``. ``existing_providers`` maps
-    ``(account, host)`` to the client IDs of an IAM OIDC provider that already exists.
+    ``(account, host)`` to the client IDs of an IAM OIDC provider that already exists; without it
+    (``plan``), any provider looked up exists with the ``discover.teleport`` audience.
     """
 
     def __init__(
@@ -82,7 +83,7 @@ class FakeAws(pulumi.runtime.Mocks):
         default_region: str | None = None,
     ) -> None:
         self.recorded = Recorded()
-        self.existing = dict(existing_providers or {})
+        self.existing = None if existing_providers is None else dict(existing_providers)
         self.default_region = default_region
         self._accounts: dict[str, tuple[str, str]] = {}
 
@@ -140,12 +141,17 @@ class FakeAws(pulumi.runtime.Mocks):
             )
             if arn:
                 account = str(arn).split(":")[4]
-            if (account, host) not in self.existing:
-                raise Exception(f"no OIDC provider for {host} in account {account}")
+            client_ids = (
+                ["discover.teleport"]
+                if self.existing is None
+                else self.existing.get((account, host))
+            )
+            if client_ids is None:
+                raise LookupError(f"no OIDC provider for {host} in account {account}")
             return {
                 "arn": arn or f"arn:{partition}:iam::{account}:oidc-provider/{host}",
                 "url": host,
-                "clientIdLists": self.existing[(account, host)],
+                "clientIdLists": client_ids,
                 "thumbprintLists": [],
                 "tags": {},
             }, []

@@ -32,6 +32,7 @@ __all__ = [
     "Runner",
     "Tctl",
     "integration_resource",
+    "integration_yaml",
     "resolve_connection",
     "subprocess_runner",
 ]
@@ -164,6 +165,11 @@ def integration_resource(
     }
 
 
+def integration_yaml(resource: Mapping[str, Any]) -> str:
+    """The file handed to ``tctl create``, exactly."""
+    return yaml.safe_dump(dict(resource), sort_keys=False)
+
+
 @contextlib.contextmanager
 def _private_file(prefix: str, content: str) -> Iterator[str]:
     """A 0600 temporary file holding ``content``, removed on exit whatever happens."""
@@ -222,7 +228,7 @@ class Tctl:
         In real tctl ``-f`` is short for ``--force``, so the plain create passes no flag.
         """
         name = resource["metadata"]["name"]
-        text = yaml.safe_dump(dict(resource), sort_keys=False)
+        text = integration_yaml(resource)
         with _private_file("teleport-oidc-integration-", text) as path:
             argv, result = self._call("create", *(["--force"] if force else []), path)
         if result.returncode == 0:

@@ -35,6 +35,7 @@ class Behaviour:
     discovery_body: bytes | None = None  # raw body instead of the document
     delay: float = 0.0  # seconds before answering (slow server)
     reset_handshake: bool = False  # close with RST before the TLS handshake
+    jwks_keys: bool = True  # False: the JWKS answers with no keys
 
 
 @dataclass
@@ -51,7 +52,12 @@ class Counters:
 
 class OidcServer:
     def __init__(
-        self, chain_pem: bytes, key_pem: bytes, host: str = "localhost", tmp: Path | None = None
+        self,
+        chain_pem: bytes,
+        key_pem: bytes,
+        host: str = "localhost",
+        tmp: Path | None = None,
+        port: int = 0,
     ) -> None:
         self.behaviour = Behaviour()
         self.counters = Counters()
@@ -92,23 +98,9 @@ class OidcServer:
                     self._send(b.discovery_status, body)
                 elif self.path == "/.well-known/jwks-oidc":
                     outer.counters.add("jwks")
-                    self._send(
-                        200,
-                        json.dumps(
-                            {
-                                "keys": [
-                                    {
-                                        "kty": "RSA",
-                                        "use": "sig",
-                                        "alg": "RS256",
-                                        "n": "AQAB",
-                                        "e": "AQAB",
-                                        "kid": "k",
-                                    }
-                                ]
-                            }
-                        ).encode(),
-                    )
+                    key = {"kty": "RSA", "use": "sig", "alg": "RS256", "n": "AQAB", "e": "AQAB"}
+                    keys = [key] if outer.behaviour.jwks_keys else []
+                    self._send(200, json.dumps({"keys": keys}).encode())
                 else:
                     self._send(404, b"not found")
 
@@ -140,9 +132,9 @@ class OidcServer:
             def handle_error(self, request: Any, client_address: Any) -> None:
                 pass
 
-        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server = Server(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
-        self.url = f"https://{host}:{self.port}"
+        self.url = f"https://{host}" if self.port == 443 else f"https://{host}:{self.port}"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -176,13 +168,14 @@ class Pki:
         not_after: dt.datetime | None = None,
         hosts: tuple[str, ...] = ("localhost", "127.0.0.1"),
         host: str = "localhost",
+        port: int = 0,
     ) -> OidcServer:
         issuer = self.root if leaf_only else self.intermediate
         leaf = issuer.issue_cert(*hosts, not_after=not_after)
         chain = b"".join(blob.bytes() for blob in leaf.cert_chain_pems)
         if include_root:
             chain += self.root.cert_pem.bytes()
-        return OidcServer(chain, leaf.private_key_pem.bytes(), host=host, tmp=self.tmp)
+        return OidcServer(chain, leaf.private_key_pem.bytes(), host=host, tmp=self.tmp, port=port)
 
 
 @contextlib.contextmanager

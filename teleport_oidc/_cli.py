@@ -1,0 +1,156 @@
+"""The ``teleport-oidc`` command (also ``python -m teleport_oidc``).
+
+teleport-oidc plan [PROGRAM_DIR] [--stack NAME | --stack-config FILE] [--config k=v]...
+                   [--format text|json] [--online]
+teleport-oidc doctor PROXY_URL [--ca-bundle PEM] [--integration-name N] [--role-name R]
+                     [--no-aws]
+teleport-oidc thumbprint ISSUER_URL [--ca-bundle PEM] [--timeout S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._errors import TeleportOidcError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="teleport-oidc", description="Teleport's AWS OIDC integration as Pulumi code."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    plan = commands.add_parser(
+        "plan", help="print what `pulumi up` would create (mock engine; no credentials)"
+    )
+    plan.add_argument(
+        "program_dir",
+        nargs="?",
+        default=".",
+        help="folder with Pulumi.yaml (default: the current one)",
+    )
+    plan.add_argument(
+        "--stack",
+        default="example",
+        help="read Pulumi.<stack>.yaml from the program folder (default: example)",
+    )
+    plan.add_argument("--stack-config", type=Path, help="a stack config file to read instead")
+    plan.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set or override a config value (repeatable)",
+    )
+    plan.add_argument("--format", choices=("text", "json"), default="text")
+    mode = plan.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--offline",
+        dest="offline",
+        action="store_true",
+        default=True,
+        help="show looked-up values as '(known after lookup)' (default)",
+    )
+    mode.add_argument(
+        "--online",
+        dest="offline",
+        action="store_false",
+        help="look up thumbprints from the proxy (network, no credentials)",
+    )
+
+    doctor = commands.add_parser(
+        "doctor",
+        help="check a proxy (and an AWS account) for the integration; exit 1 on any failure",
+    )
+    doctor.add_argument("proxy_url")
+    doctor.add_argument("--ca-bundle", help="PEM file of CAs for a private-CA proxy")
+    doctor.add_argument("--timeout", type=float, default=10.0)
+    doctor.add_argument("--integration-name", help="check the role of this integration too")
+    doctor.add_argument("--role-name", help="check this role (default: teleport-<integration>)")
+    doctor.add_argument(
+        "--no-aws",
+        action="store_true",
+        help="skip the AWS account checks even if boto3 and credentials exist",
+    )
+
+    thumb = commands.add_parser("thumbprint", help="print the thumbprints AWS expects")
+    thumb.add_argument("issuer_url")
+    thumb.add_argument("--ca-bundle")
+    thumb.add_argument("--timeout", type=float, default=10.0)
+    return parser
+
+
+def _iam_client() -> object | None:
+    """boto3's IAM client when boto3 is installed and credentials are found, else None."""
+    try:
+        import boto3
+    except ImportError:
+        return None
+    session = boto3.session.Session()
+    if session.get_credentials() is None:
+        return None
+    return session.client("iam")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "plan":
+            from ._plan import plan_program, render_json, render_text
+
+            plan = plan_program(
+                Path(args.program_dir),
+                stack=args.stack,
+                config_file=args.stack_config,
+                overrides=args.config,
+                offline=args.offline,
+            )
+            sys.stdout.write(
+                render_json(plan) + "\n" if args.format == "json" else render_text(plan)
+            )
+            return 0
+        if args.command == "doctor":
+            from ._doctor import run_checks
+
+            iam = None if args.no_aws else _iam_client()
+            checks = run_checks(
+                args.proxy_url,
+                timeout=args.timeout,
+                ca_bundle=args.ca_bundle,
+                iam=iam,
+                integration_name=args.integration_name,
+                role_name=args.role_name,
+            )
+            for check in checks:
+                mark = "PASS" if check.ok else "FAIL"
+                print(f"{mark}  {check.name}: {check.detail}")
+                if not check.ok and check.fix:
+                    print(f"      fix: {check.fix}")
+            if iam is None and not args.no_aws:
+                print(
+                    "SKIP  AWS account checks: install boto3 (pip install 'teleport-oidc[aws]') "
+                    "and provide AWS credentials"
+                )
+            return 0 if all(check.ok for check in checks) else 1
+        from ._thumbprint import lookup_certificates
+
+        for info in lookup_certificates(
+            args.issuer_url, timeout=args.timeout, ca_bundle=args.ca_bundle
+        ):
+            print(
+                f"{info.thumbprint}  host={info.host}  subject={info.subject}  "
+                f"expires={info.not_after.isoformat()}  (last of {info.chain_length} presented)"
+            )
+        return 0
+    except TeleportOidcError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
