@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -64,23 +65,33 @@ class CertificateInfo:
 
 
 class _Cache:
-    """Thread-safe memo of results and failures; one computation per key even under races."""
+    """Thread-safe memo of results and failures; one computation per key even under races.
+
+    Entries expire so a long-lived process (Automation API, a notebook) sees a rotated chain and
+    recovers from a passing failure: successes after ``SUCCESS_TTL``, failures after
+    ``FAILURE_TTL`` seconds. Within one deployment that is still one lookup per host.
+    """
+
+    SUCCESS_TTL = 900.0
+    FAILURE_TTL = 30.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._locks: dict[tuple[Any, ...], threading.Lock] = {}
-        self._values: dict[tuple[Any, ...], Any] = {}
+        self._values: dict[tuple[Any, ...], tuple[bool, Any, float]] = {}
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         with self._lock:
             key_lock = self._locks.setdefault(key, threading.Lock())
         with key_lock:
-            if key not in self._values:
+            entry = self._values.get(key)
+            if entry is None or entry[2] <= time.monotonic():
                 try:
-                    self._values[key] = (True, compute())
+                    entry = (True, compute(), time.monotonic() + self.SUCCESS_TTL)
                 except ThumbprintError as exc:
-                    self._values[key] = (False, exc)
-            ok, value = self._values[key]
+                    entry = (False, exc, time.monotonic() + self.FAILURE_TTL)
+                self._values[key] = entry
+        ok, value, _ = entry
         if not ok:
             raise value
         return value

@@ -1,0 +1,204 @@
+"""The bad-input catalogue: every entry is rejected before anything is registered, with an
+error that names the argument, the value, the rule and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from teleport_oidc import (
+    AwsOidcIntegration,
+    AwsOidcIntegrationArgs,
+    InvalidArgumentError,
+    TeleportIntegration,
+    TeleportIntegrationArgs,
+    lookup_thumbprints,
+    lookup_thumbprints_output,
+)
+
+from .conftest import PROXY, THUMB, Run
+
+ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
+EAS = {
+    "events_s3_uri": "s3://audit/events",
+    "recordings_s3_uri": "s3://audit/sessions",
+    "results_s3_uri": "s3://audit/results",
+    "athena_workgroup": "wg",
+    "glue_database": "db",
+    "glue_table": "events",
+    "region": "us-east-1",
+}
+
+
+def component(**overrides: Any) -> Callable[[], Any]:
+    values: dict[str, Any] = {
+        "proxy_url": PROXY,
+        "integration_name": "aws-prod",
+        "thumbprints": [THUMB],
+    }
+    values.update(overrides)
+    return lambda: AwsOidcIntegration("c", AwsOidcIntegrationArgs(**values))
+
+
+def integration(**overrides: Any) -> Callable[[], Any]:
+    values: dict[str, Any] = {"integration_name": "aws-prod", "role_arn": ROLE}
+    values.update(overrides)
+    return lambda: TeleportIntegration("i", TeleportIntegrationArgs(**values))
+
+
+CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
+    # proxy URL
+    ("port", component(proxy_url="https://teleport.example.com:3080"), "proxy_url"),
+    ("path", component(proxy_url="https://teleport.example.com/web"), "proxy_url"),
+    ("http", component(proxy_url="http://teleport.example.com"), "proxy_url"),
+    ("no scheme", component(proxy_url="teleport.example.com"), "proxy_url"),
+    ("userinfo", component(proxy_url="https://u:p@teleport.example.com"), "proxy_url"),
+    ("IDN host", component(proxy_url="https://téléport.example.com"), "proxy_url"),
+    ("query", component(proxy_url="https://teleport.example.com?a=b"), "proxy_url"),
+    ("fragment", component(proxy_url="https://teleport.example.com#x"), "proxy_url"),
+    ("empty URL", component(proxy_url=""), "proxy_url"),
+    ("whitespace URL", component(proxy_url="https://teleport.example.com "), "proxy_url"),
+    ("underscore host", component(proxy_url="https://tele_port.example.com"), "proxy_url"),
+    ("not a string URL", component(proxy_url=443), "proxy_url"),
+    # names
+    ("empty name", component(integration_name=""), "integration_name"),
+    ("name with dots", component(integration_name="aws.prod"), "integration_name"),
+    ("name with capitals", component(integration_name="AwsProd"), "integration_name"),
+    ("name too long", component(integration_name="a" * 64), "integration_name"),
+    ("name starts with digit", component(integration_name="1aws"), "integration_name"),
+    ("name ends with dash", component(integration_name="aws-"), "integration_name"),
+    ("whitespace name", component(integration_name=" aws"), "integration_name"),
+    ("role name too long", component(role_name="r" * 65), "role_name"),
+    ("role name with slash", component(role_name="a/b"), "role_name"),
+    ("role path without slashes", component(role_path="teleport"), "role_path"),
+    ("role path with space", component(role_path="/a b/"), "role_path"),
+    ("session too short", component(max_session_duration=900), "max_session_duration"),
+    ("session too long", component(max_session_duration=86400), "max_session_duration"),
+    ("session not int", component(max_session_duration="3600"), "max_session_duration"),
+    # thumbprints
+    ("thumbprint too short", component(thumbprints=["abc"]), "thumbprints[0]"),
+    ("thumbprint not hex", component(thumbprints=["z" * 40]), "thumbprints[0]"),
+    ("six thumbprints", component(thumbprints=[f"{i}" * 40 for i in range(6)]), "thumbprints"),
+    ("duplicate thumbprints", component(thumbprints=[THUMB, THUMB.upper()]), "thumbprints[1]"),
+    ("empty thumbprint list", component(thumbprints=[]), "thumbprints"),
+    ("thumbprints as one string", component(thumbprints=THUMB), "thumbprints"),
+    # ARNs
+    (
+        "boundary of wrong service",
+        component(permissions_boundary_arn="arn:aws:s3:::bucket"),
+        "permissions_boundary_arn",
+    ),
+    (
+        "boundary with bad partition",
+        component(permissions_boundary_arn="arn:aws-x:iam::123456789012:policy/b"),
+        "permissions_boundary_arn",
+    ),
+    (
+        "boundary with short account",
+        component(permissions_boundary_arn="arn:aws:iam::1234:policy/b"),
+        "permissions_boundary_arn",
+    ),
+    (
+        "provider ARN of a role",
+        component(existing_provider_arn=ROLE, thumbprints="auto"),
+        "existing_provider_arn",
+    ),
+    (
+        "provider ARN of another host",
+        component(
+            existing_provider_arn="arn:aws:iam::123456789012:oidc-provider/x.example.com",
+            thumbprints="auto",
+        ),
+        "existing_provider_arn",
+    ),
+    # tags
+    ("aws: tag key", component(tags={"aws:owner": "me"}), "tags['aws:owner']"),
+    ("tag key too long", component(tags={"k" * 129: "v"}), "tags['" + "k" * 129 + "']"),
+    ("tag value too long", component(tags={"team": "v" * 257}), "tags['team']"),
+    ("too many tags", component(tags={f"k{i}": "v" for i in range(47)}), "tags"),
+    ("bad cluster name", component(cluster_name="a*b"), "cluster_name['teleport.dev/cluster']"),
+    # features
+    ("unknown feature", component(features={"lambda": True}), "features['lambda']"),
+    (
+        "bad S3 URI",
+        component(features={"external_audit_storage": {**EAS, "events_s3_uri": "s3:/x"}}),
+        "features['external_audit_storage'].events_s3_uri",
+    ),
+    (
+        "S3 URI with wildcard",
+        component(
+            features={"external_audit_storage": {**EAS, "recordings_s3_uri": "s3://audit/*"}}
+        ),
+        "features['external_audit_storage'].recordings_s3_uri",
+    ),
+    (
+        "KMS ARN of wrong service",
+        component(
+            features={
+                "access_graph": {
+                    "cloudtrail_sqs_queue_arn": "arn:aws:sqs:us-east-1:123456789012:q",
+                    "cloudtrail_s3_bucket_arn": "arn:aws:s3:::b",
+                    "cloudtrail_kms_key_arns": ["arn:aws:s3:::b"],
+                }
+            }
+        ),
+        "features['access_graph'].cloudtrail_kms_key_arns[0]",
+    ),
+    (
+        "unknown feature option",
+        component(features={"eks": {"clusters": ["a"]}}),
+        "features['eks']['clusters']",
+    ),
+    ("bad integration labels", component(integration_labels={"a": 1}), "integration_labels"),
+    # the integration resource
+    ("integration name with dots", integration(integration_name="a.b"), "integration_name"),
+    ("role ARN of a user", integration(role_arn="arn:aws:iam::123456789012:user/u"), "role_arn"),
+    (
+        "role ARN in unknown partition",
+        integration(role_arn="arn:aws-mars:iam::123456789012:role/r"),
+        "role_arn",
+    ),
+    (
+        "role ARN with 11-digit account",
+        integration(role_arn="arn:aws:iam::12345678901:role/r"),
+        "role_arn",
+    ),
+    ("role ARN of S3", integration(role_arn="arn:aws:s3:::bucket"), "role_arn"),
+    ("unknown audience", integration(audience="sts.amazonaws.com"), "audience"),
+    ("non-string labels", integration(labels={"a": 1}), "labels"),
+    # the thumbprint helper
+    ("lookup with zero timeout", lambda: lookup_thumbprints_output(PROXY, timeout=0), "timeout"),
+    ("lookup of an http URL", lambda: lookup_thumbprints("http://t.example.com"), "issuer_url"),
+    ("lookup with empty ca_bundle", lambda: lookup_thumbprints(PROXY, ca_bundle=""), "ca_bundle"),
+]
+
+
+def test_the_catalogue_has_at_least_forty_distinct_entries() -> None:
+    assert len({label for label, _, _ in CATALOGUE}) == len(CATALOGUE) >= 40
+
+
+@pytest.mark.parametrize(
+    ("label", "build", "argument"), CATALOGUE, ids=[label for label, _, _ in CATALOGUE]
+)
+def test_bad_input_is_rejected_before_anything_is_registered(
+    run: Run, label: str, build: Callable[[], Any], argument: str
+) -> None:
+    errors: list[InvalidArgumentError] = []
+
+    def program() -> None:
+        try:
+            build()
+        except InvalidArgumentError as exc:
+            errors.append(exc)
+
+    recorded = run(program)
+    assert recorded.resources == []
+    assert len(errors) == 1, f"{label}: no InvalidArgumentError"
+    error = errors[0]
+    assert error.argument == argument
+    message = str(error)
+    assert message.startswith(argument)  # names the argument
+    assert repr(error.value) in message  # the value
+    assert error.rule in message and error.fix in message and error.fix  # the rule, the fix
