@@ -19,8 +19,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import yaml
-
 from ._errors import TctlError
 
 __all__ = [
@@ -167,6 +165,8 @@ def integration_resource(
 
 def integration_yaml(resource: Mapping[str, Any]) -> str:
     """The file handed to ``tctl create``, exactly."""
+    import yaml  # lazily: only tctl calls and plan need it
+
     return yaml.safe_dump(dict(resource), sort_keys=False)
 
 

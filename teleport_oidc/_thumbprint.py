@@ -19,13 +19,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pulumi
-from cryptography import x509
 
-from . import _fetch
 from ._errors import InvalidArgumentError, ThumbprintError
 from ._log import warn
 from ._validate import parse_https_url
@@ -45,7 +43,12 @@ EXPIRY_WARNING_DAYS = 30
 OFFLINE = False
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 
-Fetch = Callable[..., _fetch.FetchResult]
+if TYPE_CHECKING:
+    from ._fetch import FetchResult
+
+# requests/urllib3 and cryptography load on the first lookup, not on `import teleport_oidc`:
+# a program that pins thumbprints, and the dynamic provider process, never pay for them.
+Fetch = Callable[..., "FetchResult"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,7 @@ def _check_options(timeout: object, ca_bundle: object) -> None:
 
 def _discover(
     issuer: str, netloc: str, timeout: float, ca_bundle: str | None, fetch: Fetch
-) -> tuple[str, _fetch.FetchResult]:
+) -> tuple[str, FetchResult]:
     """Fetch and check the discovery document; return ``jwks_uri`` and the fetch result."""
     result = fetch(issuer + DISCOVERY_PATH, timeout=timeout, ca_bundle=ca_bundle, step="discovery")
     if result.status != 200:
@@ -186,6 +189,8 @@ def _certificate(host: str, chain: tuple[bytes, ...]) -> CertificateInfo:
             "tls", host, "the server presented no certificate chain; check the proxy's TLS setup"
         )
     der = chain[-1]
+    from cryptography import x509  # see the note at Fetch
+
     cert = x509.load_der_x509_certificate(der)
     not_after = cert.not_valid_after_utc
     info = CertificateInfo(
@@ -222,10 +227,14 @@ def lookup_certificates(
     """Like :func:`lookup_thumbprints`, with the certificate each thumbprint came from."""
     _check_options(timeout, ca_bundle)
     issuer, netloc = _normalise_issuer(issuer_url)
-    get = fetch or _fetch.https_get
     options = (float(timeout), ca_bundle, id(fetch) if fetch else None)
+    if fetch is None:
+        from ._fetch import https_get  # see the note at Fetch
 
-    def discover() -> tuple[str, _fetch.FetchResult]:
+        fetch = https_get
+    get = fetch
+
+    def discover() -> tuple[str, FetchResult]:
         return _discover(issuer, netloc, float(timeout), ca_bundle, get)
 
     jwks_uri, discovery = _discovery_cache.get((issuer, *options), discover)

@@ -1,0 +1,327 @@
+"""Measured figures for teleport-oidc, as a table. Run: `.venv/bin/python benchmarks/run.py`.
+
+Every comparison is measured side by side in the same run (interleaved repetitions, medians).
+Goals are printed next to the figures; nothing here fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pulumi_aws as aws  # noqa: E402
+
+from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs, trust_policy  # noqa: E402
+from teleport_oidc._mockrun import MockRun, run_program  # noqa: E402
+from teleport_oidc._tags import merge_tags, required_tags  # noqa: E402
+from teleport_oidc._thumbprint import clear_cache, lookup_thumbprints  # noqa: E402
+
+THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
+ROWS: list[tuple[str, str, str]] = []
+
+
+def row(name: str, figure: str, goal: str = "") -> None:
+    ROWS.append((name, figure, goal))
+    print(f"  {name:<58} {figure:<34} {goal}", flush=True)
+
+
+def elapsed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+# --- program overhead --------------------------------------------------------------------------
+
+
+def component_program(n: int) -> Callable[[], None]:
+    def program() -> None:
+        for i in range(n):
+            AwsOidcIntegration(
+                f"c{i}",
+                AwsOidcIntegrationArgs(
+                    proxy_url="https://teleport.example.com",
+                    integration_name=f"aws-{i}",
+                    thumbprints=[THUMB],
+                    create_teleport_integration=False,
+                ),
+            )
+
+    return program
+
+
+def raw_program(n: int) -> Callable[[], None]:
+    """The same provider and role, written by hand with pulumi_aws."""
+
+    def program() -> None:
+        for i in range(n):
+            tags = merge_tags({}, required_tags("teleport.example.com", f"aws-{i}"))
+            provider = aws.iam.OpenIdConnectProvider(
+                f"c{i}-provider",
+                url="https://teleport.example.com",
+                client_id_lists=["discover.teleport"],
+                thumbprint_lists=[THUMB],
+                tags=tags,
+            )
+            aws.iam.Role(
+                f"c{i}-role",
+                name=f"teleport-aws-{i}",
+                path="/",
+                description="Used by Teleport to provide access to AWS resources.",
+                assume_role_policy=provider.arn.apply(
+                    lambda arn: json.dumps(trust_policy(arn, "teleport.example.com"))
+                ),
+                max_session_duration=3600,
+                tags=tags,
+            )
+
+    return program
+
+
+def bench_program_overhead(repeats: int) -> None:
+    print("Program overhead (mock engine, median of interleaved runs)")
+    for n in (1, 10, 100):
+        times: dict[str, list[float]] = {"component": [], "raw": []}
+        for _ in range(repeats):
+            for kind, build in (("component", component_program), ("raw", raw_program)):
+                program = build(n)
+                times[kind].append(
+                    elapsed(functools.partial(run_program, program, MockRun(preview=False)))
+                )
+        comp, raw = statistics.median(times["component"]), statistics.median(times["raw"])
+        row(
+            f"N={n}: component vs raw pulumi_aws",
+            f"{comp * 1000:.1f} ms vs {raw * 1000:.1f} ms  ratio {comp / raw:.2f}",
+            "goal: ratio <= 1.15 at N=100" if n == 100 else "",
+        )
+
+
+# --- network calls -----------------------------------------------------------------------------
+
+
+def bench_network() -> None:
+    print("Network calls (counted by the loopback server)")
+    sys.path.insert(0, str(ROOT))
+    from tests.tls_server import Pki
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pki = Pki(Path(tmp))
+        with pki.serve() as server:
+            clear_cache()
+            start = time.perf_counter()
+            for _ in range(100):
+                lookup_thumbprints(server.url, ca_bundle=str(pki.ca_bundle))
+            elapsed = time.perf_counter() - start
+            row(
+                "100 lookups of one issuer: discovery requests",
+                str(server.counters.discovery),
+                "goal: 1 per host",
+            )
+            row(
+                "100 lookups of one issuer: TLS handshakes",
+                str(server.counters.handshakes),
+                "goal: 1 per host",
+            )
+            row("100 lookups of one issuer: wall time", f"{elapsed * 1000:.1f} ms")
+    clear_cache()
+
+
+# --- tctl calls, __provider --------------------------------------------------------------------
+
+
+def bench_tctl_calls() -> None:
+    print("tctl calls per operation (provider server over gRPC, stand-in tctl)")
+    from tests.fake_teleport import FakeTeleport
+    from tests.provider_server import ProviderServer
+
+    role = "arn:aws:iam::123456789012:role/teleport-aws-prod"
+    props = {
+        "integration_name": "aws-prod",
+        "role_arn": role,
+        "audience": "",
+        "labels": {},
+        "adopt_existing": False,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        teleport = FakeTeleport.create(Path(tmp))
+        with ProviderServer(
+            Path(tmp) / "p.log", config={"teleport-oidc:tctlPath": str(teleport.tctl)}
+        ) as server:
+
+            def calls(fn: Callable[[], Any]) -> int:
+                before = len(teleport.calls())
+                fn()
+                return len(teleport.calls()) - before
+
+            state: dict[str, Any] = {}
+
+            def create() -> None:
+                state["id"], state["outs"] = server.up_create(props)
+
+            def preview() -> None:
+                checked = server.check(state["outs"], {**props, "role_arn": role + "-2"})
+                server.diff(state["id"], state["outs"], checked.inputs)
+
+            def update() -> None:
+                state["outs"] = server.update(
+                    state["id"], state["outs"], {**props, "role_arn": role + "-2"}
+                )
+
+            figures = {
+                "create": calls(create),
+                "preview (check+diff)": calls(preview),
+                "update": calls(update),
+                "read": calls(lambda: server.read(state["id"], state["outs"], props)),
+                "delete": calls(lambda: server.delete(state["id"], state["outs"])),
+            }
+    for op, count in figures.items():
+        row(f"tctl calls: {op}", str(count), "goal: 0" if op.startswith("preview") else "goal: 1")
+
+
+def bench_provider_blob() -> None:
+    print("Serialized __provider")
+    from tests.provider_server import provider_blob
+
+    blob = provider_blob()
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "teleport_oidc"
+        shutil.copytree(ROOT / "teleport_oidc", copy)
+        with (copy / "_provider.py").open("a") as handle:
+            handle.write("\n\ndef edited() -> None:\n    pass\n")
+        code = (
+            "import sys; sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "
+            "'__module__', '').startswith('__editable__')]; "
+            "from tests.provider_server import provider_blob; print(provider_blob())"
+        )
+        edited = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}"},
+        ).stdout.strip()
+    row(
+        "__provider size (base64 / raw bytes)",
+        f"{len(blob)} / {len(base64.b64decode(blob))}",
+        "goal: <= 200",
+    )
+    row(
+        "__provider changed by an edit of the provider code",
+        "yes" if edited != blob else "no",
+        "goal: no",
+    )
+
+
+# --- import time -------------------------------------------------------------------------------
+
+
+def bench_import(repeats: int) -> None:
+    print("Import time (fresh interpreter each run, interleaved, median)")
+    cases = {
+        "teleport_oidc": "import teleport_oidc",
+        "pulumi + pulumi_aws.iam": "import pulumi, pulumi_aws.iam",
+    }
+    times: dict[str, list[float]] = {k: [] for k in cases}
+    for _ in range(repeats):
+        for name, stmt in cases.items():
+            code = f"import time; t=time.perf_counter(); {stmt}; print(time.perf_counter()-t)"
+            out = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+            ).stdout
+            times[name].append(float(out))
+    ours, base = (statistics.median(times[k]) for k in cases)
+    row(
+        "import teleport_oidc vs import pulumi, pulumi_aws.iam",
+        f"{ours * 1000:.0f} ms vs {base * 1000:.0f} ms  ratio {ours / base:.2f}",
+        "goal: ratio <= 1.1",
+    )
+
+
+# --- provider server throughput ----------------------------------------------------------------
+
+
+def bench_throughput(sleep: float) -> None:
+    print("Provider server throughput (100 creates, stand-in tctl sleeping per call)")
+    from tests.fake_teleport import FakeTeleport
+    from tests.provider_server import ProviderServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        teleport = FakeTeleport.create(Path(tmp))
+        with ProviderServer(
+            Path(tmp) / "p.log", config={"teleport-oidc:tctlPath": str(teleport.tctl)}
+        ) as server:
+            # The stand-in's own start-up, measured without the sleep, is part of each call.
+            start = time.perf_counter()
+            for i in range(10):
+                server.up_create(
+                    {
+                        "integration_name": f"warm-{i}",
+                        "role_arn": "arn:aws:iam::123456789012:role/r",
+                    }
+                )
+            per_call = (time.perf_counter() - start) / 10
+            teleport.faults(sleep=sleep)
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=16) as pool:
+                list(
+                    pool.map(
+                        lambda i: server.up_create(
+                            {
+                                "integration_name": f"aws-{i:03d}",
+                                "role_arn": "arn:aws:iam::123456789012:role/r",
+                            }
+                        ),
+                        range(100),
+                    )
+                )
+            wall = time.perf_counter() - start
+    ideal = 100 * sleep / 4
+    row(
+        f"100 creates at {sleep:g} s per tctl call: wall vs ideal (calls*sleep/4)",
+        f"{wall:.2f} s vs {ideal:.2f} s  ratio {wall / ideal:.2f}",
+    )
+    row(
+        "  one sequential create without sleep (stand-in start-up + gRPC)",
+        f"{per_call * 1000:.0f} ms",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--sleep", type=float, default=0.2)
+    args = parser.parse_args()
+    from importlib.metadata import version
+
+    print(
+        f"teleport-oidc benchmarks — Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} CPUs, pulumi {version('pulumi')}, pulumi-aws {version('pulumi-aws')}"
+    )
+    bench_program_overhead(args.repeats)
+    bench_network()
+    bench_tctl_calls()
+    bench_provider_blob()
+    bench_import(args.repeats)
+    bench_throughput(args.sleep)
+
+
+if __name__ == "__main__":
+    main()
