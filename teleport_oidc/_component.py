@@ -161,7 +161,7 @@ class AwsOidcIntegrationArgs:
 class _Checked:
     """Every plain input, validated; Outputs passed through."""
 
-    issuer_url: pulumi.Input[str]
+    issuer_url: str | pulumi.Output[str]
     integration_name: str
     role_name: str
     user_tags: dict[str, str]
@@ -175,9 +175,11 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
         raise InvalidArgumentError(
             "args", args, "must be an AwsOidcIntegrationArgs", "pass AwsOidcIntegrationArgs(...)"
         )
-    issuer: pulumi.Input[str] = args.proxy_url
-    if isinstance(args.proxy_url, str) or not isinstance(args.proxy_url, pulumi.Output):
-        issuer = issuer_from_proxy_url(args.proxy_url)
+    issuer: str | pulumi.Output[str] = (
+        args.proxy_url
+        if isinstance(args.proxy_url, pulumi.Output)
+        else issuer_from_proxy_url(args.proxy_url)  # also rejects awaitables and non-strings
+    )
     name = validate_integration_name(args.integration_name)
     role_name = (
         validate_role_name(args.role_name)
@@ -352,16 +354,30 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         super().__init__(COMPONENT_TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        issuer = pulumi.Output.from_input(checked.issuer_url).apply(issuer_from_proxy_url)
-        host = issuer.apply(issuer_host)
-        cluster = pulumi.Output.from_input(args.cluster_name)
-        tags = pulumi.Output.all(cluster, host).apply(
-            lambda v: self._merged_tags(checked, v[0] or v[1])
-        )
+        # Plain values stay plain (no apply) so a program of many integrations stays cheap;
+        # Outputs are resolved, and checked, when they become known.
+        issuer: pulumi.Input[str]
+        host: pulumi.Input[str]
+        tags: pulumi.Input[dict[str, str]]
+        if isinstance(checked.issuer_url, str):
+            issuer = checked.issuer_url
+            host = issuer_host(issuer)
+        else:
+            issuer_output = checked.issuer_url.apply(issuer_from_proxy_url)
+            issuer, host = issuer_output, issuer_output.apply(issuer_host)
+        if isinstance(host, str) and (
+            args.cluster_name is None or isinstance(args.cluster_name, str)
+        ):
+            tags = self._merged_tags(checked, args.cluster_name or host)
+        else:
+            tags = pulumi.Output.all(args.cluster_name, host).apply(
+                lambda v: self._merged_tags(checked, v[0] or v[1])
+            )
 
         provider_arn, thumbprints = self._oidc_provider(name, args, checked, issuer, tags, child)
+        restrict = args.restrict_subjects
         trust = pulumi.Output.all(provider_arn, host).apply(
-            lambda v: json.dumps(trust_policy(v[0], v[1], restrict_subjects=args.restrict_subjects))
+            lambda v: json.dumps(trust_policy(v[0], v[1], restrict_subjects=restrict))
         )
         role = aws.iam.Role(
             f"{name}-role",
@@ -397,28 +413,28 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[role, *policies]),
             )
 
-        self.issuer_url = issuer
-        self.issuer_host = host
+        self.issuer_url = pulumi.Output.from_input(issuer)
+        self.issuer_host = pulumi.Output.from_input(host)
         self.provider_arn = provider_arn
         self.role_arn = role.arn
         self.role_name = role.name
         self.thumbprints = thumbprints
         self.trust_policy = trust
-        self.tags = tags
+        self.tags = pulumi.Output.from_input(tags)
         self.integration_name = pulumi.Output.from_input(checked.integration_name)
         self.feature_policies = pulumi.Output.from_input(
             {key: policy_name(key, opts) for key, opts in checked.features.items()}
         )
         self.register_outputs(
             {
-                "issuer_url": issuer,
-                "issuer_host": host,
+                "issuer_url": self.issuer_url,
+                "issuer_host": self.issuer_host,
                 "provider_arn": provider_arn,
                 "role_arn": role.arn,
                 "role_name": role.name,
                 "thumbprints": thumbprints,
                 "trust_policy": trust,
-                "tags": tags,
+                "tags": self.tags,
                 "integration_name": self.integration_name,
                 "feature_policies": self.feature_policies,
             }
@@ -443,8 +459,8 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         name: str,
         args: AwsOidcIntegrationArgs,
         checked: _Checked,
-        issuer: pulumi.Output[str],
-        tags: pulumi.Output[dict[str, str]],
+        issuer: pulumi.Input[str],
+        tags: pulumi.Input[dict[str, str]],
         child: pulumi.ResourceOptions,
     ) -> tuple[pulumi.Output[str], pulumi.Output[Any]]:
         if checked.reuse is not None:
@@ -488,11 +504,13 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         name: str,
         checked: _Checked,
         role: aws.iam.Role,
-        host: pulumi.Output[str],
-        tags: pulumi.Output[dict[str, str]],
+        host: pulumi.Input[str],
+        tags: pulumi.Input[dict[str, str]],
         child: pulumi.ResourceOptions,
     ) -> list[pulumi.Resource]:
         created: list[pulumi.Resource] = []
+        if not checked.features:
+            return created
         context = pulumi.Output.all(role.arn, host).apply(lambda v: _context(v[0], v[1]))
         for key, opts in checked.features.items():
             task_role_arn: pulumi.Input[str | None] = None
@@ -537,7 +555,9 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                             name=opts.ssm_document_name,
                             document_type="Command",
                             document_format="JSON",
-                            content=host.apply(lambda h: json.dumps(ssm_document_content(h))),
+                            content=pulumi.Output.from_input(host).apply(
+                                lambda h: json.dumps(ssm_document_content(h))
+                            ),
                             tags=tags,
                         ),
                         opts=child,
