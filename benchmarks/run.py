@@ -26,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 
 from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs, trust_policy  # noqa: E402
@@ -95,21 +96,59 @@ def raw_program(n: int) -> Callable[[], None]:
     return program
 
 
+def floor_program(n: int) -> Callable[[], None]:
+    """The raw resources parented under a bare component: the least any component can cost."""
+
+    def program() -> None:
+        for i in range(n):
+            component = pulumi.ComponentResource("bench:index:Floor", f"c{i}")
+            child = pulumi.ResourceOptions(parent=component)
+            tags = merge_tags({}, required_tags("teleport.example.com", f"aws-{i}"))
+            provider = aws.iam.OpenIdConnectProvider(
+                f"c{i}-provider",
+                url="https://teleport.example.com",
+                client_id_lists=["discover.teleport"],
+                thumbprint_lists=[THUMB],
+                tags=tags,
+                opts=child,
+            )
+            role = aws.iam.Role(
+                f"c{i}-role",
+                name=f"teleport-aws-{i}",
+                path="/",
+                description="Used by Teleport to provide access to AWS resources.",
+                assume_role_policy=provider.arn.apply(
+                    lambda arn: json.dumps(trust_policy(arn, "teleport.example.com"))
+                ),
+                max_session_duration=3600,
+                tags=tags,
+                opts=child,
+            )
+            component.register_outputs({"provider_arn": provider.arn, "role_arn": role.arn})
+
+    return program
+
+
 def bench_program_overhead(repeats: int) -> None:
     print("Program overhead (mock engine, median of interleaved runs)")
+    builders = {"component": component_program, "raw": raw_program, "floor": floor_program}
     for n in (1, 10, 100):
-        times: dict[str, list[float]] = {"component": [], "raw": []}
+        times: dict[str, list[float]] = {kind: [] for kind in builders}
         for _ in range(repeats):
-            for kind, build in (("component", component_program), ("raw", raw_program)):
+            for kind, build in builders.items():
                 program = build(n)
                 times[kind].append(
                     elapsed(functools.partial(run_program, program, MockRun(preview=False)))
                 )
-        comp, raw = statistics.median(times["component"]), statistics.median(times["raw"])
+        comp, raw, floor = (statistics.median(times[k]) for k in builders)
         row(
             f"N={n}: component vs raw pulumi_aws",
             f"{comp * 1000:.1f} ms vs {raw * 1000:.1f} ms  ratio {comp / raw:.2f}",
             "goal: ratio <= 1.15 at N=100" if n == 100 else "",
+        )
+        row(
+            f"N={n}:   floor (raw under a bare component) vs raw",
+            f"{floor * 1000:.1f} ms vs {raw * 1000:.1f} ms  ratio {floor / raw:.2f}",
         )
 
 
