@@ -308,6 +308,19 @@ def _context(role_arn: str, host: str) -> PolicyContext:
     return PolicyContext(partition=arn.partition, account_id=arn.account, proxy_host=host)
 
 
+def _checked_output(value: Any, check: Callable[[Any], Any]) -> Any:
+    """Plain values were checked in _check(); an Output is checked when its value is known."""
+    if not isinstance(value, pulumi.Output):
+        return value
+
+    def checked(known: Any) -> Any:
+        if known is not None:
+            check(known)
+        return known
+
+    return value.apply(checked)
+
+
 def _document_for(key: str, opts: Any) -> Callable[[list[Any]], str]:
     def render(values: list[Any]) -> str:
         context, task_role_arn = values
@@ -387,7 +400,9 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 description=args.role_description,
                 assume_role_policy=trust,
                 max_session_duration=args.max_session_duration,
-                permissions_boundary=args.permissions_boundary_arn,
+                permissions_boundary=_checked_output(
+                    args.permissions_boundary_arn, validate_permissions_boundary_arn
+                ),
                 tags=tags,
             ),
             opts=child,

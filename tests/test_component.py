@@ -291,3 +291,18 @@ def test_bad_input_registers_nothing(run: Run, overrides: dict[str, Any], argume
     rec = run(program)
     assert rec.resources == []
     assert [e.argument for e in errors] == [argument]
+
+
+def test_an_output_boundary_is_checked_when_it_becomes_known(run: Run) -> None:
+    def program() -> None:
+        AwsOidcIntegration(
+            "prod",
+            args(
+                permissions_boundary_arn=pulumi.Output.from_input(
+                    "arn:aws:iam::123456789012:role/not-a-policy"
+                )
+            ),
+        )
+
+    with pytest.raises(ValueError, match="permissions_boundary_arn must be an IAM managed policy"):
+        run(program)

@@ -350,3 +350,17 @@ def test_sha1_is_of_the_der_bytes(pki: Pki) -> None:
     pem = pki.intermediate.cert_pem.bytes()
     der = __import__("ssl").PEM_cert_to_DER_cert(pem.decode())
     assert sha1_of_pem(pem) == hashlib.sha1(der).hexdigest()
+
+
+def test_the_standard_proxy_variables_are_honoured_and_the_chain_is_the_origins(
+    pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .tls_server import ConnectProxy
+
+    with pki.serve() as server, ConnectProxy() as proxy:
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        result = lookup_thumbprints(server.url, ca_bundle=str(pki.ca_bundle))
+    assert proxy.tunnels == [f"localhost:{server.port}"]
+    assert result == [sha1_of_pem(pki.intermediate.cert_pem.bytes())]

@@ -186,3 +186,65 @@ def closed_port() -> Iterator[int]:
     port = sock.getsockname()[1]
     sock.close()
     yield port
+
+
+class ConnectProxy:
+    """A loopback HTTP CONNECT proxy (what HTTPS_PROXY points at) that counts its tunnels."""
+
+    def __init__(self) -> None:
+        self.tunnels: list[str] = []
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        with client:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = client.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            target = request.split(b" ", 2)[1].decode()
+            self.tunnels.append(target)
+            host, port = target.rsplit(":", 1)
+            with socket.create_connection(
+                ("127.0.0.1" if host == "localhost" else host, int(port)), timeout=5
+            ) as upstream:
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                pipes = [
+                    threading.Thread(target=self._pipe, args=(a, b), daemon=True)
+                    for a, b in ((client, upstream), (upstream, client))
+                ]
+                for pipe in pipes:
+                    pipe.start()
+                for pipe in pipes:
+                    pipe.join(10)
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+
+    def __enter__(self) -> ConnectProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.thread.join()
+        self.listener.close()
