@@ -68,30 +68,38 @@ def component_program(n: int) -> Callable[[], None]:
     return program
 
 
+def raw_pair(i: int, opts: pulumi.ResourceOptions | None = None) -> tuple[Any, Any]:
+    """The provider and role of integration ``i``, written by hand with pulumi_aws."""
+    tags = merge_tags({}, required_tags("teleport.example.com", f"aws-{i}"))
+    provider = aws.iam.OpenIdConnectProvider(
+        f"c{i}-provider",
+        url="https://teleport.example.com",
+        client_id_lists=["discover.teleport"],
+        thumbprint_lists=[THUMB],
+        tags=tags,
+        opts=opts,
+    )
+    role = aws.iam.Role(
+        f"c{i}-role",
+        name=f"teleport-aws-{i}",
+        path="/",
+        description="Used by Teleport to provide access to AWS resources.",
+        assume_role_policy=provider.arn.apply(
+            lambda arn: json.dumps(trust_policy(arn, "teleport.example.com"))
+        ),
+        max_session_duration=3600,
+        tags=tags,
+        opts=opts,
+    )
+    return provider, role
+
+
 def raw_program(n: int) -> Callable[[], None]:
-    """The same provider and role, written by hand with pulumi_aws."""
+    """The same provider and role as the component's, without the component."""
 
     def program() -> None:
         for i in range(n):
-            tags = merge_tags({}, required_tags("teleport.example.com", f"aws-{i}"))
-            provider = aws.iam.OpenIdConnectProvider(
-                f"c{i}-provider",
-                url="https://teleport.example.com",
-                client_id_lists=["discover.teleport"],
-                thumbprint_lists=[THUMB],
-                tags=tags,
-            )
-            aws.iam.Role(
-                f"c{i}-role",
-                name=f"teleport-aws-{i}",
-                path="/",
-                description="Used by Teleport to provide access to AWS resources.",
-                assume_role_policy=provider.arn.apply(
-                    lambda arn: json.dumps(trust_policy(arn, "teleport.example.com"))
-                ),
-                max_session_duration=3600,
-                tags=tags,
-            )
+            raw_pair(i)
 
     return program
 
@@ -102,28 +110,7 @@ def floor_program(n: int) -> Callable[[], None]:
     def program() -> None:
         for i in range(n):
             component = pulumi.ComponentResource("bench:index:Floor", f"c{i}")
-            child = pulumi.ResourceOptions(parent=component)
-            tags = merge_tags({}, required_tags("teleport.example.com", f"aws-{i}"))
-            provider = aws.iam.OpenIdConnectProvider(
-                f"c{i}-provider",
-                url="https://teleport.example.com",
-                client_id_lists=["discover.teleport"],
-                thumbprint_lists=[THUMB],
-                tags=tags,
-                opts=child,
-            )
-            role = aws.iam.Role(
-                f"c{i}-role",
-                name=f"teleport-aws-{i}",
-                path="/",
-                description="Used by Teleport to provide access to AWS resources.",
-                assume_role_policy=provider.arn.apply(
-                    lambda arn: json.dumps(trust_policy(arn, "teleport.example.com"))
-                ),
-                max_session_duration=3600,
-                tags=tags,
-                opts=child,
-            )
+            provider, role = raw_pair(i, pulumi.ResourceOptions(parent=component))
             component.register_outputs({"provider_arn": provider.arn, "role_arn": role.arn})
 
     return program

@@ -24,6 +24,22 @@ URN = "urn:pulumi:dev::teleport-oidc::pulumi-python:dynamic/teleport-oidc:Telepo
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
 
+ROLE_ARN = "arn:aws:iam::123456789012:role/teleport-aws-prod"
+
+
+def integration_inputs(**overrides: Any) -> dict[str, Any]:
+    """A TeleportIntegration's inputs as the program sends them, with ``overrides``."""
+    values: dict[str, Any] = {
+        "integration_name": "aws-prod",
+        "role_arn": ROLE_ARN,
+        "audience": "",
+        "labels": {},
+        "adopt_existing": False,
+    }
+    values.update(overrides)
+    return values
+
+
 def provider_blob() -> str:
     blob, _ = _serialize(True, serialize_provider, TeleportIntegrationProvider())
     return blob

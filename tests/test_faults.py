@@ -14,21 +14,10 @@ from teleport_oidc import _thumbprint, lookup_thumbprints
 
 from .fake_teleport import FakeTeleport
 from .provider_server import ProviderServer, without_provider
+from .provider_server import integration_inputs as inputs
 from .tls_server import Pki
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
-
-
-def inputs(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "integration_name": "aws-prod",
-        "role_arn": ROLE,
-        "audience": "",
-        "labels": {},
-        "adopt_existing": False,
-    }
-    values.update(overrides)
-    return values
 
 
 @pytest.fixture

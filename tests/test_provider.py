@@ -15,6 +15,7 @@ from teleport_oidc import TctlError, TeleportIntegrationProvider
 from teleport_oidc._tctl import RunResult, subprocess_runner
 
 from .fake_teleport import FakeTeleport
+from .provider_server import integration_inputs as props
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-aws-prod-2"
@@ -56,18 +57,6 @@ def provider(teleport: FakeTeleport, recorder: Recorder) -> TeleportIntegrationP
         )
     )
     return p
-
-
-def props(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "integration_name": "aws-prod",
-        "role_arn": ROLE,
-        "audience": "",
-        "labels": {},
-        "adopt_existing": False,
-    }
-    values.update(overrides)
-    return values
 
 
 def test_check_normalises_and_makes_no_call(

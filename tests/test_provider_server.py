@@ -20,22 +20,11 @@ import teleport_oidc
 
 from .fake_teleport import FakeTeleport
 from .provider_server import UNKNOWN_VALUE, ProviderServer, provider_blob, without_provider
+from .provider_server import integration_inputs as inputs
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-aws-prod-v2"
 NONE, SOME = provider_pb2.DiffResponse.DIFF_NONE, provider_pb2.DiffResponse.DIFF_SOME
-
-
-def inputs(**overrides: object) -> dict[str, object]:
-    values: dict[str, object] = {
-        "integration_name": "aws-prod",
-        "role_arn": ROLE,
-        "audience": "",
-        "labels": {},
-        "adopt_existing": False,
-    }
-    values.update(overrides)
-    return values
 
 
 @pytest.fixture

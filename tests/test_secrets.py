@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
-from typing import Any
 
 import grpc
 import pytest
@@ -14,23 +13,12 @@ from pulumi.runtime.proto import provider_pb2
 
 from .fake_teleport import FakeTeleport
 from .provider_server import ProviderServer, provider_blob, to_struct
+from .provider_server import integration_inputs as inputs
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-aws-prod-2"
 SECRET = "-----BEGIN TELEPORT IDENTITY-----\nc2VjcmV0LWtleS1tYXRlcmlhbC0xMjM0NQ==\n-----END-----\n"
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
-
-
-def inputs(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "integration_name": "aws-prod",
-        "role_arn": ROLE,
-        "audience": "",
-        "labels": {},
-        "adopt_existing": False,
-    }
-    values.update(overrides)
-    return values
 
 
 def exercise(server: ProviderServer, teleport: FakeTeleport) -> list[str]:
