@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from . import _fetch
 from ._constants import AUDIENCE, ORIGIN, TAG_INTEGRATION, TAG_ORIGIN
 from ._errors import InvalidArgumentError, ThumbprintError
-from ._thumbprint import EXPIRY_WARNING_DAYS, _certificate, _discover, _normalise_issuer
+from ._thumbprint import EXPIRY_WARNING_DAYS, certificate_info, discover, normalise_issuer
 from ._validate import default_role_name, issuer_from_proxy_url
 
 __all__ = ["Check", "run_checks"]
@@ -52,12 +52,12 @@ def run_checks(
     except InvalidArgumentError as exc:
         checks.append(Check("proxy URL is an IAM provider URL", False, exc.rule, exc.fix))
     try:
-        issuer, netloc = _normalise_issuer(proxy_url)
+        issuer, netloc = normalise_issuer(proxy_url)
     except InvalidArgumentError as exc:
         return [*checks, Check("discovery document", False, str(exc), exc.fix)]
 
     try:
-        jwks_uri, discovery = _discover(issuer, netloc, timeout, ca_bundle, get)
+        jwks_uri, discovery = discover(issuer, netloc, timeout, ca_bundle, get)
         checks.append(
             Check(
                 "discovery document answers and its issuer matches",
@@ -99,7 +99,7 @@ def run_checks(
         )
 
     try:
-        info = _certificate(netloc, discovery.chain)
+        info = certificate_info(netloc, discovery.chain)
         left = info.not_after - dt.datetime.now(dt.timezone.utc)
         checks.append(
             Check(

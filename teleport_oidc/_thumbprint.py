@@ -30,10 +30,13 @@ from ._validate import parse_https_url
 
 __all__ = [
     "CertificateInfo",
+    "certificate_info",
     "clear_cache",
+    "discover",
     "lookup_certificates",
     "lookup_thumbprints",
     "lookup_thumbprints_output",
+    "normalise_issuer",
 ]
 
 EXPIRY_WARNING_DAYS = 30
@@ -115,7 +118,7 @@ def clear_cache() -> None:
     _chain_cache.clear()
 
 
-def _normalise_issuer(issuer_url: object) -> tuple[str, str]:
+def normalise_issuer(issuer_url: object) -> tuple[str, str]:
     host, port = parse_https_url(issuer_url, "issuer_url", allow_port=True)
     netloc = host if port is None else f"{host}:{port}"
     return f"https://{netloc}", netloc
@@ -135,7 +138,7 @@ def _check_options(timeout: object, ca_bundle: object) -> None:
         )
 
 
-def _discover(
+def discover(
     issuer: str, netloc: str, timeout: float, ca_bundle: str | None, fetch: Fetch
 ) -> tuple[str, FetchResult]:
     """Fetch and check the discovery document; return ``jwks_uri`` and the fetch result."""
@@ -183,7 +186,7 @@ def _discover(
     return jwks_uri, result
 
 
-def _certificate(host: str, chain: tuple[bytes, ...]) -> CertificateInfo:
+def certificate_info(host: str, chain: tuple[bytes, ...]) -> CertificateInfo:
     if not chain:
         raise ThumbprintError(
             "tls", host, "the server presented no certificate chain; check the proxy's TLS setup"
@@ -226,7 +229,7 @@ def lookup_certificates(
 ) -> list[CertificateInfo]:
     """Like :func:`lookup_thumbprints`, with the certificate each thumbprint came from."""
     _check_options(timeout, ca_bundle)
-    issuer, netloc = _normalise_issuer(issuer_url)
+    issuer, netloc = normalise_issuer(issuer_url)
     options = (float(timeout), ca_bundle, id(fetch) if fetch else None)
     if fetch is None:
         from ._fetch import https_get  # see the note at Fetch
@@ -234,11 +237,13 @@ def lookup_certificates(
         fetch = https_get
     get = fetch
 
-    def discover() -> tuple[str, FetchResult]:
-        return _discover(issuer, netloc, float(timeout), ca_bundle, get)
+    def fetch_discovery() -> tuple[str, FetchResult]:
+        return discover(issuer, netloc, float(timeout), ca_bundle, get)
 
-    jwks_uri, discovery = _discovery_cache.get((issuer, *options), discover)
-    infos = [_chain_cache.get((netloc, *options), lambda: _certificate(netloc, discovery.chain))]
+    jwks_uri, discovery = _discovery_cache.get((issuer, *options), fetch_discovery)
+    infos = [
+        _chain_cache.get((netloc, *options), lambda: certificate_info(netloc, discovery.chain))
+    ]
     jwks_netloc = urlsplit(jwks_uri).netloc.lower().removesuffix(":443")
     if jwks_netloc != netloc:
 
@@ -251,7 +256,7 @@ def lookup_certificates(
                     f"GET {jwks_uri} returned HTTP {result.status}; AWS "
                     "could not fetch Teleport's signing keys either",
                 )
-            return _certificate(jwks_netloc, result.chain)
+            return certificate_info(jwks_netloc, result.chain)
 
         infos.append(_chain_cache.get((jwks_netloc, *options), jwks_chain))
     unique: dict[str, CertificateInfo] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -333,16 +333,3 @@ def validate_thumbprints(values: object, argument: str = "thumbprints") -> list[
             )
         result.append(lowered)
     return result
-
-
-def check_keys(argument: str, given: Mapping[str, object], known: Iterable[str]) -> None:
-    """Reject keys of a mapping that are not in ``known``, naming the known ones."""
-    known_set = set(known)
-    for key in given:
-        if key not in known_set:
-            raise InvalidArgumentError(
-                f"{argument}[{key!r}]",
-                key,
-                "is not a known key",
-                f"use one of: {', '.join(sorted(known_set))}",
-            )

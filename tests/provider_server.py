@@ -21,7 +21,6 @@ from pulumi.runtime.rpc import UNKNOWN
 from teleport_oidc import TeleportIntegrationProvider
 
 URN = "urn:pulumi:dev::teleport-oidc::pulumi-python:dynamic/teleport-oidc:TeleportIntegration::it"
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
 
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/teleport-aws-prod"
