@@ -1,0 +1,56 @@
+"""The public surface is a contract: sorted, documented, stable tokens, a side-effect-free import."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+import sys
+
+import teleport_oidc
+
+
+def isort_style(name: str) -> tuple[int, str]:
+    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+
+def test_all_is_sorted_and_importable() -> None:
+    assert teleport_oidc.__all__ == sorted(teleport_oidc.__all__, key=isort_style)
+    assert len(set(teleport_oidc.__all__)) == len(teleport_oidc.__all__)
+    for name in teleport_oidc.__all__:
+        assert hasattr(teleport_oidc, name), name
+
+
+def test_every_public_class_and_function_is_documented() -> None:
+    for name in teleport_oidc.__all__:
+        obj = getattr(teleport_oidc, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert inspect.getdoc(obj), f"{name} has no docstring"
+
+
+def test_type_tokens_are_the_ones_users_state_depends_on() -> None:
+    assert teleport_oidc.COMPONENT_TYPE == "teleport-oidc:index:AwsOidcIntegration"
+    assert teleport_oidc.INTEGRATION_TYPE == (
+        "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
+    )
+    assert teleport_oidc.TeleportIntegration._resource_type_name == (  # type: ignore[attr-defined]
+        "dynamic/teleport-oidc:TeleportIntegration"
+    )
+
+
+def test_every_args_field_is_documented() -> None:
+    source = inspect.getsource(teleport_oidc.AwsOidcIntegrationArgs)
+    for field in teleport_oidc.AwsOidcIntegrationArgs.__dataclass_fields__:
+        after = source.split(f"\n    {field}:", 1)[1]
+        assert after.split("\n", 2)[1].strip().startswith('"""'), field
+
+
+def test_import_has_no_side_effects_and_loads_no_lookup_library() -> None:
+    code = (
+        "import json, sys, teleport_oidc; "
+        "print(json.dumps([m for m in ('requests', 'urllib3', 'cryptography', 'boto3') "
+        "if m in sys.modules]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+    assert done.stderr == ""
