@@ -1,4 +1,4 @@
-"""The public surface is a contract: sorted, documented, stable tokens, a side-effect-free import."""
+"""The public surface is a contract: sorted, documented, stable tokens, a light import."""
 
 from __future__ import annotations
 
