@@ -33,7 +33,7 @@ def test_type_tokens_are_the_ones_users_state_depends_on() -> None:
     assert teleport_oidc.INTEGRATION_TYPE == (
         "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
     )
-    assert teleport_oidc.TeleportIntegration._resource_type_name == (  # type: ignore[attr-defined]
+    assert vars(teleport_oidc.TeleportIntegration)["_resource_type_name"] == (
         "dynamic/teleport-oidc:TeleportIntegration"
     )
 
