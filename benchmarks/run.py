@@ -12,7 +12,6 @@ import functools
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -223,27 +222,11 @@ def bench_tctl_calls() -> None:
 
 def bench_provider_blob() -> None:
     print("Serialized __provider")
-    from tests.provider_server import provider_blob
+    from tests.provider_server import provider_blob, provider_blob_after_edit
 
     blob = provider_blob()
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "teleport_oidc"
-        shutil.copytree(ROOT / "teleport_oidc", copy)
-        with (copy / "_provider.py").open("a") as handle:
-            handle.write("\n\ndef edited() -> None:\n    pass\n")
-        code = (
-            "import sys; sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "
-            "'__module__', '').startswith('__editable__')]; "
-            "from tests.provider_server import provider_blob; print(provider_blob())"
-        )
-        edited = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=tmp,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": f"{tmp}{os.pathsep}{ROOT}"},
-        ).stdout.strip()
+        edited = provider_blob_after_edit(Path(tmp))
     row(
         "__provider size (base64 / raw bytes)",
         f"{len(blob)} / {len(base64.b64decode(blob))}",

@@ -50,3 +50,16 @@ def teleport(tmp_path: Any) -> Any:
     from .fake_teleport import FakeTeleport
 
     return FakeTeleport.create(tmp_path)
+
+
+@pytest.fixture
+def iam(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """moto's IAM, with fake credentials that cannot reach AWS."""
+    import boto3
+    from moto import mock_aws
+
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(key, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        yield boto3.client("iam", region_name="us-east-1")

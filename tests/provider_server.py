@@ -44,6 +44,38 @@ def provider_blob() -> str:
     return blob
 
 
+def provider_blob_after_edit(tmp: Path, env: Mapping[str, str] | None = None) -> str:
+    """The serialized provider, from a copy of the package whose provider code was edited."""
+    import shutil
+
+    import teleport_oidc
+
+    copy = tmp / "teleport_oidc"
+    shutil.copytree(Path(teleport_oidc.__file__).parent, copy)
+    with (copy / "_provider.py").open("a") as handle:
+        handle.write("\n\ndef an_edit_made_later() -> int:\n    return 42\n")
+    # The edited copy must win over an editable install's import hook, if there is one.
+    code = (
+        "import sys; sys.meta_path[:] = [f for f in sys.meta_path if not "
+        "getattr(f, '__module__', '').startswith('__editable__')]; "
+        "from tests.provider_server import provider_blob; import teleport_oidc; "
+        "assert teleport_oidc.__file__.startswith(sys.argv[1]), teleport_oidc.__file__; "
+        "print(provider_blob())"
+    )
+    tests_root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp)],
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **(env or {}), "PYTHONPATH": f"{tmp}{os.pathsep}{tests_root}"},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return done.stdout.strip()
+
+
 def to_struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
     struct = struct_pb2.Struct()
     struct.update({k: v for k, v in values.items() if v is not None})

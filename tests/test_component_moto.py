@@ -4,25 +4,13 @@ back as intended (URL, audience, thumbprints, trust policy, tags)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs
 
 from .conftest import PROXY, THUMB, Run
-
-
-@pytest.fixture
-def iam(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(key, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        yield boto3.client("iam", region_name="us-east-1")
 
 
 def _tags(tags: dict[str, str]) -> list[dict[str, str]]:

@@ -8,9 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from teleport_oidc._cli import main
 from teleport_oidc._doctor import run_checks
@@ -103,14 +101,6 @@ def test_a_certificate_expiring_soon_fails(pki: Pki) -> None:
 
 
 # --- the AWS account ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def iam(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(key, "testing")
-    with mock_aws():
-        yield boto3.client("iam", region_name="us-east-1")
 
 
 def deploy(iam: Any, host: str, client_ids: list[str], tags: dict[str, str]) -> str:

@@ -4,10 +4,6 @@ the stand-in tctl."""
 from __future__ import annotations
 
 import base64
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,10 +12,14 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
-import teleport_oidc
-
 from .fake_teleport import FakeTeleport
-from .provider_server import UNKNOWN_VALUE, ProviderServer, provider_blob, without_provider
+from .provider_server import (
+    UNKNOWN_VALUE,
+    ProviderServer,
+    provider_blob,
+    provider_blob_after_edit,
+    without_provider,
+)
 from .provider_server import integration_inputs as inputs
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
@@ -186,33 +186,9 @@ def test_the_serialized_provider_is_small_and_names_the_class_only() -> None:
 
 
 def test_the_serialized_provider_survives_an_edit_of_the_provider_code(tmp_path: Path) -> None:
-    copy = tmp_path / "teleport_oidc"
-    shutil.copytree(Path(teleport_oidc.__file__).parent, copy)
-    with (copy / "_provider.py").open("a") as handle:
-        handle.write("\n\ndef an_edit_made_later() -> int:\n    return 42\n")
-    # The edited copy must win over an editable install's import hook, if there is one.
-    code = (
-        "import sys; sys.meta_path[:] = [f for f in sys.meta_path if not "
-        "getattr(f, '__module__', '').startswith('__editable__')]; "
-        "from tests.provider_server import provider_blob; import teleport_oidc; "
-        "assert teleport_oidc.__file__.startswith(sys.argv[1]), teleport_oidc.__file__; "
-        "print(provider_blob())"
+    edited = provider_blob_after_edit(
+        tmp_path,
+        env={"TELEPORT_IDENTITY_FILE": "/secret/path", "TELEPORT_AUTH_SERVER": "s3cr3t:443"},
     )
-    env = {
-        **os.environ,
-        "PYTHONPATH": f"{tmp_path}{os.pathsep}{Path(__file__).parent.parent}",
-        "TELEPORT_IDENTITY_FILE": "/secret/path",
-        "TELEPORT_AUTH_SERVER": "s3cr3t:443",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path)],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    edited = done.stdout.strip()
     assert edited == provider_blob()
     assert b"s3cr3t" not in base64.b64decode(edited)
