@@ -297,7 +297,7 @@ def _verify_reused(found: list[Any], issuer: str, argument: str) -> str:
     return str(arn)
 
 
-def _context(role_arn: str, host: str) -> PolicyContext:
+def _context(role_arn: str) -> PolicyContext:
     arn = parse_arn(
         role_arn,
         "role_arn",
@@ -305,7 +305,7 @@ def _context(role_arn: str, host: str) -> PolicyContext:
         what="an IAM role",
         example="arn:aws:iam::123456789012:role/x",
     )
-    return PolicyContext(partition=arn.partition, account_id=arn.account, proxy_host=host)
+    return PolicyContext(partition=arn.partition, account_id=arn.account)
 
 
 def _checked_output(value: Any, check: Callable[[Any], Any]) -> Any:
@@ -526,7 +526,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         created: list[pulumi.Resource] = []
         if not checked.features:
             return created
-        context = pulumi.Output.all(role.arn, host).apply(lambda v: _context(v[0], v[1]))
+        context = role.arn.apply(_context)
         for key, opts in checked.features.items():
             task_role_arn: pulumi.Input[str | None] = None
             if isinstance(opts, EcsDeployServiceOptions):

@@ -38,11 +38,10 @@ __all__ = [
 
 @dataclass(frozen=True)
 class PolicyContext:
-    """Where the policies apply: from the integration role's ARN (and the proxy, for SSM)."""
+    """Where the policies apply: the partition and account of the integration role's ARN."""
 
     partition: str
     account_id: str
-    proxy_host: str
 
 
 # --- options, one type per feature ----------------------------------------------------------

@@ -13,7 +13,7 @@ import os
 import runpy
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,6 @@ class Plan:
     stack: str
     program_dir: Path
     recorded: Recorded
-    config: dict[str, str] = field(default_factory=dict)
 
 
 def _project(program_dir: Path) -> tuple[str, Path]:
@@ -139,7 +138,7 @@ def plan_program(
             )
     finally:
         _thumbprint.OFFLINE = saved_offline
-    return Plan(project, stack, program_dir, recorded, config)
+    return Plan(project, stack, program_dir, recorded)
 
 
 # --- rendering ---------------------------------------------------------------------------------

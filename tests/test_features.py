@@ -30,7 +30,7 @@ from teleport_oidc._features import (
 from .conftest import PROXY, THUMB, Run
 
 GOLDEN = Path(__file__).parent / "golden" / "features"
-CTX = PolicyContext("aws", "123456789012", "teleport.example.com")
+CTX = PolicyContext("aws", "123456789012")
 TASK_ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod-db-service"
 CLOUDTRAIL: dict[str, Any] = {
     "cloudtrail_sqs_queue_arn": "arn:aws:sqs:us-east-1:123456789012:teleport-trail",
@@ -282,7 +282,7 @@ def test_statements_are_scoped_to_exactly_the_given_resources() -> None:
 
 
 def test_arns_follow_the_partition_and_account_of_the_role() -> None:
-    gov = PolicyContext("aws-us-gov", "210987654321", "teleport.example.com")
+    gov = PolicyContext("aws-us-gov", "210987654321")
     opts = normalize_features({"external_audit_storage": EAS})["external_audit_storage"]
     text = json.dumps(feature_policy("external_audit_storage", opts, gov))
     assert "arn:aws:" not in text
