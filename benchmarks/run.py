@@ -29,9 +29,9 @@ import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 
 from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs, trust_policy  # noqa: E402
-from teleport_oidc._mockrun import MockRun, run_program  # noqa: E402
-from teleport_oidc._tags import merge_tags, required_tags  # noqa: E402
-from teleport_oidc._thumbprint import clear_cache, lookup_thumbprints  # noqa: E402
+from teleport_oidc.cli.mockrun import MockRun, run_program  # noqa: E402
+from teleport_oidc.lookups.thumbprint import clear_cache, lookup_thumbprints  # noqa: E402
+from teleport_oidc.tags import merge_tags, required_tags  # noqa: E402
 
 THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 ROWS: list[tuple[str, str, str]] = []

@@ -9,10 +9,10 @@
 Importing this package has no side effects: the dynamic provider process imports it too.
 """
 
-from ._component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
-from ._constants import AUDIENCE
-from ._errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
-from ._features import (
+from .component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
+from .constants import AUDIENCE
+from .errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
+from .features import (
     FEATURES,
     AccessGraphOptions,
     AwsConsoleAccessOptions,
@@ -25,12 +25,12 @@ from ._features import (
     RdsOptions,
     feature_policy,
 )
-from ._integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
-from ._log import TeleportOidcWarning
-from ._provider import TeleportIntegrationProvider
-from ._thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
-from ._trust import trust_policy
-from ._validate import issuer_from_proxy_url
+from .log import TeleportOidcWarning
+from .lookups.thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
+from .rules import issuer_from_proxy_url
+from .teleport.integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
+from .teleport.provider import TeleportIntegrationProvider
+from .trust import trust_policy
 
 __all__ = [
     "AUDIENCE",

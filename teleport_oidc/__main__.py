@@ -1,5 +1,5 @@
 """``python -m teleport_oidc``: the same as the ``teleport-oidc`` command."""
 
-from ._cli import main
+from .cli.main import main
 
 raise SystemExit(main())

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from teleport_oidc import _thumbprint
-from teleport_oidc._mockrun import FakeAws, MockRun, Recorded, run_program
+from teleport_oidc.cli.mockrun import FakeAws, MockRun, Recorded, run_program
+from teleport_oidc.lookups import thumbprint as _thumbprint
 
 PROXY = "https://teleport.example.com"
 THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"

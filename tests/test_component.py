@@ -13,9 +13,9 @@ from teleport_oidc import (
     AwsOidcIntegration,
     AwsOidcIntegrationArgs,
     InvalidArgumentError,
-    _thumbprint,
 )
-from teleport_oidc._mockrun import FakeAws
+from teleport_oidc.cli.mockrun import FakeAws
+from teleport_oidc.lookups import thumbprint as _thumbprint
 
 from .conftest import PROXY, THUMB, Run
 

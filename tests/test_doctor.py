@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from teleport_oidc._cli import main
-from teleport_oidc._doctor import run_checks
-from teleport_oidc._trust import trust_policy
+from teleport_oidc.cli.doctor import run_checks
+from teleport_oidc.cli.main import main
+from teleport_oidc.trust import trust_policy
 
 from .tls_server import OidcServer, Pki, sha1_of_pem
 

@@ -10,7 +10,8 @@ from typing import Any
 import grpc
 import pytest
 
-from teleport_oidc import _thumbprint, lookup_thumbprints
+from teleport_oidc import lookup_thumbprints
+from teleport_oidc.lookups import thumbprint as _thumbprint
 
 from .fake_teleport import FakeTeleport
 from .provider_server import ProviderServer, without_provider

@@ -19,7 +19,7 @@ from teleport_oidc import (
     ExternalAuditStorageOptions,
     InvalidArgumentError,
 )
-from teleport_oidc._features import (
+from teleport_oidc.features import (
     PolicyContext,
     feature_policy,
     normalize_features,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from teleport_oidc._cli import main
-from teleport_oidc._plan import (
+from teleport_oidc.cli.main import main
+from teleport_oidc.cli.plan import (
     KNOWN_AFTER_LOOKUP,
     PlanError,
     load_config,

@@ -12,7 +12,7 @@ from pulumi.dynamic.config import Config
 from pulumi.output import Unknown
 
 from teleport_oidc import TctlError, TeleportIntegrationProvider
-from teleport_oidc._tctl import RunResult, subprocess_runner
+from teleport_oidc.teleport.tctl import RunResult, subprocess_runner
 
 from .fake_teleport import FakeTeleport
 from .provider_server import integration_inputs as props

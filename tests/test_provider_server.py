@@ -181,7 +181,7 @@ def test_fifty_concurrent_creates_lose_and_duplicate_nothing(
 def test_the_serialized_provider_is_small_and_names_the_class_only() -> None:
     raw = base64.b64decode(provider_blob())
     assert len(provider_blob()) <= 1024
-    assert b"teleport_oidc._provider" in raw and b"TeleportIntegrationProvider" in raw
+    assert b"teleport_oidc.teleport.provider" in raw and b"TeleportIntegrationProvider" in raw
     assert len(raw) < 120
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from teleport_oidc import InvalidArgumentError, trust_policy
-from teleport_oidc._tags import merge_tags, required_tags, validate_tags
+from teleport_oidc.tags import merge_tags, required_tags, validate_tags
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from teleport_oidc import TctlError
-from teleport_oidc._tctl import (
+from teleport_oidc.teleport.tctl import (
     AlreadyExistsError,
     Connection,
     InUseError,

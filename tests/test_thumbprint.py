@@ -20,12 +20,12 @@ from teleport_oidc import (
     InvalidArgumentError,
     TeleportOidcWarning,
     ThumbprintError,
-    _fetch,
-    _thumbprint,
     lookup_thumbprints,
     lookup_thumbprints_output,
 )
-from teleport_oidc._thumbprint import lookup_certificates
+from teleport_oidc.lookups import fetch as _fetch
+from teleport_oidc.lookups import thumbprint as _thumbprint
+from teleport_oidc.lookups.thumbprint import lookup_certificates
 
 from .conftest import Run
 from .tls_server import OidcServer, Pki, closed_port, sha1_of_pem

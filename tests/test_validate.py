@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from teleport_oidc import InvalidArgumentError, issuer_from_proxy_url
-from teleport_oidc._validate import (
+from teleport_oidc.rules import (
     default_role_name,
     parse_https_url,
     validate_integration_name,

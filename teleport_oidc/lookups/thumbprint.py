@@ -6,7 +6,7 @@ presents** and return the SHA-1 of its DER as 40 lowercase hex characters.
 
 Results (and failures) are cached per process, keyed by issuer, host and options, so a program
 with many integrations on one Teleport makes one discovery request and one handshake per host.
-All I/O goes through :func:`teleport_oidc._fetch.https_get`.
+All I/O goes through :func:`teleport_oidc.lookups.fetch.https_get`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 import pulumi
 
-from ._errors import InvalidArgumentError, ThumbprintError
-from ._log import warn
-from ._validate import parse_https_url
+from ..errors import InvalidArgumentError, ThumbprintError
+from ..log import warn
+from ..rules import parse_https_url
 
 __all__ = [
     "CertificateInfo",
@@ -47,7 +47,7 @@ OFFLINE = False
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 
 if TYPE_CHECKING:
-    from ._fetch import FetchResult
+    from .fetch import FetchResult
 
 # requests/urllib3 and cryptography load on the first lookup, not on `import teleport_oidc`:
 # a program that pins thumbprints, and the dynamic provider process, never pay for them.
@@ -232,7 +232,7 @@ def lookup_certificates(
     issuer, netloc = normalise_issuer(issuer_url)
     options = (float(timeout), ca_bundle, id(fetch) if fetch else None)
     if fetch is None:
-        from ._fetch import https_get  # see the note at Fetch
+        from .fetch import https_get  # see the note at Fetch
 
         fetch = https_get
     get = fetch

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
-from ._errors import InvalidArgumentError
-from ._validate import parse_arn, validate_role_name
+from ..errors import InvalidArgumentError
+from ..rules import parse_arn, validate_role_name
 
 __all__ = [
     "FEATURES",

@@ -21,8 +21,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_aws as aws
 
-from . import _thumbprint
-from ._constants import (
+from .constants import (
     AUDIENCE,
     DEFAULT_MAX_SESSION_DURATION,
     DEFAULT_ROLE_DESCRIPTION,
@@ -31,8 +30,8 @@ from ._constants import (
     TAG_INTEGRATION,
     TAG_ORIGIN,
 )
-from ._errors import InvalidArgumentError
-from ._features import (
+from .errors import InvalidArgumentError
+from .features import (
     TASK_ROLE_DESCRIPTION,
     Ec2SsmDiscoveryOptions,
     EcsDeployServiceOptions,
@@ -45,12 +44,9 @@ from ._features import (
     task_role_policy,
     task_role_trust_policy,
 )
-from ._integration import TeleportIntegration, TeleportIntegrationArgs
-from ._log import warn
-from ._provider import check_labels
-from ._tags import merge_tags, required_tags, validate_tags
-from ._trust import trust_policy
-from ._validate import (
+from .log import warn
+from .lookups import thumbprint as _thumbprint
+from .rules import (
     default_role_name,
     issuer_from_proxy_url,
     issuer_host,
@@ -62,6 +58,10 @@ from ._validate import (
     validate_role_path,
     validate_thumbprints,
 )
+from .tags import merge_tags, required_tags, validate_tags
+from .teleport.integration import TeleportIntegration, TeleportIntegrationArgs
+from .teleport.provider import check_labels
+from .trust import trust_policy
 
 __all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
 

@@ -26,7 +26,7 @@ import requests.adapters
 import urllib3.connection
 import urllib3.connectionpool
 
-from ._errors import ThumbprintError
+from ..errors import ThumbprintError
 
 __all__ = ["FetchResult", "https_get", "presented_chain"]
 

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from ._provider import TeleportIntegrationProvider, check_labels
-from ._validate import validate_audience, validate_integration_name, validate_role_arn
+from ..rules import validate_audience, validate_integration_name, validate_role_arn
+from .provider import TeleportIntegrationProvider, check_labels
 
 __all__ = ["INTEGRATION_TYPE", "TeleportIntegration", "TeleportIntegrationArgs"]
 

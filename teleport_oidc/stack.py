@@ -14,8 +14,8 @@ from typing import Any
 
 import pulumi
 
-from ._component import AwsOidcIntegration, AwsOidcIntegrationArgs
-from ._errors import InvalidArgumentError
+from .component import AwsOidcIntegration, AwsOidcIntegrationArgs
+from .errors import InvalidArgumentError
 
 __all__ = ["program"]
 

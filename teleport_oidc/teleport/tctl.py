@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ._errors import TctlError
+from ..errors import TctlError
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._errors import TeleportOidcError
+from ..errors import TeleportOidcError
 
 __all__ = ["main"]
 
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "plan":
-            from ._plan import plan_program, render_json, render_text
+            from .plan import plan_program, render_json, render_text
 
             plan = plan_program(
                 Path(args.program_dir),
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 0
         if args.command == "doctor":
-            from ._doctor import run_checks
+            from .doctor import run_checks
 
             iam = None if args.no_aws else _iam_client()
             checks = run_checks(
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "and provide AWS credentials"
                 )
             return 0 if all(check.ok for check in checks) else 1
-        from ._thumbprint import lookup_certificates
+        from ..lookups.thumbprint import lookup_certificates
 
         for info in lookup_certificates(
             args.issuer_url, timeout=args.timeout, ca_bundle=args.ca_bundle

@@ -20,11 +20,11 @@ from typing import Any
 import yaml
 from pulumi.output import Unknown
 
-from . import _thumbprint
-from ._errors import TeleportOidcError
-from ._integration import INTEGRATION_TYPE
-from ._mockrun import PLACEHOLDER_ACCOUNT, MockRun, Recorded, RecordedResource, run_program
-from ._tctl import integration_resource, integration_yaml
+from ..errors import TeleportOidcError
+from ..lookups import thumbprint as _thumbprint
+from ..teleport.integration import INTEGRATION_TYPE
+from ..teleport.tctl import integration_resource, integration_yaml
+from .mockrun import PLACEHOLDER_ACCOUNT, MockRun, Recorded, RecordedResource, run_program
 
 __all__ = ["Plan", "PlanError", "load_config", "plan_program", "render_json", "render_text"]
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from . import _fetch
-from ._constants import AUDIENCE, ORIGIN, TAG_INTEGRATION, TAG_ORIGIN
-from ._errors import InvalidArgumentError, ThumbprintError
-from ._thumbprint import EXPIRY_WARNING_DAYS, certificate_info, discover, normalise_issuer
-from ._validate import default_role_name, issuer_from_proxy_url
+from ..constants import AUDIENCE, ORIGIN, TAG_INTEGRATION, TAG_ORIGIN
+from ..errors import InvalidArgumentError, ThumbprintError
+from ..lookups import fetch as _fetch
+from ..lookups.thumbprint import EXPIRY_WARNING_DAYS, certificate_info, discover, normalise_issuer
+from ..rules import default_role_name, issuer_from_proxy_url
 
 __all__ = ["Check", "run_checks"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ._constants import PARTITIONS
-from ._errors import InvalidArgumentError
+from .constants import PARTITIONS
+from .errors import InvalidArgumentError
 
 __all__ = [
     "Arn",

@@ -29,9 +29,9 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from ._errors import InvalidArgumentError
-from ._tctl import AlreadyExistsError, Runner, Tctl, integration_resource, resolve_connection
-from ._validate import validate_audience, validate_integration_name, validate_role_arn
+from ..errors import InvalidArgumentError
+from ..rules import validate_audience, validate_integration_name, validate_role_arn
+from .tctl import AlreadyExistsError, Runner, Tctl, integration_resource, resolve_connection
 
 __all__ = ["CONFIG_NAMESPACE", "INPUT_KEYS", "TeleportIntegrationProvider"]
 

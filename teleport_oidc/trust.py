@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._constants import AUDIENCE, SUBJECTS
+from .constants import AUDIENCE, SUBJECTS
 
 __all__ = ["trust_policy"]
 

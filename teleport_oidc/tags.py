@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ._constants import ORIGIN, TAG_CLUSTER, TAG_IAC_TOOL, TAG_INTEGRATION, TAG_ORIGIN
-from ._errors import InvalidArgumentError
+from .constants import ORIGIN, TAG_CLUSTER, TAG_IAC_TOOL, TAG_INTEGRATION, TAG_ORIGIN
+from .errors import InvalidArgumentError
 
 __all__ = ["MAX_TAGS", "merge_tags", "required_tags", "validate_tags"]
 

@@ -1,0 +1,1 @@
+"""The ``teleport-oidc`` command: plan, doctor, thumbprint."""

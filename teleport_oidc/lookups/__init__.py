@@ -1,0 +1,1 @@
+"""Apply-time lookups over the network: the one fetch seam and what uses it."""

@@ -1,0 +1,1 @@
+"""Teleport resources managed through tctl."""
