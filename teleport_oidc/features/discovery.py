@@ -1,0 +1,138 @@
+"""Discovery as code: the IAM policies Teleport's Terraform module
+(``integrations/terraform-modules/teleport/discovery/aws``, ``aws_iam_policy.tf``) grants.
+
+- ``teleport-discovery`` on the integration role (one account), or on each member account's
+  role (an organization): one statement with the actions of the enrolled types, plus
+  ``account:ListRegions`` exactly when a matcher's regions are ``*``.
+- ``teleport-organization-account-enumeration`` and ``teleport-organization-join-validation``
+  on the integration role in the management account, for organization discovery.
+- The member-account role's trust policy: the management account's integration role, from
+  inside the organization only.
+
+Documents are written the way the module's ``aws_iam_policy_document`` renders them (actions as
+a sorted set, a one-element list as a string), so they compare equal to its output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "ACCOUNT_ENUMERATION_ACTIONS",
+    "ACCOUNT_ENUMERATION_POLICY_NAME",
+    "DISCOVERY_POLICY_NAME",
+    "DISCOVERY_TYPES",
+    "EC2_ACTIONS",
+    "EKS_ACTIONS",
+    "JOIN_VALIDATION_ACTIONS",
+    "JOIN_VALIDATION_POLICY_NAME",
+    "LIST_REGIONS_ACTION",
+    "MEMBER_ROLE_DESCRIPTION",
+    "MEMBER_ROLE_NAME",
+    "RDS_ACTIONS",
+    "account_enumeration_policy",
+    "discovery_actions",
+    "discovery_policy",
+    "join_validation_policy",
+    "member_role_trust_policy",
+]
+
+#: The resource types the module (and so the component) grants permissions for.
+DISCOVERY_TYPES = ("ec2", "eks", "rds")
+DISCOVERY_POLICY_NAME = "teleport-discovery"
+ACCOUNT_ENUMERATION_POLICY_NAME = "teleport-organization-account-enumeration"
+JOIN_VALIDATION_POLICY_NAME = "teleport-organization-join-validation"
+#: The module's default ``aws_child_account_iam_role_name``.
+MEMBER_ROLE_NAME = "teleport-organization-discovery-child-account-role"
+MEMBER_ROLE_DESCRIPTION = "Assumed by Teleport's Discovery Service to discover resources here."
+
+LIST_REGIONS_ACTION = "account:ListRegions"
+EC2_ACTIONS = (
+    "ec2:DescribeInstances",
+    "ssm:DescribeInstanceInformation",
+    "ssm:GetCommandInvocation",
+    "ssm:ListCommandInvocations",
+    "ssm:SendCommand",
+)
+EKS_ACTIONS = (
+    "eks:ListClusters",
+    "eks:DescribeCluster",
+    "eks:ListAccessEntries",
+    "eks:DescribeAccessEntry",
+    "eks:CreateAccessEntry",
+    "eks:DeleteAccessEntry",
+    "eks:AssociateAccessPolicy",
+    "eks:TagResource",
+    "eks:UpdateAccessEntry",
+)
+RDS_ACTIONS = ("rds:DescribeDBClusters", "rds:DescribeDBInstances")
+ACCOUNT_ENUMERATION_ACTIONS = (
+    "organizations:ListAccountsForParent",
+    "organizations:ListChildren",
+    "organizations:ListRoots",
+)
+JOIN_VALIDATION_ACTIONS = ("organizations:DescribeAccount",)
+_BY_TYPE = {"ec2": EC2_ACTIONS, "eks": EKS_ACTIONS, "rds": RDS_ACTIONS}
+
+
+def _one_or_many(values: Sequence[str]) -> str | list[str]:
+    return values[0] if len(values) == 1 else list(values)
+
+
+def _statement(actions: Iterable[str], resource: str = "*", **extra: Any) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Action": _one_or_many(sorted(set(actions))),
+        "Resource": resource,
+    }
+    statement.update(extra)
+    return statement
+
+
+def _document(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def discovery_actions(types: Iterable[str], regions_wildcard: bool) -> list[str]:
+    """The module's ``resource_discovery_policy_actions`` for these types, sorted."""
+    actions: set[str] = {LIST_REGIONS_ACTION} if regions_wildcard else set()
+    for item in types:
+        actions.update(_BY_TYPE[item])
+    return sorted(actions)
+
+
+def discovery_policy(types: Iterable[str], regions_wildcard: bool) -> dict[str, Any]:
+    """``teleport-discovery``: what the Discovery Service needs to find and enroll ``types``."""
+    return _document(_statement(discovery_actions(types, regions_wildcard)))
+
+
+def account_enumeration_policy(
+    partition: str, organization_id: str, member_role_name: str
+) -> dict[str, Any]:
+    """List the organization's accounts, and assume the member role in its accounts only."""
+    return _document(
+        _statement(ACCOUNT_ENUMERATION_ACTIONS),
+        _statement(
+            ["sts:AssumeRole"],
+            f"arn:{partition}:iam::*:role/{member_role_name}",
+            Condition={"StringEquals": {"aws:ResourceOrgID": organization_id}},
+        ),
+    )
+
+
+def join_validation_policy() -> dict[str, Any]:
+    """Let the Auth Service check a joining account's organization and OUs."""
+    return _document(_statement(JOIN_VALIDATION_ACTIONS))
+
+
+def member_role_trust_policy(management_role_arn: str, organization_id: str) -> dict[str, Any]:
+    """The member-account role trusts the integration role, from inside the organization."""
+    return _document(
+        {
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Principal": {"AWS": management_role_arn},
+            "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}},
+        }
+    )

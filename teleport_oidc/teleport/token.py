@@ -1,0 +1,272 @@
+"""``TeleportProvisionToken``: a Teleport join ``token`` (``version: v2``) for the ``iam``
+join method, managed through ``tctl``: which AWS accounts, identities or organization units
+may join the cluster, and as which system roles.
+
+An IAM token's name is not a secret (a joining node proves its AWS identity by a signed STS
+request), so it is safe in Pulumi state; secret join methods are refused.
+
+On change: a new ``name`` replaces the token. Everything else updates in place: ``tctl
+create`` runs Teleport's ``UpsertToken`` with the whole resource, with or without ``--force``
+(``tool/tctl/common/resource_command.go``). Because a plain create would silently overwrite a
+token that already exists, create first asks ``tctl get token/<name>`` and refuses to take one
+over unless ``adopt_existing=True`` (two tctl calls).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..errors import InvalidArgumentError
+from ..rules import validate_integration_name
+from .aws_checks import WILDCARD, check_resource_name
+from .discovery import OrganizationalUnits, _known
+from .kinds import CONNECTION_KEYS, KindProvider, KindSpec
+from .labels import check_labels
+from .token_rules import (
+    DEFAULT_ROLES,
+    KIND,
+    check_expires,
+    check_join_method,
+    normalize_allow,
+    normalize_roles,
+    read_back_spec,
+    token_document,
+)
+
+__all__ = [
+    "PROVISION_TOKEN_TYPE",
+    "IamAllowRule",
+    "TeleportProvisionToken",
+    "TeleportProvisionTokenArgs",
+    "TeleportProvisionTokenProvider",
+]
+
+#: The resource's type token: part of users' state, never to change.
+PROVISION_TOKEN_TYPE = "pulumi-python:dynamic/teleport-oidc:TeleportProvisionToken"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class IamAllowRule:
+    """Who may join: set ``aws_account``, ``aws_arn`` or ``aws_organization_id`` (all that are
+    set must match)."""
+
+    aws_account: pulumi.Input[str] | None = None
+    """Default: any account. The 12-digit account the joining identity belongs to."""
+    aws_arn: str | None = None
+    """Default: any identity. The joining identity's ARN; ``*`` and ``?`` match anything,
+    e.g. ``arn:aws:sts::123456789012:assumed-role/node-role/i-*``."""
+    aws_organization_id: pulumi.Input[str] | None = None
+    """Default: none. Any account of this organization (``o-...``); the Auth Service checks it
+    with ``organizations:DescribeAccount``, through the token's ``integration`` if set."""
+    aws_organizational_units: OrganizationalUnits | None = None
+    """Default: the whole organization. Only accounts in these units (needs
+    ``aws_organization_id``)."""
+
+
+def rule_input(rule: IamAllowRule) -> Any:
+    if not isinstance(rule, IamAllowRule):
+        return rule
+    value: dict[str, Any] = {
+        key: getattr(rule, key)
+        for key in ("aws_account", "aws_arn", "aws_organization_id")
+        if getattr(rule, key) is not None
+    }
+    units = rule.aws_organizational_units
+    if units is not None:
+        value["aws_organizational_units"] = {
+            "include": list(units.include) or [WILDCARD],
+            "exclude": list(units.exclude),
+        }
+    return value
+
+
+def _integration(value: object) -> str:
+    return validate_integration_name(value, "integration")
+
+
+def _description(value: object) -> str:
+    if not isinstance(value, str) or len(value) > 1024:
+        raise InvalidArgumentError(
+            "description", value, "must be a string of at most 1024 characters", "shorten it"
+        )
+    return value
+
+
+def _document(props: Mapping[str, Any]) -> dict[str, Any]:
+    return token_document(
+        props["name"],
+        normalize_roles(props.get("roles") or list(DEFAULT_ROLES)),
+        normalize_allow(props["allow"]),
+        props.get("integration") or None,
+        props.get("expires") or None,
+        props.get("labels") or {},
+        props.get("description") or None,
+    )
+
+
+SPEC = KindSpec(
+    kind=KIND,
+    label="token",
+    input_keys=(
+        "name",
+        "roles",
+        "join_method",
+        "allow",
+        "integration",
+        "expires",
+        "labels",
+        "description",
+    ),
+    required=("name", "allow"),
+    checks={
+        "name": lambda v: check_resource_name(v, "name", KIND),
+        "roles": normalize_roles,
+        "join_method": check_join_method,
+        "allow": normalize_allow,
+        "integration": _integration,
+        "expires": check_expires,
+        "labels": check_labels,
+        "description": _description,
+    },
+    defaults={
+        "roles": list(DEFAULT_ROLES),
+        "join_method": "iam",
+        "labels": {},
+        "description": "",
+        "adopt_existing": False,
+    },
+    replace_keys=("name",),
+    document=_document,
+    read_back=read_back_spec,
+    create_overwrites=True,
+)
+
+
+class TeleportProvisionTokenProvider(KindProvider):
+    """Create, read, update and delete a Teleport IAM-join ``token``."""
+
+    SPEC = SPEC
+
+
+@dataclass
+class TeleportProvisionTokenArgs:
+    """Inputs of :class:`TeleportProvisionToken`."""
+
+    name: pulumi.Input[str]
+    """The token's name (``tctl get token/<name>``): what joining nodes and a
+    ``discovery_config``'s ``install.join_token`` refer to. Not a secret for the IAM method.
+    Changing it replaces the token."""
+
+    allow: Sequence[IamAllowRule]
+    """Who may join: at least one rule (Teleport requires one). Updates in place."""
+
+    roles: Sequence[str] = field(default_factory=lambda: list(DEFAULT_ROLES))
+    """Default: ``["Node"]`` (SSH nodes, what EC2 discovery enrolls). Teleport system roles:
+    App, Auth, Db, Discovery, Kube, Node, Proxy, WindowsDesktop. Updates in place."""
+
+    join_method: str = "iam"
+    """Default and only value: ``iam``. Secret methods (``token``, ``bound_keypair``) are
+    refused: their secret would land in Pulumi state."""
+
+    integration: pulumi.Input[str] | None = None
+    """Default: none (the Auth Service's own AWS credentials). The AWS OIDC integration whose
+    role checks an organization rule (``organizations:DescribeAccount``). Updates in place."""
+
+    expires: str | _dt.datetime | None = None
+    """Default: never expires. An RFC 3339 time with a zone (``2030-01-01T00:00:00Z``) or an
+    aware datetime; Teleport deletes the token then, and the next refresh sees it gone.
+    Updates in place."""
+
+    labels: Mapping[str, str] | None = None
+    """Default: none. Teleport labels; ``teleport.dev/iac-tool: pulumi`` is always added (and
+    may not be set here). Updates in place."""
+
+    description: str = ""
+    """Default: no description. Updates in place."""
+
+    adopt_existing: bool = False
+    """Default: fail when a token of this name exists, naming the two ways out. ``True``: take
+    it over (overwritten; destroy deletes it)."""
+
+    auth_server: pulumi.Input[str] | None = None
+    """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``."""
+
+    identity_file: pulumi.Input[str] | None = None
+    """Default: config ``teleport-oidc:identityFile`` / secret ``teleport-oidc:identity``, then
+    ``TELEPORT_IDENTITY_FILE``, then tctl's own default."""
+
+    tctl_path: pulumi.Input[str] | None = None
+    """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl``."""
+
+
+def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
+    """The provider's inputs, checked now wherever every value is already known."""
+    if not isinstance(args, TeleportProvisionTokenArgs):
+        raise InvalidArgumentError(
+            "args",
+            args,
+            "must be a TeleportProvisionTokenArgs",
+            "pass TeleportProvisionTokenArgs(...)",
+        )
+    allow = args.allow
+    props: dict[str, Any] = {
+        "name": args.name,
+        "roles": list(args.roles) if not isinstance(args.roles, str) else args.roles,
+        "join_method": args.join_method,
+        "allow": [rule_input(r) for r in allow] if isinstance(allow, (list, tuple)) else allow,
+        "integration": args.integration,
+        "expires": args.expires,
+        "labels": dict(args.labels) if isinstance(args.labels, Mapping) else args.labels,
+        "description": args.description,
+        "adopt_existing": args.adopt_existing,
+    }
+    for key, check in SPEC.checks.items():
+        value = props[key]
+        if value is not None and _known(value):
+            checked = check(value)
+            if key == "expires":  # a datetime becomes the string Teleport stores
+                props[key] = checked
+    if not isinstance(args.adopt_existing, bool):
+        raise InvalidArgumentError(
+            "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
+        )
+    props.update({key: getattr(args, key) for key in CONNECTION_KEYS})
+    props["revision"] = None
+    return props
+
+
+class TeleportProvisionToken(
+    pulumi.dynamic.Resource, module="teleport-oidc", name="TeleportProvisionToken"
+):
+    """A Teleport join ``token`` for the ``iam`` method, managed through ``tctl``.
+
+    Inspect it with ``tctl get token/<name>`` (or ``tctl tokens ls``). The package must be
+    installed in the program's virtualenv: the engine runs this resource's provider there.
+    """
+
+    name: pulumi.Output[str]
+    """The token's name: safe to show, it is not a secret for the IAM method."""
+    roles: pulumi.Output[list[str]]
+    """The system roles a joining node gets."""
+    allow: pulumi.Output[list[dict[str, Any]]]
+    """The allow rules as Teleport holds them (read back on refresh)."""
+    expires: pulumi.Output[str | None]
+    """When Teleport deletes the token (UTC), or ``None``."""
+    revision: pulumi.Output[str | None]
+    """Teleport's ``metadata.revision``: set by ``pulumi refresh``."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        args: TeleportProvisionTokenArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(
+            TeleportProvisionTokenProvider(), resource_name, provision_token_props(args), opts
+        )
