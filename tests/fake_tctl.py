@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""A stand-in for Teleport's ``tctl``, for the integration commands, per the spec (section 7).
+"""A stand-in for Teleport's ``tctl``: create, get and rm of ``integration``, ``discovery_config``
+and ``token``, with the checks and defaults Teleport applies (spec section 7; for the two new
+kinds ``api/types/matchers_aws.go``, ``api/types/provisioning.go``, ``lib/auth``'s token
+validation and ``tool/tctl/common/resource_command.go``). Everything that differs by kind (where
+it is stored, the fields tctl accepts, every text it prints, what ``--force`` does) is in the
+``KINDS`` table.
 
-State lives in ``$FAKE_TCTL_STATE`` (a directory): ``integrations/<name>.json``, a ``calls.jsonl``
+State lives in ``$FAKE_TCTL_STATE`` (a directory): ``<kind dir>/<name>.json``, a ``calls.jsonl``
 log of every invocation (argv and the connection it used), ``in_use/<name>`` markers (External
 Audit Storage refuses deletion), ``identity`` (when present, ``-i`` must name a file with this
 content) and ``faults.json``: ``{"hang": s, "sleep": s, "garbage": true, "crash_after_create":
@@ -27,16 +32,169 @@ import yaml
 
 STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-NOT_FOUND = [
-    '"integration" "{name}" does not exist',
-    'integration "{name}" doesn\'t exist',
-    "no value for key /integrations/{name}",
+LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+$")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")
+AWS_TYPES = [
+    "ec2",
+    "eks",
+    "rds",
+    "rdsproxy",
+    "redshift",
+    "redshift-serverless",
+    "elasticache",
+    "elasticache-serverless",
+    "memorydb",
+    "opensearch",
+    "docdb",
 ]
-ALLOWED = {
-    "": {"kind", "sub_kind", "version", "metadata", "spec"},
-    "metadata": {"name", "labels", "description", "revision", "expires"},
-    "spec": {"aws_oidc"},
-    "spec.aws_oidc": {"role_arn", "audience", "issuer_s3_uri"},
+SYSTEM_ROLES = {
+    r.lower(): r
+    for r in (
+        "App",
+        "Auth",
+        "Bot",
+        "Db",
+        "Discovery",
+        "Kube",
+        "Node",
+        "Proxy",
+        "WindowsDesktop",
+        "Instance",
+    )
+}
+METADATA = {"name", "labels", "description", "revision", "expires"}
+
+
+class Invalid(Exception):
+    """What Teleport's CheckAndSetDefaults / validation refuses, as tctl prints it."""
+
+
+# --- per kind: where it is stored, the fields tctl accepts, the texts it prints ------------------
+
+KINDS: dict[str, dict[str, Any]] = {
+    "integration": {
+        "dir": "integrations",
+        "plural": "integrations",
+        "fields": {
+            "": {"kind", "sub_kind", "version", "metadata", "spec"},
+            "metadata": METADATA,
+            "spec": {"aws_oidc"},
+            "spec.aws_oidc": {"role_arn", "audience", "issuer_s3_uri"},
+        },
+        "created": 'Integration "{name}" has been created',
+        "forced": 'Integration "{name}" has been updated',
+        "exists": 'Integration "{name}" already exists',
+        "removed": 'Integration "{name}" removed',
+        "not_found": [
+            '"integration" "{name}" does not exist',
+            'integration "{name}" doesn\'t exist',
+            "no value for key /integrations/{name}",
+        ],
+        # --force copies only the spec onto the existing integration.
+        "force": "spec",
+    },
+    "discovery_config": {
+        "dir": "discovery_configs",
+        "plural": "discovery_configs",
+        "fields": {
+            "": {"kind", "sub_kind", "version", "metadata", "spec", "status"},
+            "metadata": METADATA,
+            "spec": {"discovery_group", "aws", "azure", "gcp", "kube", "access_graph"},
+            "spec.aws[]": {
+                "types",
+                "regions",
+                "assume_role",
+                "tags",
+                "install",
+                "ssm",
+                "integration",
+                "kube_app_discovery",
+                "setup_access_for_arn",
+                "organization",
+            },
+            "spec.aws[].assume_role": {"role_arn", "external_id", "role_name"},
+            "spec.aws[].install": {
+                "join_method",
+                "join_token",
+                "script_name",
+                "install_teleport",
+                "sshd_config",
+                "proxy_addr",
+                "azure",
+                "enroll_mode",
+                "suffix",
+                "update_group",
+                "http_proxy_settings",
+            },
+            "spec.aws[].ssm": {"document_name"},
+            "spec.aws[].organization": {"organization_id", "organizational_units"},
+            "spec.aws[].organization.organizational_units": {"include", "exclude"},
+            "spec.access_graph": {"aws", "azure", "poll_interval"},
+            "spec.access_graph.aws[]": {
+                "regions",
+                "assume_role",
+                "integration",
+                "cloud_trail_logs",
+                "eks_audit_logs",
+            },
+            "spec.access_graph.aws[].cloud_trail_logs": {"region", "sqs_queue"},
+            "spec.access_graph.aws[].eks_audit_logs": {"tags"},
+        },
+        "created": 'DiscoveryConfig "{name}" has been created',
+        "forced": 'DiscoveryConfig "{name}" has been written',
+        "exists": 'discovery_config "{name}" already exists',
+        "removed": 'DiscoveryConfig "{name}" removed',
+        "not_found": ['discovery_config "{name}" doesn\'t exist'],
+        # --force is UpsertDiscoveryConfig: the whole resource is written.
+        "force": "whole",
+    },
+    "token": {
+        "dir": "tokens",
+        "plural": "tokens",
+        "fields": {
+            "": {"kind", "sub_kind", "version", "metadata", "spec", "status"},
+            "metadata": METADATA,
+            "spec": {
+                "roles",
+                "allow",
+                "aws_iid_ttl",
+                "join_method",
+                "bot_name",
+                "suggested_labels",
+                "suggested_agent_matcher_labels",
+                "integration",
+                "github",
+                "gitlab",
+                "kubernetes",
+                "azure",
+                "gcp",
+                "circleci",
+                "spacelift",
+                "tpm",
+                "terraform_cloud",
+                "bitbucket",
+                "oracle",
+                "bound_keypair",
+                "azure_devops",
+                "env0",
+            },
+            "spec.allow[]": {
+                "aws_account",
+                "aws_regions",
+                "aws_role",
+                "aws_arn",
+                "aws_organization_id",
+                "aws_organizational_units",
+            },
+            "spec.allow[].aws_organizational_units": {"include", "exclude"},
+        },
+        "created": 'provision_token "{name}" has been created',
+        "forced": 'provision_token "{name}" has been created',
+        "exists": None,  # tctl create upserts tokens, with or without --force
+        "removed": 'token "{name}" has been deleted',
+        "not_found": ["provisioning token({masked}) not found"],
+        "force": "whole",
+    },
 }
 
 
@@ -91,41 +249,254 @@ def check_identity(opts: dict[str, Any]) -> None:
         fail("access denied: no credentials (run tsh login or pass -i)")
 
 
-def item_path(name: str) -> Path:
-    return STATE / "integrations" / f"{name}.json"
+def item_path(kind: str, name: str) -> Path:
+    return STATE / KINDS[kind]["dir"] / f"{name}.json"
 
 
-def not_found(name: str) -> None:
+def not_found(kind: str, name: str) -> None:
     # The text varies by Teleport version and cache: rotate through the known forms.
+    texts = KINDS[kind]["not_found"]
     counter = STATE / "not_found_counter"
     n = int(counter.read_text()) if counter.exists() else 0
     counter.write_text(str(n + 1))
-    fail(NOT_FOUND[n % len(NOT_FOUND)].format(name=name))
+    masked = "*" * max(len(name) - len(name) // 4, 0) + name[len(name) - len(name) // 4 :]
+    fail(texts[n % len(texts)].format(name=name, masked=masked))
 
 
-def unknown_fields(doc: Any, where: str = "") -> str | None:
-    if not isinstance(doc, dict):
-        return None
-    allowed = ALLOWED.get(where)
-    for key, value in doc.items():
-        path = f"{where}.{key}" if where else key
-        if allowed is not None and key not in allowed:
-            return path
-        if path in ALLOWED or path == "metadata":
-            found = unknown_fields(value, path)
+def unknown_field(fields: dict[str, set[str]], doc: Any, where: str = "") -> str | None:
+    if isinstance(doc, list):
+        for item in doc:
+            found = unknown_field(fields, item, f"{where}[]")
             if found:
                 return found
+        return None
+    if not isinstance(doc, dict):
+        return None
+    allowed = fields.get(where)
+    if allowed is None:
+        return None  # free-form maps (labels, tags) and fields this stand-in does not model
+    for key, value in doc.items():
+        if key not in allowed:
+            return key
+        found = unknown_field(fields, value, f"{where}.{key}" if where else key)
+        if found:
+            return found
     return None
 
 
-def stored_view(item: dict[str, Any]) -> dict[str, Any]:
+# --- Teleport's checks and defaults, per kind ---------------------------------------------------
+
+
+def strings(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def check_labels(doc: dict[str, Any]) -> None:
+    for key in (doc.get("metadata") or {}).get("labels") or {}:
+        if not LABEL_KEY.match(str(key)):
+            raise Invalid(f'invalid label key: "{key}"')
+
+
+def check_integration(doc: dict[str, Any], name: str) -> None:
+    if not NAME.match(name) or len(name) > 63:
+        raise Invalid(
+            f'integration name "{name}" must be a lower case valid DNS subdomain so that it '
+            "can be used to allow Web/CLI access"
+        )
+    if doc.get("sub_kind") != "aws-oidc" or not doc.get("spec", {}).get("aws_oidc", {}).get(
+        "role_arn"
+    ):
+        raise Invalid("spec.aws_oidc.role_arn is required")
+
+
+def check_aws_matcher(m: dict[str, Any]) -> None:
+    """api/types/matchers_aws.go AWSMatcher.CheckAndSetDefaults, defaults included."""
+    types = strings(m.get("types"))
+    for t in types:
+        if t not in AWS_TYPES:
+            raise Invalid(
+                f'discovery service type does not support "{t}", supported resource types '
+                f"are: {AWS_TYPES}"
+            )
+    if not types:
+        raise Invalid("discovery service requires at least one type")
+    regions = strings(m.get("regions"))
+    if not regions:
+        raise Invalid("discovery service requires at least one region")
+    for region in regions:
+        if region == "*":
+            if len(regions) > 1:
+                raise Invalid('when using "*" as region, no other regions can be specified')
+            break
+        if not REGION.match(region):
+            raise Invalid(f'discovery service does not support region "{region}"')
+    org = m.get("organization") or {}
+    role = m.get("assume_role") or {}
+    if org:
+        if not org.get("organization_id"):
+            raise Invalid("organization ID required but missing")
+        units = org.get("organizational_units")
+        if units is None:
+            raise Invalid("organizational units required but missing")
+        if not strings(units.get("include")):
+            raise Invalid(
+                "at least one organizational unit must be included ('*' can be used to "
+                "include everything)"
+            )
+        if not role.get("role_name"):
+            raise Invalid("assume role name is required when organization id is set")
+        if role.get("role_arn"):
+            raise Invalid(
+                "assume role must be set to the role name (not the arn) when discovering accounts"
+            )
+    if role.get("external_id") and not role.get("role_arn"):
+        raise Invalid(
+            "discovery service AWS matcher assume_role_arn is empty, but has external_id "
+            f'"{role["external_id"]}"'
+        )
+    if not m.get("tags"):
+        m["tags"] = {"*": ["*"]}
+    install = m.setdefault("install", {"install_teleport": True})
+    mode = install.get("enroll_mode", 0)
+    if mode == 0:
+        install["enroll_mode"] = 2 if m.get("integration") else 1
+    elif mode == 2 and not m.get("integration"):
+        raise Invalid("integration is required for eice enroll mode")
+    elif mode not in (1, 2):
+        raise Invalid(f"invalid enroll mode {mode}")
+    if install.get("join_method", "iam") not in ("iam", ""):
+        raise Invalid("only IAM joining is supported for EC2 auto-discovery")
+    install["join_method"] = "iam"
+    install.setdefault("join_token", "aws-discovery-iam-token")
+    install.setdefault("sshd_config", "/etc/ssh/sshd_config")
+    for key in ("suffix", "update_group"):
+        if install.get(key) and not re.fullmatch(r"[A-Za-z0-9-]+", install[key]):
+            raise Invalid(f"install.{key} can only contain alphanumeric characters and hyphens")
+    install.setdefault(
+        "script_name",
+        "default-installer" if install.get("install_teleport") else "default-agentless-installer",
+    )
+    ssm = m.setdefault("ssm", {})
+    ssm.setdefault(
+        "document_name",
+        "TeleportDiscoveryInstaller"
+        if install.get("install_teleport")
+        else "TeleportAgentlessDiscoveryInstaller",
+    )
+
+
+def check_discovery_config(doc: dict[str, Any], _name: str) -> None:
+    spec = doc.setdefault("spec", {})
+    if not spec.get("discovery_group"):
+        raise Invalid("discovery config group required")
+    for matcher in spec.setdefault("aws", []) or []:
+        check_aws_matcher(matcher)
+    for sync in (spec.get("access_graph") or {}).get("aws") or []:
+        regions = strings(sync.get("regions"))
+        if not regions:
+            raise Invalid("discovery service requires at least one region")
+        for region in regions:
+            if not REGION.match(region):
+                raise Invalid(f'discovery service does not support region "{region}"')
+        trail = sync.get("cloud_trail_logs")
+        if trail is not None:
+            if not trail.get("sqs_queue"):
+                raise Invalid("discovery service requires SQS queue for CloudTrail logs")
+            if not trail.get("region"):
+                raise Invalid("discovery service requires Region for CloudTrail logs")
+
+
+def check_token(doc: dict[str, Any], _name: str) -> None:
+    """api/types/provisioning.go CheckAndSetDefaults and lib/auth validateProvisionToken."""
+    spec = doc.setdefault("spec", {})
+    roles = spec.get("roles") or []
+    if not roles:
+        raise Invalid("provisioning token is missing roles")
+    for role in roles:
+        if str(role).lower() not in SYSTEM_ROLES:
+            raise Invalid(f"role {role} is not registered")
+    spec["roles"] = [SYSTEM_ROLES[str(r).lower()] for r in roles]
+    allow = spec.get("allow") or []
+    method = spec.get("join_method") or ("ec2" if allow else "token")
+    spec["join_method"] = method
+    if method == "token":
+        if allow:
+            raise Invalid('allow rules are not compatible with the "token" join method')
+        return
+    if method != "iam":
+        raise Invalid(f'this stand-in models the "iam" and "token" join methods, not "{method}"')
+    if not allow:
+        raise Invalid('the "iam" join method requires defined token allow rules')
+    for rule in allow:
+        if rule.get("aws_role"):
+            raise Invalid('the "iam" join method does not support the "aws_role" parameter')
+        if rule.get("aws_regions"):
+            raise Invalid('the "iam" join method does not support the "aws_regions" parameter')
+        if not (rule.get("aws_account") or rule.get("aws_arn") or rule.get("aws_organization_id")):
+            raise Invalid(
+                'allow rule for "iam" join method must set "aws_account", "aws_arn" or '
+                '"aws_organization_id"'
+            )
+        units = rule.get("aws_organizational_units")
+        if units:
+            if not rule.get("aws_organization_id"):
+                raise Invalid(
+                    'allow rule with "aws_organizational_units" matchers must also specify '
+                    '"aws_organization_id" when using the "iam" join method'
+                )
+            include, exclude = strings(units.get("include")), strings(units.get("exclude"))
+            if not include:
+                raise Invalid(
+                    'at least one entry in "aws_organizational_units.include" must be specified'
+                )
+            if "*" in include and len(include) > 1:
+                raise Invalid(
+                    'when using wildcard for "aws_organizational_units.include", no other '
+                    "values are allowed"
+                )
+            if "*" in exclude:
+                raise Invalid('using wildcard in "aws_organizational_units.exclude" is not allowed')
+
+
+CHECKS = {
+    "integration": check_integration,
+    "discovery_config": check_discovery_config,
+    "token": check_token,
+}
+
+
+def scalar_strings(value: Any) -> Any:
+    """Teleport's Strings type prints a one-element list as a bare string."""
+    return {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in value.items()}
+
+
+def stored_view(kind: str, item: dict[str, Any]) -> dict[str, Any]:
+    """What `tctl get --format=json` prints for a stored item."""
     view = json.loads(json.dumps(item))
-    view["spec"].setdefault("aws_oidc", {})
-    view["spec"]["azure_oidc"] = {}
-    view["spec"]["github"] = {}
-    view["spec"]["aws_ra"] = {}
-    view["status"] = {}
+    if kind == "integration":
+        view["spec"].setdefault("aws_oidc", {})
+        view["spec"]["azure_oidc"] = {}
+        view["spec"]["github"] = {}
+        view["spec"]["aws_ra"] = {}
+        view["status"] = {}
+    elif kind == "discovery_config":
+        for matcher in view["spec"].get("aws") or []:
+            matcher["tags"] = scalar_strings(matcher.get("tags") or {})
+            matcher["install"].setdefault("http_proxy_settings", None)
+        view["status"] = {"state": "DISCOVERY_CONFIG_STATE_UNSPECIFIED", "discovered_resources": 0}
+    elif kind == "token":
+        view["spec"].setdefault("aws_iid_ttl", 0)
+        view["status"] = None
     return view
+
+
+def ref_of(text: str) -> tuple[str, str | None]:
+    kind, _, name = text.partition("/")
+    for known, entry in KINDS.items():
+        if kind in (known, entry["plural"]):
+            return known, name or None
+    fail(f'resource type "{kind}" is not supported by this stand-in')
+    raise AssertionError  # unreachable
 
 
 def create(opts: dict[str, Any], rest: list[str]) -> None:
@@ -135,87 +506,95 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
         doc = yaml.safe_load(Path(rest[1]).read_text())
     except OSError as exc:
         fail(str(exc))
-    if not isinstance(doc, dict) or doc.get("kind") != "integration":
-        fail("only integration resources are supported by this stand-in")
-    bad = unknown_fields(doc)
+    kind = doc.get("kind") if isinstance(doc, dict) else None
+    if kind not in KINDS:
+        fail(f'resource type "{kind}" is not supported by this stand-in')
+    entry = KINDS[kind]
+    bad = unknown_field(entry["fields"], doc)
     if bad:
-        fail(f'unknown field "{bad.split(".")[-1]}" in integration resource')
+        fail(f'unknown field "{bad}"')
     name = str(doc.get("metadata", {}).get("name", ""))
-    if not NAME.match(name) or len(name) > 63:
-        fail(
-            f'integration name "{name}" must be a lower case valid DNS subdomain so that it '
-            "can be used to allow Web/CLI access"
-        )
-    if doc.get("sub_kind") != "aws-oidc" or not doc.get("spec", {}).get("aws_oidc", {}).get(
-        "role_arn"
-    ):
-        fail("spec.aws_oidc.role_arn is required")
-    path = item_path(name)
-    if path.exists():
-        if not opts["force"]:
-            fail(f'Integration "{name}" already exists')
+    if not name:
+        fail("missing parameter Name")
+    try:
+        check_labels(doc)
+        CHECKS[kind](doc, name)
+    except Invalid as exc:
+        fail(str(exc))
+    path = item_path(kind, name)
+    if path.exists() and (opts["force"] or entry["exists"] is None):
         item = json.loads(path.read_text())
-        item["spec"] = doc["spec"]  # --force copies only the spec
+        if entry["force"] == "spec":
+            item["spec"] = doc["spec"]
+        else:
+            item = {**doc, "metadata": {**doc["metadata"]}}
         item["metadata"]["revision"] = str(uuid.uuid4())
         path.write_text(json.dumps(item))
-        print(f'Integration "{name}" has been updated')
+        print(entry["forced"].format(name=name))
         return
-    item = {
-        "kind": "integration",
-        "sub_kind": "aws-oidc",
-        "version": "v1",
-        "metadata": {"name": name, "revision": str(uuid.uuid4())},
-        "spec": doc["spec"],
-    }
-    if doc["metadata"].get("labels"):
-        item["metadata"]["labels"] = doc["metadata"]["labels"]
+    if path.exists():
+        fail(entry["exists"].format(name=name))
+    if kind == "integration":
+        item = {
+            "kind": "integration",
+            "sub_kind": "aws-oidc",
+            "version": "v1",
+            "metadata": {"name": name},
+            "spec": doc["spec"],
+        }
+        if doc["metadata"].get("labels"):
+            item["metadata"]["labels"] = doc["metadata"]["labels"]
+    else:
+        item = {**doc, "metadata": {**doc["metadata"]}}
+    item["metadata"]["revision"] = str(uuid.uuid4())
     path.write_text(json.dumps(item))
     if faults().get("crash_after_create"):
         sys.stderr.write("panic: runtime error: invalid memory address\n")
         os._exit(2)
-    print(f'Integration "{name}" has been created')
+    print(entry["created"].format(name=name))
 
 
 def get(opts: dict[str, Any], rest: list[str]) -> None:
     if len(rest) != 2:
         fail("get needs a resource")
-    ref = rest[1]
-    if ref == "integrations":
+    kind, name = ref_of(rest[1])
+    if name is None:
         items = [
-            stored_view(json.loads(p.read_text()))
-            for p in sorted((STATE / "integrations").glob("*.json"))
+            stored_view(kind, json.loads(p.read_text()))
+            for p in sorted((STATE / KINDS[kind]["dir"]).glob("*.json"))
         ]
-    elif ref.startswith("integration/"):
-        name = ref.split("/", 1)[1]
-        path = item_path(name)
-        if not path.exists():
-            not_found(name)
-        items = [stored_view(json.loads(path.read_text()))]
     else:
-        fail(f"unsupported resource {ref}")
+        path = item_path(kind, name)
+        if not path.exists():
+            not_found(kind, name)
+        items = [stored_view(kind, json.loads(path.read_text()))]
     if opts["format"] != "json":
         fail("this stand-in prints --format=json only")
     print(json.dumps(items, indent=4))
 
 
 def rm(opts: dict[str, Any], rest: list[str]) -> None:
-    if len(rest) != 2 or not rest[1].startswith("integration/"):
-        fail("rm needs integration/NAME")
-    name = rest[1].split("/", 1)[1]
-    if (STATE / "in_use" / name).exists():
+    if len(rest) != 2:
+        fail("rm needs KIND/NAME")
+    kind, name = ref_of(rest[1])
+    if name is None:
+        fail("provide a full resource name to delete")
+    assert name is not None
+    if kind == "integration" and (STATE / "in_use" / name).exists():
         fail(
             "cannot delete AWS OIDC integration currently referenced by External Audit "
             "Storage integration"
         )
-    path = item_path(name)
+    path = item_path(kind, name)
     if not path.exists():
-        not_found(name)
+        not_found(kind, name)
     path.unlink()
-    print(f'Integration "{name}" removed')
+    print(KINDS[kind]["removed"].format(name=name))
 
 
 def main(argv: list[str]) -> None:
-    (STATE / "integrations").mkdir(parents=True, exist_ok=True)
+    for entry in KINDS.values():
+        (STATE / entry["dir"]).mkdir(parents=True, exist_ok=True)
     opts, rest = parse(argv)
     with (STATE / "calls.jsonl").open("a") as log:
         log.write(

@@ -19,7 +19,8 @@ class FakeTeleport:
     @classmethod
     def create(cls, tmp: Path) -> FakeTeleport:
         state = tmp / "teleport"
-        (state / "integrations").mkdir(parents=True)
+        for folder in ("integrations", "discovery_configs", "tokens"):
+            (state / folder).mkdir(parents=True)
         (state / "in_use").mkdir()
         tctl = tmp / "bin" / "tctl"
         tctl.parent.mkdir()
@@ -70,3 +71,34 @@ class FakeTeleport:
         item["spec"]["aws_oidc"]["role_arn"] = role_arn
         item["metadata"]["revision"] = "edited"
         path.write_text(json.dumps(item))
+
+    # -- any kind ------------------------------------------------------------------------------
+
+    def resources(self, kind: str) -> dict[str, dict[str, Any]]:
+        folder = self.state / _FOLDERS[kind]
+        return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))}
+
+    def seed_resource(self, document: dict[str, Any]) -> None:
+        """A resource created out of band, stored as given."""
+        kind, name = document["kind"], document["metadata"]["name"]
+        item = json.loads(json.dumps(document))
+        item["metadata"].setdefault("revision", "r0")
+        (self.state / _FOLDERS[kind] / f"{name}.json").write_text(json.dumps(item))
+
+    def edit(self, kind: str, name: str, change: Any) -> None:
+        """An out-of-band edit: ``change(item)`` mutates the stored item."""
+        path = self.state / _FOLDERS[kind] / f"{name}.json"
+        item = json.loads(path.read_text())
+        change(item)
+        item["metadata"]["revision"] = "edited"
+        path.write_text(json.dumps(item))
+
+    def remove_resource(self, kind: str, name: str) -> None:
+        (self.state / _FOLDERS[kind] / f"{name}.json").unlink()
+
+
+_FOLDERS = {
+    "integration": "integrations",
+    "discovery_config": "discovery_configs",
+    "token": "tokens",
+}

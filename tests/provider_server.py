@@ -39,8 +39,8 @@ def integration_inputs(**overrides: Any) -> dict[str, Any]:
     return values
 
 
-def provider_blob() -> str:
-    blob, _ = _serialize(True, serialize_provider, TeleportIntegrationProvider())
+def provider_blob(provider: object | None = None) -> str:
+    blob, _ = _serialize(True, serialize_provider, provider or TeleportIntegrationProvider())
     return blob
 
 
@@ -100,8 +100,9 @@ class ProviderServer:
         log: Path,
         config: Mapping[str, str] | None = None,
         env: Mapping[str, str] | None = None,
+        provider: object | None = None,
     ) -> None:
-        self.blob = provider_blob()
+        self.blob = provider_blob(provider)
         self.log = log
         self._stderr = log.open("wb")
         self.process = subprocess.Popen(
