@@ -26,7 +26,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -198,7 +198,7 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     sys.stderr.write(f"ERROR: {message}\n")
     sys.exit(code)
 
@@ -506,7 +506,7 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
         doc = yaml.safe_load(Path(rest[1]).read_text())
     except OSError as exc:
         fail(str(exc))
-    kind = doc.get("kind") if isinstance(doc, dict) else None
+    kind = str(doc.get("kind")) if isinstance(doc, dict) else ""
     if kind not in KINDS:
         fail(f'resource type "{kind}" is not supported by this stand-in')
     entry = KINDS[kind]
