@@ -7,7 +7,7 @@ Children, named from the component's name (a contract with users' state)::
     <name>-role                     aws:iam/role
     <name>-<feature>                aws:iam/rolePolicy, one per enabled feature
     <name>-ecs_deploy_service-task-role / -task-policy   (feature ecs_deploy_service)
-    <name>-ec2_ssm_discovery-document                    (feature ec2_ssm_discovery)
+    <name>-ec2_ssm_discovery-document / -installer-id    (ec2_ssm_discovery, create_ssm_document)
     <name>-integration              TeleportIntegration (unless create_teleport_integration=False)
 """
 
@@ -36,7 +36,6 @@ from .features import (
     Ec2SsmDiscoveryOptions,
     EcsDeployServiceOptions,
     PolicyContext,
-    default_task_role_name,
     feature_policy,
     normalize_features,
     policy_name,
@@ -46,6 +45,7 @@ from .features import (
 )
 from .log import warn
 from .lookups import thumbprint as _thumbprint
+from .random_id import RandomId
 from .rules import (
     default_role_name,
     issuer_from_proxy_url,
@@ -407,7 +407,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        policies = self._feature_policies(name, checked, role, host, tags, child)
+        policies = self._feature_policies(name, args, checked, role, host, tags, child)
 
         self.integration = None
         if args.create_teleport_integration:
@@ -517,6 +517,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
     @staticmethod
     def _feature_policies(
         name: str,
+        args: AwsOidcIntegrationArgs,
         checked: _Checked,
         role: aws.iam.Role,
         host: pulumi.Input[str],
@@ -530,12 +531,19 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         for key, opts in checked.features.items():
             task_role_arn: pulumi.Input[str | None] = None
             if isinstance(opts, EcsDeployServiceOptions):
+                # Teleport's task role, on the integration role's path and boundary (an org
+                # that requires a boundary on every role can deploy it too).
+                task_role_name = opts.role_name()
                 task_role = aws.iam.Role(
                     f"{name}-{key}-task-role",
                     aws.iam.RoleArgs(
-                        name=opts.task_role_name or default_task_role_name(checked.role_name),
+                        name=task_role_name,
+                        path=args.role_path,
                         description=TASK_ROLE_DESCRIPTION,
                         assume_role_policy=json.dumps(task_role_trust_policy()),
+                        permissions_boundary=_checked_output(
+                            args.permissions_boundary_arn, validate_permissions_boundary_arn
+                        ),
                         tags=tags,
                     ),
                     opts=child,
@@ -545,7 +553,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                         f"{name}-{key}-task-policy",
                         aws.iam.RolePolicyArgs(
                             role=task_role.name,
-                            name="TeleportDatabaseAccess",
+                            name=task_role_name,  # Teleport names it after the task role
                             policy=json.dumps(task_role_policy()),
                         ),
                         opts=child,
@@ -563,15 +571,16 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 )
             )
             if isinstance(opts, Ec2SsmDiscoveryOptions) and opts.create_ssm_document:
+                installer_id = RandomId(f"{name}-{key}-installer-id", opts=child)
                 created.append(
                     aws.ssm.Document(
                         f"{name}-{key}-document",
                         aws.ssm.DocumentArgs(
-                            name=opts.ssm_document_name,
+                            name=opts.document_name(),
                             document_type="Command",
                             document_format="JSON",
-                            content=pulumi.Output.from_input(host).apply(
-                                lambda h: json.dumps(ssm_document_content(h))
+                            content=pulumi.Output.all(host, installer_id.value).apply(
+                                lambda v: json.dumps(ssm_document_content(v[0], v[1]))
                             ),
                             tags=tags,
                         ),
