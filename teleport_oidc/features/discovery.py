@@ -15,8 +15,10 @@ a sorted set, a one-element list as a string), so they compare equal to its outp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
+
+from ._base import allow, document
 
 __all__ = [
     "ACCOUNT_ENUMERATION_ACTIONS",
@@ -76,22 +78,11 @@ JOIN_VALIDATION_ACTIONS = ("organizations:DescribeAccount",)
 _BY_TYPE = {"ec2": EC2_ACTIONS, "eks": EKS_ACTIONS, "rds": RDS_ACTIONS}
 
 
-def _one_or_many(values: Sequence[str]) -> str | list[str]:
-    return values[0] if len(values) == 1 else list(values)
-
-
-def _statement(actions: Iterable[str], resource: str = "*", **extra: Any) -> dict[str, Any]:
-    statement: dict[str, Any] = {
-        "Effect": "Allow",
-        "Action": _one_or_many(sorted(set(actions))),
-        "Resource": resource,
-    }
-    statement.update(extra)
-    return statement
-
-
-def _document(*statements: dict[str, Any]) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": list(statements)}
+def _statement(
+    actions: Iterable[str], resource: str = "*", condition: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    # The module's aws_iam_policy_document holds actions as a set: sorted, no duplicates.
+    return allow(sorted(set(actions)), resource, condition=condition)
 
 
 def discovery_actions(types: Iterable[str], regions_wildcard: bool) -> list[str]:
@@ -104,31 +95,31 @@ def discovery_actions(types: Iterable[str], regions_wildcard: bool) -> list[str]
 
 def discovery_policy(types: Iterable[str], regions_wildcard: bool) -> dict[str, Any]:
     """``teleport-discovery``: what the Discovery Service needs to find and enroll ``types``."""
-    return _document(_statement(discovery_actions(types, regions_wildcard)))
+    return document(_statement(discovery_actions(types, regions_wildcard)))
 
 
 def account_enumeration_policy(
     partition: str, organization_id: str, member_role_name: str
 ) -> dict[str, Any]:
     """List the organization's accounts, and assume the member role in its accounts only."""
-    return _document(
+    return document(
         _statement(ACCOUNT_ENUMERATION_ACTIONS),
         _statement(
             ["sts:AssumeRole"],
             f"arn:{partition}:iam::*:role/{member_role_name}",
-            Condition={"StringEquals": {"aws:ResourceOrgID": organization_id}},
+            condition={"StringEquals": {"aws:ResourceOrgID": organization_id}},
         ),
     )
 
 
 def join_validation_policy() -> dict[str, Any]:
     """Let the Auth Service check a joining account's organization and OUs."""
-    return _document(_statement(JOIN_VALIDATION_ACTIONS))
+    return document(_statement(JOIN_VALIDATION_ACTIONS))
 
 
 def member_role_trust_policy(management_role_arn: str, organization_id: str) -> dict[str, Any]:
     """The member-account role trusts the integration role, from inside the organization."""
-    return _document(
+    return document(
         {
             "Effect": "Allow",
             "Action": "sts:AssumeRole",
