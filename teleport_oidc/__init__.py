@@ -3,6 +3,9 @@
 - :class:`AwsOidcIntegration`: the IAM OIDC provider (created or reused), the IAM role with
   Teleport's trust policy and tags, opt-in feature policies, and the Teleport integration.
 - :class:`TeleportIntegration`: the Teleport ``integration`` resource alone, through tctl.
+- :class:`TeleportDiscoveryConfig` / :class:`TeleportProvisionToken`: discovery as code
+  (``discovery_config``, IAM-join ``token``); :class:`DiscoveryOptions` has the component set
+  them up, :class:`DiscoveryMemberRole` is the role in each organization member account.
 - :func:`lookup_thumbprints` / :func:`lookup_thumbprints_output`: the thumbprint AWS expects.
 - :func:`trust_policy`: the role's trust policy as a dict.
 
@@ -11,6 +14,7 @@ Importing this package has no side effects: the dynamic provider process imports
 
 from .component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
 from .constants import AUDIENCE
+from .discovery_setup import DiscoveryOptions, OrganizationDiscovery
 from .errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
 from .features import (
     FEATURES,
@@ -27,35 +31,75 @@ from .features import (
 )
 from .log import TeleportOidcWarning
 from .lookups.thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
+from .member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole, DiscoveryMemberRoleArgs
 from .rules import issuer_from_proxy_url
+from .teleport.discovery import (
+    DISCOVERY_CONFIG_TYPE,
+    AccessGraphAwsSync,
+    AwsAssumeRole,
+    AwsMatcher,
+    AwsOrganizationMatcher,
+    Ec2InstallParams,
+    OrganizationalUnits,
+    TeleportDiscoveryConfig,
+    TeleportDiscoveryConfigArgs,
+    TeleportDiscoveryConfigProvider,
+)
 from .teleport.integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
 from .teleport.provider import TeleportIntegrationProvider
+from .teleport.token import (
+    PROVISION_TOKEN_TYPE,
+    IamAllowRule,
+    TeleportProvisionToken,
+    TeleportProvisionTokenArgs,
+    TeleportProvisionTokenProvider,
+)
 from .trust import trust_policy
 
 __all__ = [
     "AUDIENCE",
     "COMPONENT_TYPE",
+    "DISCOVERY_CONFIG_TYPE",
     "FEATURES",
     "INTEGRATION_TYPE",
+    "MEMBER_ROLE_TYPE",
+    "PROVISION_TOKEN_TYPE",
+    "AccessGraphAwsSync",
     "AccessGraphOptions",
+    "AwsAssumeRole",
     "AwsConsoleAccessOptions",
+    "AwsMatcher",
     "AwsOidcIntegration",
     "AwsOidcIntegrationArgs",
+    "AwsOrganizationMatcher",
     "CertificateInfo",
+    "DiscoveryMemberRole",
+    "DiscoveryMemberRoleArgs",
+    "DiscoveryOptions",
+    "Ec2InstallParams",
     "Ec2InstanceConnectOptions",
     "Ec2SsmDiscoveryOptions",
     "EcsDeployServiceOptions",
     "EksOptions",
     "ExternalAuditStorageOptions",
+    "IamAllowRule",
     "IdentityCenterOptions",
     "InvalidArgumentError",
+    "OrganizationDiscovery",
+    "OrganizationalUnits",
     "RdsOptions",
     "TctlError",
+    "TeleportDiscoveryConfig",
+    "TeleportDiscoveryConfigArgs",
+    "TeleportDiscoveryConfigProvider",
     "TeleportIntegration",
     "TeleportIntegrationArgs",
     "TeleportIntegrationProvider",
     "TeleportOidcError",
     "TeleportOidcWarning",
+    "TeleportProvisionToken",
+    "TeleportProvisionTokenArgs",
+    "TeleportProvisionTokenProvider",
     "ThumbprintError",
     "feature_policy",
     "issuer_from_proxy_url",

@@ -30,6 +30,13 @@ from .constants import (
     TAG_INTEGRATION,
     TAG_ORIGIN,
 )
+from .discovery_setup import (
+    DiscoveryChildren,
+    DiscoveryOptions,
+    add_discovery_policies,
+    add_discovery_resources,
+    check_discovery,
+)
 from .errors import InvalidArgumentError
 from .features import (
     TASK_ROLE_DESCRIPTION,
@@ -156,6 +163,12 @@ class AwsOidcIntegrationArgs:
     tctl_path: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl``."""
 
+    discovery: DiscoveryOptions | None = None
+    """Default: off. Auto-discovery as Teleport's Terraform module sets it up: the discovery
+    policy on the role, an IAM-join ``TeleportProvisionToken`` allowing the account (or the
+    organization) when EC2 is enrolled, and a ``TeleportDiscoveryConfig`` pointing at this
+    integration. ``DiscoveryOptions(discovery_group='cloud-discovery-group', types=['ec2'])``."""
+
 
 @dataclass(frozen=True)
 class _Checked:
@@ -168,6 +181,7 @@ class _Checked:
     thumbprints: Literal["auto"] | list[str] | None
     features: dict[str, Any]
     reuse: Literal["arn", "url"] | None
+    discovery: DiscoveryOptions | None
 
 
 def _check(args: AwsOidcIntegrationArgs) -> _Checked:
@@ -249,7 +263,8 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
                 "integration_labels", args.integration_labels, exc.rule, exc.fix
             ) from None
     features = normalize_features(args.features)
-    return _Checked(issuer, name, role_name, user_tags, thumbprints, features, reuse)
+    discovery = check_discovery(args.discovery, name)
+    return _Checked(issuer, name, role_name, user_tags, thumbprints, features, reuse, discovery)
 
 
 def _check_provider_arn(arn: str, issuer: str | None) -> str:
@@ -359,6 +374,12 @@ class AwsOidcIntegration(pulumi.ComponentResource):
     """Feature key -> inline policy name attached to the role."""
     integration: TeleportIntegration | None
     """The Teleport integration resource, or ``None`` with create_teleport_integration=False."""
+    discovery_config_name: pulumi.Output[str | None]
+    """With ``discovery``: the discovery_config's name (``tctl get discovery_config/<name>``)."""
+    discovery_token_name: pulumi.Output[str | None]
+    """With ``discovery`` of EC2: the IAM-join token's name (``tctl get token/<name>``)."""
+    organization_id: pulumi.Output[str | None]
+    """With organization discovery: the organization's ID, as read from AWS."""
 
     def __init__(
         self, name: str, args: AwsOidcIntegrationArgs, opts: pulumi.ResourceOptions | None = None
@@ -409,6 +430,11 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         )
         policies = self._feature_policies(name, args, checked, role, host, tags, child)
 
+        self.discovery: DiscoveryChildren | None = None
+        if checked.discovery is not None:
+            self.discovery = add_discovery_policies(self, name, checked.discovery, role)
+            policies = [*policies, *self.discovery.policies]
+
         self.integration = None
         if args.create_teleport_integration:
             audience = IDENTITY_CENTER_AUDIENCE if "identity_center" in checked.features else ""
@@ -428,6 +454,23 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[role, *policies]),
             )
 
+        if self.discovery is not None and checked.discovery is not None:
+            add_discovery_resources(
+                self,
+                name,
+                checked.discovery,
+                self.discovery,
+                integration_name=checked.integration_name,
+                role_arn=role.arn,
+                after=[self.integration] if self.integration else [role, *policies],
+                labels=args.integration_labels,
+                connection={
+                    "auth_server": args.auth_server,
+                    "identity_file": args.identity_file,
+                    "tctl_path": args.tctl_path,
+                },
+            )
+
         self.issuer_url = pulumi.Output.from_input(issuer)
         self.issuer_host = pulumi.Output.from_input(host)
         self.provider_arn = provider_arn
@@ -439,6 +482,16 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         self.integration_name = pulumi.Output.from_input(checked.integration_name)
         self.feature_policies = pulumi.Output.from_input(
             {key: policy_name(key, opts) for key, opts in checked.features.items()}
+        )
+        children = self.discovery
+        self.discovery_config_name = (
+            children.config.name if children and children.config else pulumi.Output.from_input(None)
+        )
+        self.discovery_token_name = (
+            children.token.name if children and children.token else pulumi.Output.from_input(None)
+        )
+        self.organization_id = pulumi.Output.from_input(
+            children.organization_id if children else None
         )
         self.register_outputs(
             {
@@ -452,6 +505,9 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 "tags": self.tags,
                 "integration_name": self.integration_name,
                 "feature_policies": self.feature_policies,
+                "discovery_config_name": self.discovery_config_name,
+                "discovery_token_name": self.discovery_token_name,
+                "organization_id": self.organization_id,
             }
         )
 

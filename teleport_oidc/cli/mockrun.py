@@ -24,10 +24,20 @@ from pulumi.runtime.config import CONFIG, set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-__all__ = ["FakeAws", "MockRun", "Recorded", "RecordedResource", "run_program"]
+__all__ = [
+    "PLACEHOLDER_ORGANIZATION",
+    "FakeAws",
+    "MockRun",
+    "Recorded",
+    "RecordedResource",
+    "run_program",
+]
 
 PLACEHOLDER_ACCOUNT = "123456789012"
 _OIDC_GET = "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider"
+_ORGANIZATION_GET = "aws:organizations/getOrganization:getOrganization"
+#: The organization every mock run's accounts belong to.
+PLACEHOLDER_ORGANIZATION = "o-exampleorg1"
 
 
 @dataclass
@@ -43,6 +53,8 @@ class RecordedResource:
     """The explicit provider reference, if any (``urn::id``)."""
     urn: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    """URNs this registration waits for (``depends_on`` and inputs from other resources)."""
 
 
 @dataclass
@@ -169,6 +181,18 @@ class FakeAws(pulumi.runtime.Mocks):
             }, []
         if args.token == "aws:index/getPartition:getPartition":  # noqa: S105
             return {"partition": partition, "dnsSuffix": "amazonaws.com", "id": partition}, []
+        if args.token == _ORGANIZATION_GET:
+            # The caller's organization, with the caller as its management account.
+            return {
+                "id": PLACEHOLDER_ORGANIZATION,
+                "arn": f"arn:{partition}:organizations::{account}:organization/"
+                f"{PLACEHOLDER_ORGANIZATION}",
+                "masterAccountId": account,
+                "masterAccountArn": f"arn:{partition}:organizations::{account}:account/"
+                f"{PLACEHOLDER_ORGANIZATION}/{account}",
+                "featureSet": "ALL",
+                "roots": [{"id": "r-exmp", "name": "Root", "arn": "", "policyTypes": []}],
+            }, []
         return {}, []
 
 
@@ -193,6 +217,7 @@ class _RecordingMonitor(_mocks.MockMonitor):
                     provider=request.provider,
                     urn=response.urn,
                     outputs=dict(registration.state) if registration else {},
+                    dependencies=list(request.dependencies),
                 )
             )
         return response

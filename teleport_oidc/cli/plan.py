@@ -22,13 +22,20 @@ from pulumi.output import Unknown
 
 from ..errors import TeleportOidcError
 from ..lookups import thumbprint as _thumbprint
+from ..teleport import discovery as _discovery
+from ..teleport import token as _token
 from ..teleport.integration import INTEGRATION_TYPE
+from ..teleport.kinds import KindSpec, contains_unknown, resource_yaml
 from ..teleport.tctl import integration_resource, integration_yaml
 from .mockrun import PLACEHOLDER_ACCOUNT, MockRun, Recorded, RecordedResource, run_program
 
 __all__ = ["Plan", "PlanError", "load_config", "plan_program", "render_json", "render_text"]
 
 KNOWN_AFTER_LOOKUP = "(known after lookup)"
+_KIND_SPECS: dict[str, KindSpec] = {
+    _discovery.DISCOVERY_CONFIG_TYPE: _discovery.SPEC,
+    _token.PROVISION_TOKEN_TYPE: _token.SPEC,
+}
 _JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
 _HIDDEN_INPUTS = {"__provider"}
 
@@ -176,17 +183,28 @@ def _inputs(resource: RecordedResource) -> dict[str, Any]:
 
 
 def _integration_file(resource: RecordedResource) -> str | None:
-    if resource.type != INTEGRATION_TYPE:
-        return None
-    inputs = _plain(resource.inputs)
-    return integration_yaml(
-        integration_resource(
-            inputs.get("integration_name", ""),
-            inputs.get("role_arn", ""),
-            inputs.get("audience") or "",
-            inputs.get("labels") or {},
+    """The exact file handed to ``tctl create`` for a Teleport resource, else ``None``."""
+    if resource.type == INTEGRATION_TYPE:
+        inputs = _plain(resource.inputs)
+        return integration_yaml(
+            integration_resource(
+                inputs.get("integration_name", ""),
+                inputs.get("role_arn", ""),
+                inputs.get("audience") or "",
+                inputs.get("labels") or {},
+            )
         )
-    )
+    spec = _KIND_SPECS.get(resource.type)
+    if spec is None:
+        return None
+    if contains_unknown(resource.inputs):
+        return f"{KNOWN_AFTER_LOOKUP}\n"
+    inputs = _plain(resource.inputs)
+    props = {
+        key: spec.checks[key](value) if key in spec.checks and value is not None else value
+        for key, value in inputs.items()
+    }
+    return resource_yaml(spec.document(props))
 
 
 def _names(plan: Plan) -> dict[str, str]:
