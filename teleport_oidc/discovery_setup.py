@@ -184,7 +184,10 @@ def check_discovery(options: object, integration_name: str) -> DiscoveryOptions 
     check_labels(options.labels, "discovery.labels")
     if not isinstance(options.adopt_existing, bool):
         raise InvalidArgumentError(
-            "discovery.adopt_existing", options.adopt_existing, "must be True or False", ""
+            "discovery.adopt_existing",
+            options.adopt_existing,
+            "must be True or False",
+            "pass True or False",
         )
     org = options.organization
     if org is not None:
@@ -216,11 +219,24 @@ def check_discovery(options: object, integration_name: str) -> DiscoveryOptions 
         check_iam_role_name(org.member_role_name, "discovery.organization.member_role_name")
         if isinstance(org.organization_id, str):
             check_organization_id(org.organization_id, "discovery.organization.organization_id")
-    # The whole matcher, as Teleport will check it (names, install parameters, SSM document).
-    normalize_matcher(
-        _matcher_input(options, integration_name, "o-aaaaaaaaaa"), "discovery (as a matcher)"
-    )
+    # The whole matcher, as Teleport will check it (install parameters, SSM document), with
+    # errors naming the option the user wrote.
+    try:
+        normalize_matcher(_matcher_input(options, integration_name, "o-aaaaaaaaaa"), "m")
+    except InvalidArgumentError as exc:
+        argument = _OPTION_OF_MATCHER_FIELD.get(exc.argument, f"discovery ({exc.argument[2:]})")
+        raise InvalidArgumentError(argument, exc.value, exc.rule, exc.fix) from None
     return options
+
+
+_OPTION_OF_MATCHER_FIELD = {
+    "m.install.join_token": "discovery.token_name",
+    "m.install.script_name": "discovery.script_name",
+    "m.install.sshd_config": "discovery.sshd_config",
+    "m.install.suffix": "discovery.install_suffix",
+    "m.install.update_group": "discovery.update_group",
+    "m.ssm.document_name": "discovery.ssm_document_name",
+}
 
 
 def _from_mapping(values: Mapping[str, Any]) -> DiscoveryOptions:

@@ -38,6 +38,8 @@ def test_every_example_folder_is_tested() -> None:
         [
             "basic",
             "bring-your-own-role",
+            "discovery-organization",
+            "discovery-single-account",
             "features",
             "multi-account",
             "private-ca",
@@ -127,6 +129,36 @@ def test_features_example_attaches_four_policies() -> None:
 def test_bring_your_own_role_example_creates_only_the_integration() -> None:
     plan = plan_program(EXAMPLES / "bring-your-own-role")
     assert types(plan) == [INTEGRATION]
+
+
+def test_discovery_single_account_example_registers_the_modules_resources() -> None:
+    plan = plan_program(EXAMPLES / "discovery-single-account")
+    assert sorted(r.name for r in plan.recorded.resources if r.name != "teleport") == [
+        "teleport-discovery",
+        "teleport-discovery-config",
+        "teleport-discovery-token",
+        "teleport-integration",
+        "teleport-provider",
+        "teleport-role",
+    ]
+    assert plan.recorded.exports["tctlGetCommand"] == (
+        "tctl get discovery_config/discovery-aws-discovery"
+    )
+
+
+def test_discovery_organization_example_creates_a_member_role_per_account() -> None:
+    plan = plan_program(EXAMPLES / "discovery-organization")
+    roles = {r.name: r.outputs["arn"] for r in plan.recorded.of_type(ROLE) if "member" in r.name}
+    assert roles == {
+        f"teleport-member-{env}-role": f"arn:aws:iam::{account * 12}:role/"
+        "teleport-organization-discovery-child-account-role"
+        for env, account in (("dev", "1"), ("staging", "2"), ("prod", "3"))
+    }
+    trust = json.loads(plan.recorded.named("teleport-member-prod-role").inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Principal"] == {
+        "AWS": "arn:aws:iam::123456789012:role/teleport-aws-organization"
+    }
+    assert plan.recorded.exports["organizationId"] == "o-exampleorg1"
 
 
 def test_private_ca_example_looks_up_or_pins() -> None:

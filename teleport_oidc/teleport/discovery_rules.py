@@ -216,7 +216,11 @@ def _organization(value: object, argument: str) -> dict[str, Any]:
     given = dict(_mapping(value, argument, "pass AwsOrganizationMatcher(organization_id=...)"))
     _unknown_keys(given, {"organization_id", "organizational_units"}, argument)
     units = dict(
-        _mapping(given.get("organizational_units") or {"include": [WILDCARD]}, argument, "")
+        _mapping(
+            given.get("organizational_units") or {"include": [WILDCARD]},
+            f"{argument}.organizational_units",
+            "pass OrganizationalUnits(include=[...])",
+        )
     )
     _unknown_keys(units, {"include", "exclude"}, f"{argument}.organizational_units")
     return {
@@ -280,7 +284,9 @@ def normalize_matcher(value: object, argument: str = "aws[0]") -> dict[str, Any]
         matcher["organization"] = _organization(given["organization"], where)
     if "ec2" in matcher["types"]:
         matcher["install"] = _install(given.get("install"), f"{argument}.install")
-        ssm = dict(_mapping(given.get("ssm") or {}, f"{argument}.ssm", ""))
+        ssm = dict(
+            _mapping(given.get("ssm") or {}, f"{argument}.ssm", "pass {'document_name': ...}")
+        )
         _unknown_keys(ssm, {"document_name"}, f"{argument}.ssm")
         document = ssm.get("document_name") or DEFAULT_SSM_DOCUMENT
         if not isinstance(document, str) or not _SSM_DOCUMENT.match(document):
@@ -372,7 +378,9 @@ def normalize_access_graph(value: object, argument: str = "access_graph") -> dic
                 item["cloud_trail_logs"], f"{where}.cloud_trail_logs"
             )
         if item.get("eks_audit_logs"):
-            logs = dict(_mapping(item["eks_audit_logs"], f"{where}.eks_audit_logs", ""))
+            logs = dict(
+                _mapping(item["eks_audit_logs"], f"{where}.eks_audit_logs", "pass {'tags': {...}}")
+            )
             _unknown_keys(logs, {"tags"}, f"{where}.eks_audit_logs")
             sync["eks_audit_logs"] = {
                 "tags": check_match_tags(logs.get("tags"), f"{where}.eks_audit_logs.tags")
