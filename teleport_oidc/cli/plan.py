@@ -23,14 +23,14 @@ from pulumi.output import Unknown
 from ..errors import TeleportOidcError
 from ..lookups import thumbprint as _thumbprint
 from ..teleport.integration import INTEGRATION_TYPE
-from ..teleport.tctl import integration_resource, integration_yaml
+from ..teleport.provider import integration_resource, integration_yaml
 from .mockrun import PLACEHOLDER_ACCOUNT, MockRun, Recorded, RecordedResource, run_program
 
 __all__ = ["Plan", "PlanError", "load_config", "plan_program", "render_json", "render_text"]
 
 KNOWN_AFTER_LOOKUP = "(known after lookup)"
 _JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
-_HIDDEN_INPUTS = {"__provider"}
+_HIDDEN_INPUTS = {"__provider", "adopt_hint"}  # adopt_hint: wording of an error, not a setting
 
 
 class PlanError(TeleportOidcError):
