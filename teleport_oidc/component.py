@@ -92,7 +92,10 @@ class AwsOidcIntegrationArgs:
 
     cluster_name: pulumi.Input[str] | None = None
     """Default: the issuer host (right for Teleport Cloud). The Teleport cluster name, for the
-    ``teleport.dev/cluster`` tag; see ``tctl status``."""
+    ``teleport.dev/cluster`` tag; see ``tctl status``. Given as a plain string it also tells the
+    Teleport integration which cluster holds it (``TeleportIntegrationArgs.cluster``):
+    changing it then re-creates the integration (deleted first), and changing ``auth_server``
+    alone is only a new way to reach the same cluster."""
 
     thumbprints: Literal["auto"] | Sequence[str] | None = "auto"
     """Default ``"auto"``: looked up from the issuer on every deployment (discovery, then the
@@ -148,10 +151,13 @@ class AwsOidcIntegrationArgs:
     the role. ``False`` if you register it elsewhere."""
 
     integration_labels: Mapping[str, str] | None = None
-    """Default: none. Labels on the Teleport integration."""
+    """Default: none of yours. Labels on the Teleport integration (Teleport's label key rule;
+    ``teleport.dev/iac-tool: pulumi`` is always added and cannot be set here)."""
 
     adopt_existing_integration: bool = False
-    """Default: fail if the Teleport integration exists. ``True``: take it over."""
+    """Default: fail if the Teleport integration exists and is not exactly what this component
+    would create (one that is exactly that, left by an unconfirmed create, is taken over).
+    ``True``: take it over whatever it holds."""
 
     auth_server: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``."""
@@ -256,12 +262,7 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
             "leave thumbprints unset, or let the component create the provider",
         )
     if args.integration_labels is not None:
-        try:
-            check_labels(args.integration_labels)
-        except InvalidArgumentError as exc:
-            raise InvalidArgumentError(
-                "integration_labels", args.integration_labels, exc.rule, exc.fix
-            ) from None
+        check_labels(args.integration_labels, "integration_labels")
     features = normalize_features(args.features)
     discovery = check_discovery(args.discovery, name)
     return _Checked(issuer, name, role_name, user_tags, thumbprints, features, reuse, discovery)
@@ -449,9 +450,14 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                     auth_server=args.auth_server,
                     identity_file=args.identity_file,
                     tctl_path=args.tctl_path,
+                    cluster=args.cluster_name if isinstance(args.cluster_name, str) else None,
                 ),
                 # Created after the role and its policies, deleted before them.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[role, *policies]),
+                _adopt_hint=(
+                    "adopt_existing_integration=True (stack config: `pulumi config set "
+                    "teleport-oidc:adoptExistingIntegration true`)"
+                ),
             )
 
         if self.discovery is not None and checked.discovery is not None:

@@ -65,7 +65,7 @@ from .teleport.discovery_rules import (
     check_discovery_group,
     normalize_matcher,
 )
-from .teleport.labels import check_labels
+from .teleport.document import check_labels
 from .teleport.token import IamAllowRule, TeleportProvisionToken, TeleportProvisionTokenArgs
 
 __all__ = [
@@ -181,7 +181,8 @@ def check_discovery(options: object, integration_name: str) -> DiscoveryOptions 
         if value is not None:
             kind = "token" if key == "token_name" else "discovery_config"
             check_resource_name(value, f"discovery.{key}", kind)
-    check_labels(options.labels, "discovery.labels")
+    if options.labels is not None:
+        check_labels(options.labels, "discovery.labels")
     if not isinstance(options.adopt_existing, bool):
         raise InvalidArgumentError(
             "discovery.adopt_existing",

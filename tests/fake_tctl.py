@@ -259,7 +259,8 @@ def not_found(kind: str, name: str) -> None:
     counter = STATE / "not_found_counter"
     n = int(counter.read_text()) if counter.exists() else 0
     counter.write_text(str(n + 1))
-    masked = "*" * max(len(name) - len(name) // 4, 0) + name[len(name) - len(name) // 4 :]
+    hidden = int(0.75 * len(name))  # backend.MaskKeyName
+    masked = "*" * hidden + name[hidden:]
     fail(texts[n % len(texts)].format(name=name, masked=masked))
 
 

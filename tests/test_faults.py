@@ -64,7 +64,7 @@ def test_a_hang_past_the_timeout(server: ProviderServer, teleport: FakeTeleport)
     assert server.up_create(inputs())[0] == "aws-prod"
 
 
-def test_a_crash_after_creating_is_reported_then_adopted_never_duplicated(
+def test_a_crash_after_creating_is_reported_then_a_rerun_converges(
     server: ProviderServer, teleport: FakeTeleport
 ) -> None:
     teleport.faults(crash_after_create=True)
@@ -72,13 +72,23 @@ def test_a_crash_after_creating_is_reported_then_adopted_never_duplicated(
     # Reality: Teleport has it; the engine recorded nothing (Create failed).
     assert list(teleport.integrations()) == ["aws-prod"]
     teleport.faults()
-    # The re-run reports rather than duplicating or silently taking over ...
-    fails(lambda: server.up_create(inputs()), "adopt_existing=True")
-    assert list(teleport.integrations()) == ["aws-prod"]
-    # ... and converges once the user chooses to adopt.
-    id_, outs = server.up_create(inputs(adopt_existing=True))
+    # The re-run finds exactly what it would create and takes it: no duplicate, no error.
+    id_, outs = server.up_create(inputs())
     assert (id_, outs["role_arn"]) == ("aws-prod", ROLE)
+    assert outs["revision"]  # read back from Teleport
     assert list(teleport.integrations()) == ["aws-prod"]
+    assert "taken over" in server.log.read_text()
+
+
+def test_after_an_unconfirmed_create_other_inputs_still_say_already_exists(
+    server: ProviderServer, teleport: FakeTeleport
+) -> None:
+    teleport.faults(crash_after_create=True)
+    fails(lambda: server.up_create(inputs()), "panic: runtime error")
+    teleport.faults()
+    other = "arn:aws:iam::123456789012:role/another"
+    fails(lambda: server.up_create(inputs(role_arn=other)), "adopt_existing=True")
+    assert teleport.integrations()["aws-prod"]["spec"]["aws_oidc"]["role_arn"] == ROLE
 
 
 def test_already_exists_leaves_theirs_untouched(

@@ -184,7 +184,7 @@ def test_plan_json_parses_and_lists_every_resource() -> None:
     assert by_name["teleport-role"]["parent"] == "teleport"
     assert by_name["teleport-rds"]["inputs"]["policy"]["Statement"][0]["Resource"] == "*"
     assert (
-        "role_arn: arn:aws:iam::123456789012:role/teleport-aws-features"
+        'role_arn: "arn:aws:iam::123456789012:role/teleport-aws-features"'
         in by_name["teleport-integration"]["tctl_create_file"]
     )
     assert "__provider" not in json.dumps(data)

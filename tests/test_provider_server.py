@@ -97,14 +97,17 @@ def test_labels_change_replaces_with_delete_first(server: ProviderServer) -> Non
     assert (list(diff.replaces), diff.deleteBeforeReplace) == (["labels"], True)
 
 
-def test_connection_settings_alone_are_no_change(
+def test_connection_settings_alone_are_recorded_without_a_tctl_call(
     server: ProviderServer, teleport: FakeTeleport
 ) -> None:
     id_, outs = server.up_create(inputs())
-    checked = server.check(
-        outs, inputs(auth_server="other.example.com:443", tctl_path=str(teleport.tctl))
-    )
-    assert server.diff(id_, outs, checked.inputs).changes == NONE
+    news = inputs(auth_server="other.example.com:443", tctl_path=str(teleport.tctl))
+    checked = server.check(outs, news)
+    diff = server.diff(id_, outs, checked.inputs)
+    assert (diff.changes, list(diff.replaces)) == (SOME, [])
+    outs = server.update(id_, outs, checked.inputs)
+    assert outs["auth_server"] == "other.example.com:443"
+    assert commands(teleport) == ["create"]
 
 
 def test_a_preview_with_unknown_role_makes_no_call(

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from teleport_oidc import TctlError
+from teleport_oidc.teleport.provider import integration_resource
 from teleport_oidc.teleport.tctl import (
     AlreadyExistsError,
     Connection,
     InUseError,
     Tctl,
-    integration_resource,
     resolve_connection,
     subprocess_runner,
 )
@@ -34,7 +34,10 @@ def test_the_resource_has_no_deprecated_fields_and_sorted_labels() -> None:
         "kind": "integration",
         "sub_kind": "aws-oidc",
         "version": "v1",
-        "metadata": {"name": "aws-prod", "labels": {"a": "1", "b": "2"}},
+        "metadata": {
+            "name": "aws-prod",
+            "labels": {"a": "1", "b": "2", "teleport.dev/iac-tool": "pulumi"},
+        },
         "spec": {"aws_oidc": {"role_arn": ROLE}},
     }
     assert (
@@ -46,14 +49,14 @@ def test_the_resource_has_no_deprecated_fields_and_sorted_labels() -> None:
 def test_create_get_remove_round_trip(teleport: FakeTeleport) -> None:
     tctl = client(teleport)
     tctl.create(integration_resource("aws-prod", ROLE, labels={"env": "prod"}), force=False)
-    got = tctl.get("aws-prod")
+    got = tctl.get("integration", "aws-prod")
     assert got is not None
     assert got["spec"]["aws_oidc"]["role_arn"] == ROLE
-    assert got["metadata"]["labels"] == {"env": "prod"}
+    assert got["metadata"]["labels"] == {"env": "prod", "teleport.dev/iac-tool": "pulumi"}
     assert got["spec"]["azure_oidc"] == {}  # sibling sub-specs are tolerated
-    assert tctl.remove("aws-prod") is True
-    assert tctl.get("aws-prod") is None
-    assert tctl.remove("aws-prod") is False
+    assert tctl.remove("integration", "aws-prod") is True
+    assert tctl.get("integration", "aws-prod") is None
+    assert tctl.remove("integration", "aws-prod") is False
 
 
 def test_plain_create_never_passes_force(teleport: FakeTeleport) -> None:
@@ -62,11 +65,9 @@ def test_plain_create_never_passes_force(teleport: FakeTeleport) -> None:
     assert "-f" not in call["argv"] and "--force" not in call["argv"]
 
 
-def test_create_of_an_existing_one_names_both_ways_out(teleport: FakeTeleport) -> None:
+def test_create_of_an_existing_one_is_an_already_exists_error(teleport: FakeTeleport) -> None:
     teleport.seed("aws-prod", ROLE)
-    with pytest.raises(
-        AlreadyExistsError, match=r"adopt_existing=True.*tctl rm integration/aws-prod"
-    ):
+    with pytest.raises(AlreadyExistsError, match="the Teleport integration 'aws-prod' already"):
         client(teleport).create(integration_resource("aws-prod", ROLE), force=False)
 
 
@@ -81,40 +82,40 @@ def test_force_copies_only_the_spec(teleport: FakeTeleport) -> None:
 def test_not_found_is_detected_whatever_the_wording(teleport: FakeTeleport) -> None:
     tctl = client(teleport)
     # The stand-in rotates through the three known texts.
-    assert [tctl.get("gone") for _ in range(3)] == [None, None, None]
-    assert [tctl.remove("gone") for _ in range(3)] == [False, False, False]
+    assert [tctl.get("integration", "gone") for _ in range(3)] == [None, None, None]
+    assert [tctl.remove("integration", "gone") for _ in range(3)] == [False, False, False]
 
 
 def test_removal_refused_while_in_use_says_why(teleport: FakeTeleport) -> None:
     teleport.seed("aws-prod", ROLE)
     teleport.mark_in_use("aws-prod")
     with pytest.raises(InUseError, match="External Audit Storage"):
-        client(teleport).remove("aws-prod")
+        client(teleport).remove("integration", "aws-prod")
     assert "aws-prod" in teleport.integrations()
 
 
 def test_a_missing_binary_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(TctlError, match="tctl was not found"):
-        Tctl(Connection(tctl_path=str(tmp_path / "nope"))).get("x")
+        Tctl(Connection(tctl_path=str(tmp_path / "nope"))).get("integration", "x")
 
 
 def test_a_non_executable_binary_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "tctl"
     path.write_text("#!/bin/sh\n")
     with pytest.raises(TctlError, match="not executable"):
-        Tctl(Connection(tctl_path=str(path))).get("x")
+        Tctl(Connection(tctl_path=str(path))).get("integration", "x")
 
 
 def test_a_hanging_tctl_is_killed_at_the_timeout(teleport: FakeTeleport) -> None:
     teleport.faults(hang=30)
     with pytest.raises(TctlError, match="did not finish within 0.5 s"):
-        client(teleport, timeout=0.5).get("x")
+        client(teleport, timeout=0.5).get("integration", "x")
 
 
 def test_garbage_output_with_an_error_exit_is_reported(teleport: FakeTeleport) -> None:
     teleport.faults(garbage=True)
     with pytest.raises(TctlError, match="exit code: 3") as info:
-        client(teleport).get("x")
+        client(teleport).get("integration", "x")
     assert info.value.returncode == 3
 
 
@@ -122,8 +123,8 @@ def test_non_json_output_from_get_is_reported(tmp_path: Path) -> None:
     script = tmp_path / "tctl"
     script.write_text("#!/bin/sh\necho 'not json'\n")
     script.chmod(0o755)
-    with pytest.raises(TctlError, match="not JSON"):
-        Tctl(Connection(tctl_path=str(script))).get("x")
+    with pytest.raises(TctlError, match="printed something that is not JSON"):
+        Tctl(Connection(tctl_path=str(script))).get("integration", "x")
 
 
 def test_identity_content_goes_through_a_0600_file_that_is_removed(
@@ -151,14 +152,16 @@ def test_an_unreadable_identity_file_is_reported_without_running_tctl(
     teleport: FakeTeleport, tmp_path: Path
 ) -> None:
     with pytest.raises(TctlError, match="cannot be read"):
-        client(teleport, identity_file=str(tmp_path / "missing")).get("x")
+        client(teleport, identity_file=str(tmp_path / "missing")).get("integration", "x")
     assert teleport.calls() == []
 
 
 def test_auth_server_and_identity_file_reach_tctl(teleport: FakeTeleport, tmp_path: Path) -> None:
     identity = tmp_path / "identity"
     identity.write_text("id")
-    client(teleport, auth_server="teleport.example.com:443", identity_file=str(identity)).get("x")
+    client(teleport, auth_server="teleport.example.com:443", identity_file=str(identity)).get(
+        "integration", "x"
+    )
     (call,) = teleport.calls()
     assert call["auth_server"] == "teleport.example.com:443"
     assert call["identity"] == str(identity)

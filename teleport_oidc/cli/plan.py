@@ -24,20 +24,22 @@ from ..errors import TeleportOidcError
 from ..lookups import thumbprint as _thumbprint
 from ..teleport import discovery as _discovery
 from ..teleport import token as _token
+from ..teleport.aws_checks import contains_unknown
+from ..teleport.document import to_yaml
 from ..teleport.integration import INTEGRATION_TYPE
-from ..teleport.kinds import KindSpec, contains_unknown, resource_yaml
-from ..teleport.tctl import integration_resource, integration_yaml
+from ..teleport.provider import integration_resource, integration_yaml
+from ..teleport.resource import Kind
 from .mockrun import PLACEHOLDER_ACCOUNT, MockRun, Recorded, RecordedResource, run_program
 
 __all__ = ["Plan", "PlanError", "load_config", "plan_program", "render_json", "render_text"]
 
 KNOWN_AFTER_LOOKUP = "(known after lookup)"
-_KIND_SPECS: dict[str, KindSpec] = {
-    _discovery.DISCOVERY_CONFIG_TYPE: _discovery.SPEC,
-    _token.PROVISION_TOKEN_TYPE: _token.SPEC,
+_KINDS: dict[str, Kind] = {
+    _discovery.DISCOVERY_CONFIG_TYPE: _discovery.DISCOVERY_CONFIG,
+    _token.PROVISION_TOKEN_TYPE: _token.TOKEN,
 }
 _JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
-_HIDDEN_INPUTS = {"__provider"}
+_HIDDEN_INPUTS = {"__provider", "adopt_hint"}  # adopt_hint: wording of an error, not a setting
 
 
 class PlanError(TeleportOidcError):
@@ -194,17 +196,17 @@ def _integration_file(resource: RecordedResource) -> str | None:
                 inputs.get("labels") or {},
             )
         )
-    spec = _KIND_SPECS.get(resource.type)
-    if spec is None:
+    kind = _KINDS.get(resource.type)
+    if kind is None:
         return None
     if contains_unknown(resource.inputs):
         return f"{KNOWN_AFTER_LOOKUP}\n"
     inputs = _plain(resource.inputs)
     props = {
-        key: spec.checks[key](value) if key in spec.checks and value is not None else value
+        key: kind.checks[key](value) if key in kind.checks and value is not None else value
         for key, value in inputs.items()
     }
-    return resource_yaml(spec.document(props))
+    return to_yaml(kind.document(props))
 
 
 def _names(plan: Plan) -> dict[str, str]:

@@ -11,8 +11,11 @@ Teleport's (``api/types/matchers_aws.go``, ``api/types/provisioning.go``) and AW
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
 
 from ..constants import PARTITIONS
 from ..errors import InvalidArgumentError
@@ -31,7 +34,9 @@ __all__ = [
     "check_resource_name",
     "check_role_arn",
     "check_string_list",
+    "contains_unknown",
     "plain",
+    "unless_unknown",
 ]
 
 WILDCARD = "*"
@@ -222,6 +227,26 @@ def check_resource_name(value: object, argument: str, kind: str) -> str:
             "use e.g. 'discovery-aws-prod'",
         )
     return value
+
+
+def contains_unknown(value: Any) -> bool:
+    """True when a value, or anything inside it, is not known yet (a preview)."""
+    if isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN):
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def unless_unknown(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``check``, skipped while part of the value is unknown (checked again at deployment)."""
+
+    def checked(value: Any) -> Any:
+        return value if contains_unknown(value) else check(value)
+
+    return checked
 
 
 def plain(value: Any) -> Any:

@@ -16,9 +16,10 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
+from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import InvalidArgumentError
-from .aws_checks import WILDCARD, check_resource_name, plain
+from .aws_checks import WILDCARD, check_resource_name, contains_unknown, plain, unless_unknown
 from .discovery_rules import (
     DEFAULT_JOIN_TOKEN,
     DEFAULT_SCRIPT_NAME,
@@ -31,10 +32,11 @@ from .discovery_rules import (
     normalize_matchers,
     read_back_spec,
 )
-from .kinds import CONNECTION_KEYS, KindProvider, KindSpec, contains_unknown
-from .labels import check_labels
+from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
+from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider
 
 __all__ = [
+    "DISCOVERY_CONFIG",
     "DISCOVERY_CONFIG_TYPE",
     "AccessGraphAwsSync",
     "AwsAssumeRole",
@@ -250,31 +252,73 @@ def _document(props: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-SPEC = KindSpec(
+_INPUT_KEYS = ("name", "discovery_group", "aws", "access_graph", "labels", "description")
+
+
+def _inputs_view(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as read_back_spec shows them, for comparing with what Teleport holds."""
+    return {
+        "name": props["name"],
+        "description": props.get("description") or "",
+        "labels": check_labels(props.get("labels") or {}),
+        "discovery_group": props["discovery_group"],
+        "aws": normalize_matchers(props.get("aws")),
+        "access_graph": normalize_access_graph(props.get("access_graph")),
+    }
+
+
+def _read_back(_props: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    return read_back_spec(current)
+
+
+def _matches(existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    # Teleport fills install/ssm defaults into every matcher, so compare in the read-back shape
+    # (which drops them for non-EC2 matchers), and require the package's label.
+    labels = (existing.get("metadata") or {}).get("labels") or {}
+    return labels.get(IAC_LABEL_KEY) == IAC_LABEL[IAC_LABEL_KEY] and read_back_spec(
+        existing
+    ) == _inputs_view(props)
+
+
+#: ``discovery_config``: everything but the name updates in place (``--force`` upserts it whole).
+DISCOVERY_CONFIG = Kind(
     kind=KIND,
-    label="discovery config",
-    input_keys=("name", "discovery_group", "aws", "access_graph", "labels", "description"),
+    input_keys=_INPUT_KEYS,
     required=("name", "discovery_group"),
     checks={
         "name": lambda v: check_resource_name(v, "name", KIND),
         "discovery_group": check_discovery_group,
-        "aws": normalize_matchers,
-        "access_graph": normalize_access_graph,
+        "aws": unless_unknown(normalize_matchers),
+        "access_graph": unless_unknown(normalize_access_graph),
         "labels": check_labels,
         "description": _description,
     },
-    defaults={"aws": [], "labels": {}, "description": "", "adopt_existing": False},
+    defaults={"aws": [], "labels": {}, "description": ""},
     replace_keys=("name",),
+    delete_before_replace_keys=(),
     document=_document,
-    read_back=read_back_spec,
-    whole_check=_whole,
+    read_back=_read_back,
+    name_key="name",
+    matches=_matches,
 )
 
 
-class TeleportDiscoveryConfigProvider(KindProvider):
+class TeleportDiscoveryConfigProvider(TctlResourceProvider):
     """Create, read, update and delete a Teleport ``discovery_config``."""
 
-    SPEC = SPEC
+    KIND = DISCOVERY_CONFIG
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        result = super().check(olds, news)
+        inputs = result.inputs or {}
+        if not result.failures and not contains_unknown(
+            [inputs.get("aws"), inputs.get("access_graph")]
+        ):
+            try:
+                _whole(inputs)
+            except InvalidArgumentError as exc:
+                result.failures = [CheckFailure("aws", str(exc))]
+        return result
 
 
 @dataclass
@@ -317,6 +361,11 @@ class TeleportDiscoveryConfigArgs:
     tctl_path: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl``."""
 
+    cluster: pulumi.Input[str] | None = None
+    """Default: the cluster is identified by ``auth_server``. A stable name of the Teleport
+    cluster holding it (``tctl status``); changing it to another value replaces the resource,
+    deleting first."""
+
 
 def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
     """The provider's inputs, checked now wherever every value is already known."""
@@ -336,11 +385,11 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
         "discovery_group": args.discovery_group,
         "aws": [matcher_input(m) for m in args.aws],
         "access_graph": access_graph_input(args.access_graph),
-        "labels": dict(args.labels) if isinstance(args.labels, Mapping) else args.labels,
+        "labels": dict(args.labels) if isinstance(args.labels, Mapping) else (args.labels or {}),
         "description": args.description,
         "adopt_existing": args.adopt_existing,
     }
-    for key, check in SPEC.checks.items():
+    for key, check in DISCOVERY_CONFIG.checks.items():
         value = props[key]
         if value is not None and _known(value):
             check(value)
@@ -351,6 +400,7 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
             "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
         )
     props.update({key: getattr(args, key) for key in CONNECTION_KEYS})
+    props["cluster"] = args.cluster
     props["revision"] = None
     return props
 

@@ -33,7 +33,8 @@ from .aws_checks import (
     check_role_arn,
     check_string_list,
 )
-from .labels import check_labels, with_iac_tool
+from .document import check_labels, managed_labels
+from .provider import user_labels
 
 __all__ = [
     "AWS_TYPES",
@@ -401,7 +402,7 @@ def discovery_config_document(
     metadata: dict[str, Any] = {"name": name}
     if description:
         metadata["description"] = description
-    metadata["labels"] = with_iac_tool(check_labels(labels))
+    metadata["labels"] = managed_labels(check_labels(labels or {}))
     spec: dict[str, Any] = {"discovery_group": discovery_group, "aws": aws}
     if access_graph:
         spec["access_graph"] = access_graph
@@ -495,9 +496,7 @@ def read_back_spec(resource: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs a ``tctl get discovery_config/<name> --format=json`` item corresponds to."""
     metadata = resource.get("metadata") or {}
     spec = resource.get("spec") or {}
-    labels = {
-        k: v for k, v in (metadata.get("labels") or {}).items() if k != "teleport.dev/iac-tool"
-    }
+    labels = user_labels(metadata.get("labels") or {})
     return {
         "name": metadata.get("name", ""),
         "description": metadata.get("description") or "",

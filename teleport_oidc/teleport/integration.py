@@ -11,6 +11,7 @@ import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
 from .provider import TeleportIntegrationProvider, check_labels
+from .resource import check_cluster as _check_cluster
 
 __all__ = ["INTEGRATION_TYPE", "TeleportIntegration", "TeleportIntegrationArgs"]
 
@@ -35,16 +36,27 @@ class TeleportIntegrationArgs:
     serves AWS Identity Center. Changing it updates in place."""
 
     labels: pulumi.Input[Mapping[str, str]] | None = None
-    """Default: no labels. Teleport labels on the integration. ``tctl create --force`` does not
-    apply labels, so changing them deletes and re-creates the integration."""
+    """Default: no labels of yours. Teleport labels on the integration; keys follow Teleport's
+    rule (letters, digits and ``/ . _ : * -``). ``teleport.dev/iac-tool: pulumi`` is always
+    added and cannot be set here. ``tctl create --force`` does not apply labels, so changing
+    them deletes and re-creates the integration."""
 
     adopt_existing: bool = False
     """Default: fail when an integration of this name already exists, naming the two ways out.
     ``True``: take the existing one over (its spec is overwritten; destroy deletes it)."""
 
+    cluster: pulumi.Input[str] | None = None
+    """Default: the ``auth_server`` input identifies the cluster. Which Teleport cluster holds
+    the integration: any stable name, conventionally the cluster name ``tctl status`` prints.
+    Changing it from one value to another replaces the integration (deleted from the old
+    cluster, created on the new); with it set, changing ``auth_server`` is only a new way to
+    reach the same cluster (recorded, no tctl call)."""
+
     auth_server: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``, then tctl's
-    own default. The proxy (``teleport.example.com:443``) or auth server address."""
+    own default. The proxy (``teleport.example.com:443``) or auth server address. Without
+    ``cluster``, changing this input from one address to another replaces the integration
+    (another address is taken to be another cluster)."""
 
     identity_file: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:identityFile`` or the secret ``teleport-oidc:identity``
@@ -83,6 +95,8 @@ class TeleportIntegration(
         resource_name: str,
         args: TeleportIntegrationArgs,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        _adopt_hint: str | None = None,
     ) -> None:
         # Plain values are checked now, before anything is registered; Outputs in check().
         if isinstance(args.integration_name, str):
@@ -93,6 +107,8 @@ class TeleportIntegration(
             validate_audience(args.audience)
         if isinstance(args.labels, Mapping):
             check_labels(args.labels)
+        if args.cluster is not None and isinstance(args.cluster, str):
+            _check_cluster(args.cluster)
         props: dict[str, Any] = {
             "integration_name": args.integration_name,
             "role_arn": args.role_arn,
@@ -102,6 +118,8 @@ class TeleportIntegration(
             "auth_server": args.auth_server,
             "identity_file": args.identity_file,
             "tctl_path": args.tctl_path,
+            "cluster": args.cluster,
+            "adopt_hint": _adopt_hint,
             "revision": None,
         }
         super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)

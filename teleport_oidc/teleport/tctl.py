@@ -1,50 +1,77 @@
-"""Talking to Teleport through ``tctl`` (spec section 7).
+"""Talking to Teleport through ``tctl``: the process seam, the connection, and exact answers.
 
-:func:`subprocess_runner` is the seam: it runs an argv list (no shell) with a bounded timeout and
-captures the output; it holds no logic. :class:`Tctl` builds the calls and reads the answers.
+::
 
-Secrets: identity file *content* (from secret stack config) is written to a 0600 temporary file
-for the duration of one call and removed after; only that file's path reaches the command line.
+    subprocess_runner   the seam: runs argv (no shell) in its own process group, bounded by a
+                        timeout that stops the whole group; maps launch and decoding failures
+                        to TctlError. No other logic.
+    Connection          how to reach Teleport (binary, auth server, identity, timeout)
+    Tctl                create(document, force) / get(kind, name) / remove(kind, name), for any
+                        kind; "not found" and "already exists" only when tctl printed Teleport's
+                        own text for *that* kind and name (``texts.py``), anything else a
+                        TctlError saying what tctl printed.
+
+Secrets: identity file *content* (secret stack config) goes to a 0600 temporary file for the
+duration of one call; only its path reaches the command line. Temporary files and running tctl
+process groups are registered with a small reaper process (``reaper_main.py``, one per provider
+process, in its own session): when the provider dies mid-call — SIGTERM or SIGKILL — the reaper
+stops tctl and removes the files. What can still be left behind: if the reaper itself is killed
+together with the provider (e.g. ``kill -9`` of both, a container or cgroup killed at once),
+files named ``teleport-oidc-identity-*`` (identity content, 0600) and ``teleport-oidc-<kind>-*``
+(the resource document) in the temporary directory (``$TMPDIR``, else ``/tmp``).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import errno
 import json
+import math
 import os
-import re
+import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from pathlib import Path
+from typing import IO, Any, Protocol
 
-from ..errors import TctlError
+from ..errors import InvalidArgumentError, TctlError
+from . import texts
+from .document import to_yaml
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "MAX_TIMEOUT",
+    "TEMP_PREFIX",
+    "TIMEOUT_CONFIG_KEY",
     "AlreadyExistsError",
     "Connection",
     "InUseError",
     "RunResult",
     "Runner",
     "Tctl",
-    "integration_resource",
-    "integration_yaml",
+    "parse_timeout",
     "resolve_connection",
     "subprocess_runner",
 ]
 
 DEFAULT_TIMEOUT = 60.0
-
-# Not-found texts vary by Teleport version and cache: match the family, not one sentence.
-_NOT_FOUND = re.compile(r"does not exist|doesn't exist|not found|no value for key", re.IGNORECASE)
-_ALREADY_EXISTS = re.compile(r"already exists", re.IGNORECASE)
-_IN_USE = re.compile(r"currently referenced|referenced by|in use", re.IGNORECASE)
+MAX_TIMEOUT = 3600.0
+TIMEOUT_CONFIG_KEY = "teleport-oidc:tctlTimeout"
+TEMP_PREFIX = "teleport-oidc-"
+_TCTL_PATH_FIX = (
+    "install Teleport's tctl, or set `pulumi config set teleport-oidc:tctlPath /path/to/tctl` "
+    "(or the tctl_path argument, or the TELEPORT_TCTL environment variable)"
+)
 
 
 class AlreadyExistsError(TctlError):
-    """``tctl create`` refused: an integration of that name exists."""
+    """``tctl create`` refused: a resource of that kind and name exists."""
 
 
 class InUseError(TctlError):
@@ -62,32 +89,159 @@ class Runner(Protocol):
     def __call__(self, argv: Sequence[str], *, timeout: float) -> RunResult: ...
 
 
-def subprocess_runner(argv: Sequence[str], *, timeout: float) -> RunResult:
-    """Run ``argv`` without a shell; kill it after ``timeout`` seconds."""
-    try:
-        proc = subprocess.run(
-            list(argv),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            stdin=subprocess.DEVNULL,
-            check=False,
+class _Reaper:
+    """The provider's side of ``reaper_main.py``: started on first use, one per process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._pid = -1
+
+    def _stdin(self) -> IO[bytes] | None:
+        if self._proc is None or self._pid != os.getpid():
+            script = Path(__file__).with_name("reaper_main.py")
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-I", str(script)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            except OSError:
+                return None
+            self._pid = os.getpid()
+            atexit.register(self._close)
+        return self._proc.stdin
+
+    def tell(self, line: str) -> None:
+        with self._lock:
+            stdin = self._stdin()
+            if stdin is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    stdin.write(f"{line}\n".encode())
+                    stdin.flush()
+
+    def _close(self) -> None:
+        proc = self._proc
+        if proc is not None and proc.stdin is not None and self._pid == os.getpid():
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=5)
+
+
+_REAPER = _Reaper()
+
+
+def _launch_error(argv: Sequence[str], exc: OSError) -> TctlError:
+    program = argv[0]
+    where = program if os.sep in program else shutil.which(program)
+    if isinstance(exc, FileNotFoundError):
+        if where and os.path.exists(where):
+            first = ""
+            with contextlib.suppress(OSError), open(where, "rb") as handle:
+                first = handle.readline(200).decode("utf-8", "replace").strip()
+            interpreter = first[2:].strip().split(" ")[0] if first.startswith("#!") else "?"
+            return TctlError(
+                f"tctl at {where!r} exists but could not be started: it is a script whose "
+                f"interpreter {interpreter!r} is missing; reinstall tctl, or point "
+                "teleport-oidc:tctlPath at the real tctl binary",
+                argv=argv,
+            )
+        return TctlError(f"tctl was not found at {program!r}; {_TCTL_PATH_FIX}", argv=argv)
+    if isinstance(exc, PermissionError):
+        return TctlError(
+            f"{program!r} is not executable; check teleport-oidc:tctlPath (or tctl_path) and "
+            "the file's permissions",
+            argv=argv,
         )
-    except FileNotFoundError as exc:
-        raise TctlError(
-            f"tctl was not found at {argv[0]!r}; install Teleport's tctl, or point tctl_path "
-            "(or the TELEPORT_TCTL environment variable) at it",
+    if exc.errno == errno.ENOEXEC:
+        return TctlError(
+            f"{program!r} is not a program this machine can run (exec format error: built for "
+            "another architecture, or not a binary); install the tctl built for this machine "
+            "(see `uname -m`) and point teleport-oidc:tctlPath at it",
             argv=argv,
+        )
+    return TctlError(f"tctl at {program!r} could not be started: {exc.strerror}", argv=argv)
+
+
+def _stop_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError, ValueError, subprocess.TimeoutExpired):
+        proc.communicate(timeout=5)
+
+
+def _decode(data: bytes, what: str, argv: Sequence[str], returncode: int) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TctlError(
+            f"tctl printed {what} that is not UTF-8 text (byte {exc.start}); check that "
+            "teleport-oidc:tctlPath is Teleport's tctl",
+            argv=argv,
+            returncode=returncode,
+            stderr=data.decode("utf-8", "backslashreplace"),
         ) from exc
-    except PermissionError as exc:
-        raise TctlError(f"{argv[0]!r} is not executable; check tctl_path", argv=argv) from exc
+
+
+def subprocess_runner(argv: Sequence[str], *, timeout: float) -> RunResult:
+    """Run ``argv`` without a shell in a new process group; stop the group after ``timeout``."""
+    try:
+        proc = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise _launch_error(argv, exc) from exc
+    _REAPER.tell(f"+pgid {proc.pid}")
+    try:
+        out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired as exc:
+        _stop_group(proc)
         raise TctlError(
-            f"tctl did not finish within {timeout:g} s and was stopped; check that the auth "
-            "server is reachable, or raise the timeout (teleport-oidc:tctlTimeout)",
+            f"tctl did not finish within {timeout:g} s and was stopped (with every process it "
+            "started); check that the auth server is reachable, or raise "
+            f"{TIMEOUT_CONFIG_KEY}",
             argv=argv,
         ) from exc
-    return RunResult(proc.returncode, proc.stdout, proc.stderr)
+    except BaseException:
+        _stop_group(proc)
+        raise
+    finally:
+        _REAPER.tell(f"-pgid {proc.pid}")
+    code = proc.returncode
+    return RunResult(code, _decode(out, "output", argv, code), _decode(err, "errors", argv, code))
+
+
+def parse_timeout(value: object) -> float:
+    """``teleport-oidc:tctlTimeout``: plain seconds, > 0 and at most :data:`MAX_TIMEOUT`.
+
+    Go-style durations (``30s``) are refused rather than guessed at: one format, the one the
+    README documents. Unset (or empty) means :data:`DEFAULT_TIMEOUT`.
+    """
+    if value is None or value == "":
+        return DEFAULT_TIMEOUT
+    seconds = math.nan
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            seconds = float(value.strip())
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise InvalidArgumentError(
+            TIMEOUT_CONFIG_KEY,
+            value,
+            f"must be a number of seconds greater than 0 and at most {MAX_TIMEOUT:g}, written "
+            "as plain seconds (not a duration like '30s')",
+            f"set e.g. `pulumi config set {TIMEOUT_CONFIG_KEY} 60`, or remove it for the "
+            f"default of {DEFAULT_TIMEOUT:g} s",
+        )
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -130,50 +284,20 @@ def resolve_connection(
             identity = content
         else:
             identity_file = environ.get("TELEPORT_IDENTITY_FILE") or None
-    timeout = config.get("tctlTimeout")
-    try:
-        timeout_value = float(timeout) if timeout not in (None, "") else DEFAULT_TIMEOUT
-    except (TypeError, ValueError):
-        timeout_value = DEFAULT_TIMEOUT
     return Connection(
         tctl_path=pick("tctl_path", "tctlPath", "TELEPORT_TCTL") or "tctl",
         auth_server=pick("auth_server", "authServer", "TELEPORT_AUTH_SERVER"),
         identity_file=identity_file,
         identity=identity,
-        timeout=timeout_value if timeout_value > 0 else DEFAULT_TIMEOUT,
+        timeout=parse_timeout(config.get("tctlTimeout")),
     )
 
 
-def integration_resource(
-    name: str, role_arn: str, audience: str = "", labels: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """The ``integration`` resource as ``tctl create`` takes it (no deprecated fields)."""
-    metadata: dict[str, Any] = {"name": name}
-    if labels:
-        metadata["labels"] = dict(sorted(labels.items()))
-    aws_oidc: dict[str, Any] = {"role_arn": role_arn}
-    if audience:
-        aws_oidc["audience"] = audience
-    return {
-        "kind": "integration",
-        "sub_kind": "aws-oidc",
-        "version": "v1",
-        "metadata": metadata,
-        "spec": {"aws_oidc": aws_oidc},
-    }
-
-
-def integration_yaml(resource: Mapping[str, Any]) -> str:
-    """The file handed to ``tctl create``, exactly."""
-    import yaml  # lazily: only tctl calls and plan need it
-
-    return yaml.safe_dump(dict(resource), sort_keys=False)
-
-
 @contextlib.contextmanager
-def _private_file(prefix: str, content: str) -> Iterator[str]:
-    """A 0600 temporary file holding ``content``, removed on exit whatever happens."""
-    fd, path = tempfile.mkstemp(prefix=prefix)
+def _private_file(kind: str, content: str) -> Iterator[str]:
+    """A 0600 temporary file holding ``content``, removed on exit (or by the reaper)."""
+    fd, path = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{kind}-")
+    _REAPER.tell(f"+file {path}")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
@@ -181,10 +305,15 @@ def _private_file(prefix: str, content: str) -> Iterator[str]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
+        _REAPER.tell(f"-file {path}")
+
+
+def _found(output: str, templates: Sequence[str], kind: str, name: str) -> bool:
+    return any(text in output for text in texts.render(templates, kind, name))
 
 
 class Tctl:
-    """The tctl calls the provider needs. Exactly one process per method call."""
+    """The tctl calls the providers need. Exactly one process per method call."""
 
     def __init__(self, connection: Connection, runner: Runner | None = None) -> None:
         self.connection = connection
@@ -197,7 +326,7 @@ class Tctl:
         if conn.auth_server:
             argv.append(f"--auth-server={conn.auth_server}")
         if conn.identity is not None:
-            with _private_file("teleport-oidc-identity-", conn.identity) as path:
+            with _private_file("identity", conn.identity) as path:
                 yield [*argv, "-i", path, *args]
             return
         if conn.identity_file:
@@ -222,69 +351,88 @@ class Tctl:
             stderr=result.stderr or result.stdout,
         )
 
-    def create(self, resource: Mapping[str, Any], *, force: bool) -> None:
-        """``tctl create [--force] FILE``; raises :class:`AlreadyExistsError` when it exists.
+    def create(self, document: Mapping[str, Any], *, force: bool) -> None:
+        """``tctl create [--force] FILE``; :class:`AlreadyExistsError` when it exists.
 
         In real tctl ``-f`` is short for ``--force``, so the plain create passes no flag.
         """
-        name = resource["metadata"]["name"]
-        text = integration_yaml(resource)
-        with _private_file("teleport-oidc-integration-", text) as path:
+        kind = str(document["kind"])
+        name = str(document["metadata"]["name"])
+        with _private_file(kind, to_yaml(document)) as path:
             argv, result = self._call("create", *(["--force"] if force else []), path)
         if result.returncode == 0:
             return
-        if _ALREADY_EXISTS.search(result.stderr):
+        output = result.stderr + result.stdout
+        exists = texts.ALREADY_EXISTS.get(kind)
+        if not force and exists and _found(output, [exists], kind, name):
             raise AlreadyExistsError(
-                f"the Teleport integration {name!r} already exists. Either set "
-                "adopt_existing=True to take it over, or remove it with "
-                f"`tctl rm integration/{name}` and run again",
+                f"the Teleport {kind} {name!r} already exists",
                 argv=argv,
                 returncode=result.returncode,
                 stderr=result.stderr,
             )
-        raise self._failure("create", argv, result)
+        raise self._failure(f"create {kind}/{name}", argv, result)
 
-    def get(self, name: str) -> dict[str, Any] | None:
-        """The integration as JSON, or ``None`` when it does not exist."""
-        argv, result = self._call("get", f"integration/{name}", "--format=json")
+    def _not_found(self, output: str, kind: str, name: str) -> bool:
+        templates = [
+            *texts.NOT_FOUND.values(),
+            *texts.NOT_FOUND_BY_KIND.get(kind, {}).values(),
+        ]
+        return _found(output, templates, kind, name)
+
+    def get(self, kind: str, name: str) -> dict[str, Any] | None:
+        """The resource as tctl prints it in JSON, or ``None`` when Teleport says it is gone."""
+        ref = f"{kind}/{name}"
+        argv, result = self._call("get", ref, "--format=json")
         if result.returncode != 0:
-            if _NOT_FOUND.search(result.stderr + result.stdout):
+            if self._not_found(result.stderr + result.stdout, kind, name):
                 return None
-            raise self._failure(f"get integration/{name}", argv, result)
-        try:
-            items = json.loads(result.stdout or "[]")
-        except ValueError as exc:
-            raise TctlError(
-                f"tctl get integration/{name} printed something that is not JSON",
-                argv=argv,
-                stderr=result.stdout,
-            ) from exc
-        if isinstance(items, dict):
-            items = [items]
-        if not isinstance(items, list):
-            raise TctlError(
-                f"tctl get integration/{name} printed an unexpected JSON value", argv=argv
-            )
-        for item in items:
-            if isinstance(item, dict) and item.get("metadata", {}).get("name") == name:
-                return item
-        return None
+            raise self._failure(f"get {ref}", argv, result)
 
-    def remove(self, name: str) -> bool:
-        """``tctl rm integration/NAME``; ``False`` when it was already gone."""
-        argv, result = self._call("rm", f"integration/{name}")
+        def odd(what: str) -> TctlError:
+            return TctlError(
+                f"tctl get {ref} exited 0 but printed {what}, not the one {kind} named "
+                f"{name!r}; this is not Teleport's answer for a missing {kind} either, so "
+                "nothing was assumed; check that teleport-oidc:tctlPath is Teleport's tctl",
+                argv=argv,
+                returncode=result.returncode,
+                stderr=result.stdout or result.stderr or "(nothing)",
+            )
+
+        try:
+            items = json.loads(result.stdout)
+        except ValueError as exc:
+            raise odd("something that is not JSON") from exc
+        if not isinstance(items, list):
+            raise odd(f"a JSON {type(items).__name__} instead of a list")
+        matching = [
+            item
+            for item in items
+            if isinstance(item, dict)
+            and item.get("kind") == kind
+            and isinstance(item.get("metadata"), dict)
+            and item["metadata"].get("name") == name
+        ]
+        if len(matching) != 1 or len(items) != 1:
+            raise odd(f"{len(items)} item(s), {len(matching)} of them the {kind} {name!r}")
+        return matching[0]
+
+    def remove(self, kind: str, name: str) -> bool:
+        """``tctl rm KIND/NAME``; ``False`` when Teleport says it was already gone."""
+        ref = f"{kind}/{name}"
+        argv, result = self._call("rm", ref)
         if result.returncode == 0:
             return True
-        text = result.stderr + result.stdout
-        if _IN_USE.search(text):
+        output = result.stderr + result.stdout
+        if self._not_found(output, kind, name):
+            return False
+        if any(t in output for t in texts.render(texts.IN_USE, kind, name)):
             raise InUseError(
-                f"Teleport refused to delete the integration {name!r} because External Audit "
+                f"Teleport refused to delete the {kind} {name!r} because External Audit "
                 "Storage or an AWS Identity Center plugin uses it; remove that first "
                 "(Teleport web UI or `tctl`), then run again",
                 argv=argv,
                 returncode=result.returncode,
                 stderr=result.stderr,
             )
-        if _NOT_FOUND.search(text):
-            return False
-        raise self._failure(f"rm integration/{name}", argv, result)
+        raise self._failure(f"rm {ref}", argv, result)

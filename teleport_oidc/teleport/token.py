@@ -21,13 +21,16 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
+from pulumi.dynamic import CreateResult
 
+from .. import log
 from ..errors import InvalidArgumentError
 from ..rules import validate_integration_name
-from .aws_checks import WILDCARD, check_resource_name
+from .aws_checks import WILDCARD, check_resource_name, unless_unknown
 from .discovery import OrganizationalUnits, _known
-from .kinds import CONNECTION_KEYS, KindProvider, KindSpec
-from .labels import check_labels
+from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
+from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider
+from .tctl import AlreadyExistsError
 from .token_rules import (
     DEFAULT_ROLES,
     KIND,
@@ -41,6 +44,7 @@ from .token_rules import (
 
 __all__ = [
     "PROVISION_TOKEN_TYPE",
+    "TOKEN",
     "IamAllowRule",
     "TeleportProvisionToken",
     "TeleportProvisionTokenArgs",
@@ -110,25 +114,53 @@ def _document(props: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-SPEC = KindSpec(
+_INPUT_KEYS = (
+    "name",
+    "roles",
+    "join_method",
+    "allow",
+    "integration",
+    "expires",
+    "labels",
+    "description",
+)
+
+
+def _inputs_view(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as read_back_spec shows them, for comparing with what Teleport holds."""
+    return {
+        "name": props["name"],
+        "description": props.get("description") or "",
+        "labels": check_labels(props.get("labels") or {}),
+        "expires": check_expires(props["expires"]) if props.get("expires") else None,
+        "roles": normalize_roles(props.get("roles") or list(DEFAULT_ROLES)),
+        "join_method": "iam",
+        "allow": normalize_allow(props["allow"]),
+        "integration": props.get("integration") or None,
+    }
+
+
+def _read_back(_props: Mapping[str, Any], current: Mapping[str, Any]) -> dict[str, Any]:
+    return read_back_spec(current)
+
+
+def _matches(existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    labels = (existing.get("metadata") or {}).get("labels") or {}
+    return labels.get(IAC_LABEL_KEY) == IAC_LABEL[IAC_LABEL_KEY] and read_back_spec(
+        existing
+    ) == _inputs_view(props)
+
+
+#: ``token`` (IAM joining): everything but the name updates in place (any create upserts it).
+TOKEN = Kind(
     kind=KIND,
-    label="token",
-    input_keys=(
-        "name",
-        "roles",
-        "join_method",
-        "allow",
-        "integration",
-        "expires",
-        "labels",
-        "description",
-    ),
+    input_keys=_INPUT_KEYS,
     required=("name", "allow"),
     checks={
         "name": lambda v: check_resource_name(v, "name", KIND),
         "roles": normalize_roles,
         "join_method": check_join_method,
-        "allow": normalize_allow,
+        "allow": unless_unknown(normalize_allow),
         "integration": _integration,
         "expires": check_expires,
         "labels": check_labels,
@@ -139,19 +171,43 @@ SPEC = KindSpec(
         "join_method": "iam",
         "labels": {},
         "description": "",
-        "adopt_existing": False,
     },
     replace_keys=("name",),
+    delete_before_replace_keys=(),
     document=_document,
-    read_back=read_back_spec,
-    create_overwrites=True,
+    read_back=_read_back,
+    name_key="name",
+    matches=_matches,
 )
 
 
-class TeleportProvisionTokenProvider(KindProvider):
-    """Create, read, update and delete a Teleport IAM-join ``token``."""
+class TeleportProvisionTokenProvider(TctlResourceProvider):
+    """Create, read, update and delete a Teleport IAM-join ``token``.
 
-    SPEC = SPEC
+    ``tctl create`` upserts tokens (it never answers "already exists"), so create asks
+    ``tctl get`` first and refuses to overwrite a token it did not make, as the shared layer
+    does for the other kinds: unless it is exactly this token, or ``adopt_existing`` is set.
+    """
+
+    KIND = TOKEN
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        kind = self.KIND
+        tctl = self._tctl(props)
+        name = str(props[kind.name_key])
+        existing = tctl.get(kind.kind, name)
+        if existing is not None and not props.get("adopt_existing"):
+            if not kind.is_exactly(existing, props):
+                hint = props.get("adopt_hint") or "adopt_existing=True"
+                raise AlreadyExistsError(
+                    f"the Teleport token {name!r} already exists and is not exactly what this "
+                    f"resource would create. Either set {hint} to take it over, or remove it "
+                    f"with `tctl rm token/{name}` and run again"
+                )
+            log.info(f"the Teleport token {name!r} already existed exactly as wanted: taken over")
+            return CreateResult(name, self._outputs(props, existing))
+        tctl.create(kind.document(props), force=False)
+        return CreateResult(name, self._outputs(props))
 
 
 @dataclass
@@ -204,6 +260,11 @@ class TeleportProvisionTokenArgs:
     tctl_path: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl``."""
 
+    cluster: pulumi.Input[str] | None = None
+    """Default: the cluster is identified by ``auth_server``. A stable name of the Teleport
+    cluster holding it (``tctl status``); changing it to another value replaces the token,
+    deleting first."""
+
 
 def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
     """The provider's inputs, checked now wherever every value is already known."""
@@ -222,11 +283,11 @@ def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
         "allow": [rule_input(r) for r in allow] if isinstance(allow, (list, tuple)) else allow,
         "integration": args.integration,
         "expires": args.expires,
-        "labels": dict(args.labels) if isinstance(args.labels, Mapping) else args.labels,
+        "labels": dict(args.labels) if isinstance(args.labels, Mapping) else (args.labels or {}),
         "description": args.description,
         "adopt_existing": args.adopt_existing,
     }
-    for key, check in SPEC.checks.items():
+    for key, check in TOKEN.checks.items():
         value = props[key]
         if value is not None and _known(value):
             checked = check(value)
@@ -237,6 +298,7 @@ def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
             "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
         )
     props.update({key: getattr(args, key) for key in CONNECTION_KEYS})
+    props["cluster"] = args.cluster
     props["revision"] = None
     return props
 

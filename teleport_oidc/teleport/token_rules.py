@@ -24,7 +24,8 @@ from .aws_checks import (
     check_organizational_units,
     check_string_list,
 )
-from .labels import check_labels, with_iac_tool
+from .document import check_labels, managed_labels
+from .provider import user_labels
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -190,7 +191,7 @@ def token_document(
     metadata: dict[str, Any] = {"name": name}
     if description:
         metadata["description"] = description
-    metadata["labels"] = with_iac_tool(check_labels(labels))
+    metadata["labels"] = managed_labels(check_labels(labels or {}))
     if expires:
         metadata["expires"] = expires
     spec: dict[str, Any] = {"roles": roles, "join_method": "iam", "allow": allow}
@@ -219,9 +220,7 @@ def read_back_spec(resource: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs a ``tctl get token/<name> --format=json`` item corresponds to."""
     metadata = resource.get("metadata") or {}
     spec = resource.get("spec") or {}
-    labels = {
-        k: v for k, v in (metadata.get("labels") or {}).items() if k != "teleport.dev/iac-tool"
-    }
+    labels = user_labels(metadata.get("labels") or {})
     expires = metadata.get("expires")
     if expires:
         try:

@@ -1,0 +1,109 @@
+"""The documents handed to ``tctl create``: Teleport's label rules and YAML that reads back exactly.
+
+- Every Teleport resource this package manages carries ``teleport.dev/iac-tool: pulumi``, as
+  Teleport's Terraform modules label theirs ``teleport.dev/iac-tool: terraform``. User labels may
+  not set that key (refused, never silently overridden).
+- Label keys follow Teleport's rule: ``api/types/common/constants.go`` ``LabelPattern``
+  (``^[a-zA-Z/.0-9_:*-]+$``), used by ``types.IsValidLabelKey`` when a resource is checked.
+- tctl reads files with a YAML 1.1 reader, which turns plain ``y``, ``n``, ``on``, ``1e3``,
+  ``0o17``, ``null``, ``~`` ... into booleans, numbers or null. :func:`to_yaml` double-quotes
+  every string value, and every key but plain lower-case words that no YAML version reads as
+  anything but a string (a label key ``on`` would otherwise become ``true``), so each string
+  reads back as exactly the string written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InvalidArgumentError
+
+__all__ = ["IAC_LABEL", "IAC_LABEL_KEY", "check_labels", "managed_labels", "to_yaml"]
+
+IAC_LABEL_KEY = "teleport.dev/iac-tool"
+IAC_LABEL = {IAC_LABEL_KEY: "pulumi"}
+
+# api/types/common/constants.go: const LabelPattern = `^[a-zA-Z/.0-9_:*-]+$`
+_LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+\Z")
+
+
+def check_labels(value: object, argument: str = "labels") -> dict[str, str]:
+    """User labels, sorted; refuses keys Teleport refuses and the package's own label."""
+    if not isinstance(value, Mapping):
+        raise InvalidArgumentError(
+            argument, value, "must map label names to strings", "pass e.g. {'env': 'prod'}"
+        )
+    for key, val in value.items():
+        if not isinstance(key, str) or not key or not isinstance(val, str):
+            raise InvalidArgumentError(
+                argument,
+                value,
+                "must map non-empty label names to strings",
+                "pass e.g. {'env': 'prod'}",
+            )
+        if not _LABEL_KEY.match(key):
+            raise InvalidArgumentError(
+                f"{argument}[{key!r}]",
+                key,
+                "is not a label key Teleport accepts (letters, digits and / . _ : * - only, "
+                "Teleport's LabelPattern)",
+                "rename the label, e.g. 'team-name' instead of 'team name'",
+            )
+        if key == IAC_LABEL_KEY:
+            raise InvalidArgumentError(
+                f"{argument}[{key!r}]",
+                val,
+                f"is set by teleport-oidc on every resource it manages ({IAC_LABEL_KEY}: "
+                "pulumi) and cannot be set or overridden",
+                "remove this label",
+            )
+    return dict(sorted(value.items()))
+
+
+def managed_labels(user_labels: Mapping[str, str] | None) -> dict[str, str]:
+    """The labels written to Teleport: the user's (already checked) plus the iac-tool label."""
+    return dict(sorted({**(user_labels or {}), **IAC_LABEL}.items()))
+
+
+_PLAIN_KEY = re.compile(r"^[a-z_][a-z0-9_]*\Z")
+# Words YAML 1.1 (or 1.2) resolves to a boolean or null even when written in lower case.
+_SPECIAL_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+class _PlainKey(str):
+    """A mapping key that reads back as itself when written plain."""
+
+
+def _keys(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            (
+                _PlainKey(key)
+                if isinstance(key, str) and _PLAIN_KEY.match(key) and key not in _SPECIAL_WORDS
+                else key
+            ): _keys(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_keys(item) for item in value]
+    return value
+
+
+def to_yaml(document: Mapping[str, Any]) -> str:
+    """The file handed to ``tctl create``: block YAML, every string value double-quoted."""
+    import yaml  # lazily: only tctl calls and plan need it
+
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def quoted(dumper: Any, data: str) -> Any:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+
+    def plain(dumper: Any, data: str) -> Any:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(data))
+
+    _Dumper.add_representer(str, quoted)
+    _Dumper.add_representer(_PlainKey, plain)
+    return yaml.dump(_keys(document), Dumper=_Dumper, sort_keys=False, allow_unicode=True)

@@ -1,0 +1,377 @@
+"""One tctl-backed dynamic provider for any Teleport kind; a :class:`Kind` holds what differs.
+
+Shape (the interface other kinds build on)::
+
+    Kind                   frozen dataclass: the kind's inputs, checks, defaults, what replaces,
+                           the document handed to tctl, how outputs are read back from
+                           `tctl get`, and when an existing resource is exactly what we'd create
+    TctlResourceProvider   ResourceProvider; a subclass sets KIND (a ClassVar) and nothing else;
+                           pickled by reference (``__reduce__``) so ``__provider`` stays ~100
+                           bytes, holds no settings or secrets, and survives package upgrades
+
+Shared by every kind (never per kind):
+
+- inputs ``adopt_existing`` (take over an existing resource), ``cluster`` (which Teleport
+  cluster holds it) and the connection settings ``auth_server``, ``identity_file``,
+  ``tctl_path``; outputs: the inputs as Teleport stores them, plus ``revision``;
+- create = ``tctl create FILE`` (one call). On "already exists" (Teleport's own text for this
+  kind and name): with ``adopt_existing``, ``tctl create --force`` then ``tctl get``; without
+  it, ``tctl get``: when the existing resource is exactly what this resource would create (a
+  create Teleport committed but tctl did not confirm: timeout, crash) it is taken over and
+  logged, otherwise the error names the user's knob (``adopt_hint`` input, default
+  ``adopt_existing=True``) and ``tctl rm KIND/NAME``;
+- read = ``tctl get KIND/NAME --format=json``: only Teleport's not-found for this kind and name
+  means gone; drift comes back as outputs (and inputs, for the next diff);
+- update = ``tctl create --force FILE``, or no call at all when only connection settings
+  changed (the new settings are recorded so refresh and destroy use them);
+- delete = ``tctl rm KIND/NAME``; Teleport's not-found for it is success.
+
+Connection settings follow the program. The engine hands ``update`` the new inputs but
+``read`` and ``delete`` only the last recorded outputs, so a change to ``auth_server``,
+``identity_file`` or ``tctl_path`` is a diff that updates the recorded settings without a
+tctl call; refresh and destroy then use them. Each call resolves: recorded/new inputs, then
+stack config (``configure``), then the environment (``tctl.resolve_connection``). ``pulumi
+destroy`` does not run the program, so it uses the settings of the last ``pulumi up``, then
+config and environment.
+
+Which cluster: ``cluster`` (any stable name for the Teleport cluster, conventionally
+``tctl status``'s cluster name) identifies it when given; without it, the ``auth_server``
+input does. A change of that identity from one value to another is a replace, deleting first
+(safe whether or not it really is another cluster); declaring or dropping ``cluster`` is not.
+Config and environment never identify the cluster: they differ from machine to machine.
+
+For a new kind (the ``discovery`` helper's ``discovery_config`` and ``token``): define a
+``Kind`` (checks raise InvalidArgumentError naming the argument; ``document`` must put
+:func:`~teleport_oidc.teleport.document.managed_labels` in ``metadata.labels``), add its texts
+to ``texts.ALREADY_EXISTS`` (and ``NOT_FOUND_BY_KIND`` if Teleport words it differently), and
+decide ``replace_keys`` from what ``tctl create --force`` does for that kind in
+``tool/tctl/common/resource_command.go``: for ``integration`` it copies only the spec (labels
+need delete-then-create); for ``discovery_config`` it upserts the whole resource (labels
+update in place). Check ``token`` there too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+
+from .. import log
+from ..errors import InvalidArgumentError, TctlError
+from .tctl import AlreadyExistsError, Runner, Tctl, parse_timeout, resolve_connection
+
+__all__ = [
+    "CONFIG_KEYS",
+    "CONFIG_NAMESPACE",
+    "CONNECTION_KEYS",
+    "SHARED_KEYS",
+    "Kind",
+    "TctlResourceProvider",
+    "check_cluster",
+    "document_matches",
+    "mapping",
+]
+
+CONFIG_NAMESPACE = "teleport-oidc"
+CONFIG_KEYS = ("authServer", "identityFile", "identity", "tctlPath", "tctlTimeout")
+CONNECTION_KEYS = ("auth_server", "identity_file", "tctl_path")
+SHARED_KEYS = ("adopt_existing", "adopt_hint", "cluster", *CONNECTION_KEYS)
+_SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
+# Keys Teleport adds to what it stores, never part of "is this what we would create".
+_IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
+
+
+def _unknown(value: Any) -> bool:
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
+
+
+def mapping(value: Any, where: str) -> Mapping[str, Any]:
+    """``value`` if it is a mapping (or missing: empty), else a TctlError naming ``where``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TctlError(
+            f"tctl get printed a resource whose {where} is a {type(value).__name__}, not an "
+            f"object: {value!r:.200}"
+        )
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", {}, [], False)
+
+
+def document_matches(existing: Any, document: Any, where: str = "") -> bool:
+    """Whether Teleport's ``existing`` resource is exactly ``document``: every field written
+    is there with the same value, and everything else it holds is empty or Teleport's own
+    bookkeeping (``metadata.revision``, ``status``, ...)."""
+    if isinstance(document, Mapping):
+        if not isinstance(existing, Mapping):
+            return False
+        for key, value in document.items():
+            path = f"{where}.{key}" if where else key
+            if not document_matches(existing.get(key), value, path):
+                return False
+        ignored = _IGNORED.get(where, set())
+        return all(
+            _empty(value)
+            for key, value in existing.items()
+            if key not in document and key not in ignored
+        )
+    return bool(existing == document)
+
+
+def _check_bool(argument: str) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise InvalidArgumentError(argument, value, "must be True or False", "pass a bool")
+        return value
+
+    return check
+
+
+def _check_text(argument: str, example: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or not value or value != value.strip():
+            raise InvalidArgumentError(
+                argument,
+                value,
+                "must be a non-empty string with no leading or trailing whitespace",
+                f"pass e.g. {example!r}, or leave it out",
+            )
+        return value
+
+    return check
+
+
+check_cluster = _check_text("cluster", "teleport.example.com")
+
+_SHARED_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "adopt_existing": _check_bool("adopt_existing"),
+    "adopt_hint": _check_text("adopt_hint", "adopt_existing=True"),
+    "cluster": check_cluster,
+    "auth_server": _check_text("auth_server", "teleport.example.com:443"),
+    "identity_file": _check_text("identity_file", "/var/lib/teleport/identity"),
+    "tctl_path": _check_text("tctl_path", "/usr/local/bin/tctl"),
+}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What differs between Teleport kinds: everything else is shared."""
+
+    kind: str
+    """Teleport's kind: ``integration``, ``discovery_config``, ``token``."""
+    input_keys: tuple[str, ...]
+    """The resource's own inputs (not the shared ones: see ``SHARED_KEYS``)."""
+    required: tuple[str, ...]
+    checks: Mapping[str, Callable[[Any], Any]]
+    """Per input: validate and normalise (raise InvalidArgumentError naming the argument)."""
+    defaults: Mapping[str, Any]
+    replace_keys: tuple[str, ...]
+    """A change of these replaces the resource (its name, and what --force does not apply)."""
+    delete_before_replace_keys: tuple[str, ...]
+    """Of those, the ones whose replacement has the same name in Teleport: delete first."""
+    document: Callable[[Mapping[str, Any]], dict[str, Any]]
+    """The resource handed to ``tctl create`` for these (checked) inputs."""
+    read_back: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]]
+    """Outputs for the kind's input keys, from the inputs and ``tctl get``'s JSON object."""
+    name_key: str
+    """The input that is ``metadata.name`` (and the resource id)."""
+    matches: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = field(default=None)
+    """Whether the existing resource (``tctl get`` JSON) is exactly what these inputs create.
+    Default: :func:`document_matches` against ``document(inputs)``."""
+
+    def is_exactly(self, existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+        if self.matches is not None:
+            return self.matches(existing, props)
+        return document_matches(existing, self.document(props))
+
+
+class TctlResourceProvider(ResourceProvider):
+    """create/read/update/delete of one Teleport resource of ``KIND`` through tctl.
+
+    One instance serves up to four calls at once: nothing mutates shared state after
+    :meth:`configure`, and every tctl call uses its own temporary files.
+    """
+
+    KIND: ClassVar[Kind]
+
+    def __init__(self, runner: Runner | None = None) -> None:
+        super().__init__()
+        self._runner = runner
+        self._config: dict[str, Any] = {}
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        # By reference, with no state: nothing configured or injected ever reaches Pulumi state.
+        return (type(self), ())
+
+    def configure(self, req: ConfigureRequest) -> None:
+        config = {key: req.config.get(f"{CONFIG_NAMESPACE}:{key}") for key in CONFIG_KEYS}
+        parse_timeout(config.get("tctlTimeout"))  # a bad value stops the preview, not the up
+        self._config = config
+
+    def _tctl(self, props: Mapping[str, Any]) -> Tctl:
+        return Tctl(resolve_connection(props, self._config, os.environ), self._runner)
+
+    def _declared(self, props: Mapping[str, Any], key: str) -> Any:
+        value = props.get(key)
+        if value is None:
+            return self.KIND.defaults.get(key, _SHARED_DEFAULTS.get(key))
+        return value
+
+    def _all_keys(self) -> tuple[str, ...]:
+        return (*self.KIND.input_keys, *SHARED_KEYS)
+
+    # -- preview: no outside calls -------------------------------------------------------------
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        checks = {**_SHARED_CHECKS, **self.KIND.checks}
+        inputs: dict[str, Any] = {}
+        failures: list[CheckFailure] = []
+        for key in self._all_keys():
+            value = self._declared(news, key)
+            if value is None:
+                if key in self.KIND.required:
+                    failures.append(CheckFailure(key, f"{key} is required"))
+                continue
+            if not _unknown(value) and key in checks:
+                try:
+                    value = checks[key](value)
+                except InvalidArgumentError as exc:
+                    failures.append(CheckFailure(key, str(exc)))
+            inputs[key] = value
+        return CheckResult(inputs, failures)
+
+    def _moved(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
+        """The input whose change means another Teleport cluster, if one changed."""
+        for key in ("cluster", "auth_server"):
+            old, new = olds.get(key), news.get(key)
+            if old and new:
+                if _unknown(new) or str(old).lower() != str(new).lower():
+                    return key
+                return None
+            if old or new:
+                return None  # declared or dropped: not a move
+        return None
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # ``olds`` are the old *outputs*. ``adopt_existing`` and ``adopt_hint`` never cause a
+        # change. Connection settings do, without replacing, so that they are recorded.
+        kind = self.KIND
+        changed = [
+            key
+            for key in kind.input_keys
+            if _unknown(news.get(key)) or self._declared(olds, key) != self._declared(news, key)
+        ]
+        replaces = [key for key in changed if key in kind.replace_keys]
+        delete_first = any(key in kind.delete_before_replace_keys for key in replaces)
+        moved = self._moved(olds, news)
+        if moved:
+            replaces.append(moved)
+            delete_first = True
+        reach = [
+            key
+            for key in ("cluster", *CONNECTION_KEYS)
+            if _unknown(news.get(key)) or olds.get(key) != news.get(key)
+        ]
+        changed += [key for key in reach if key not in changed]
+        return DiffResult(
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[key for key in self._all_keys() if key not in changed],
+            delete_before_replace=delete_first,
+        )
+
+    # -- deployment ----------------------------------------------------------------------------
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        kind = self.KIND
+        tctl = self._tctl(props)
+        name = str(props[kind.name_key])
+        document = kind.document(props)
+        try:
+            tctl.create(document, force=False)
+        except AlreadyExistsError as exc:
+            if props.get("adopt_existing"):
+                # --force may apply only part of the file: record what Teleport now holds.
+                tctl.create(document, force=True)
+                return CreateResult(name, self._outputs(props, self._get(tctl, name)))
+            current = tctl.get(kind.kind, name)
+            if current is None or not kind.is_exactly(current, props):
+                hint = props.get("adopt_hint") or "adopt_existing=True"
+                raise AlreadyExistsError(
+                    f"the Teleport {kind.kind} {name!r} already exists and is not exactly "
+                    f"what this resource would create. Either set {hint} to take it over, or "
+                    f"remove it with `tctl rm {kind.kind}/{name}` and run again",
+                    argv=exc.argv,
+                    returncode=exc.returncode,
+                    stderr=exc.stderr,
+                ) from exc
+            log.info(
+                f"the Teleport {kind.kind} {name!r} already existed exactly as this resource "
+                "would create it (an earlier create was probably committed by Teleport but "
+                "not confirmed by tctl): taken over"
+            )
+            return CreateResult(name, self._outputs(props, current))
+        return CreateResult(name, self._outputs(props))
+
+    def _get(self, tctl: Tctl, name: str) -> Mapping[str, Any]:
+        current = tctl.get(self.KIND.kind, name)
+        if current is None:
+            raise TctlError(
+                f"the Teleport {self.KIND.kind} {name!r} was written but is gone again; "
+                "something else is deleting it: run again"
+            )
+        return current
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        current = self._tctl(props).get(self.KIND.kind, id_)
+        if current is None:
+            return ReadResult(None, {})
+        outs = self._outputs(props, current)
+        return ReadResult(id_, outs, {key: outs[key] for key in self._all_keys() if key in outs})
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        if all(
+            self._declared(olds, key) == self._declared(news, key) for key in self.KIND.input_keys
+        ):
+            # Only how to reach Teleport changed: record it, no call.
+            outs = self._outputs(news)
+            outs["revision"] = olds.get("revision")
+            return UpdateResult(outs)
+        self._tctl(news).create(self.KIND.document(news), force=True)
+        return UpdateResult(self._outputs(news))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        self._tctl(props).remove(self.KIND.kind, id_)  # already gone is success
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _outputs(
+        self, props: Mapping[str, Any], current: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        outs = {
+            key: self._declared(props, key)
+            for key in self._all_keys()
+            if self._declared(props, key) is not None
+        }
+        outs["revision"] = None
+        if current is not None:
+            outs.update(self.KIND.read_back(props, current))
+            outs["revision"] = mapping(current.get("metadata"), "metadata").get("revision")
+        return outs
