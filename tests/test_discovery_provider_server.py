@@ -273,3 +273,47 @@ def test_organization_rules_round_trip(tokens: ProviderServer, teleport: FakeTel
     assert teleport.resources(TOKEN)[id_]["spec"]["integration"] == "aws-prod"
     _, outs, _ = tokens.read(id_, outs, inputs)
     assert tokens.diff(id_, outs, tokens.check(outs, inputs).inputs).changes == NONE
+
+
+def test_an_unconfirmed_create_is_taken_over_when_teleport_holds_exactly_it(
+    configs: ProviderServer, teleport: FakeTeleport
+) -> None:
+    # tctl timed out after Teleport committed the create; the next up finds it, with Teleport's
+    # defaults filled into every matcher, and recognises it as its own.
+    teleport.faults(crash_after_create=True)
+    with pytest.raises(grpc.RpcError):
+        configs.up_create(config_inputs())
+    teleport.faults()
+    id_, _ = configs.up_create(config_inputs())
+    assert id_ == "discovery-aws-prod"
+    assert commands(teleport) == ["create", "create", "get"]
+
+
+def test_a_token_exactly_as_wanted_is_taken_over_without_a_write(
+    tokens: ProviderServer, teleport: FakeTeleport
+) -> None:
+    tokens.up_create(token_inputs())
+    teleport.remove_resource(TOKEN, "discovery-aws-prod")
+    tokens.up_create(token_inputs())
+    before = commands(teleport)
+    tokens.up_create(token_inputs())  # exists exactly: taken over, nothing written
+    assert commands(teleport)[len(before) :] == ["get"]
+
+
+def test_a_preview_with_an_unknown_organization_checks_the_rest(
+    configs: ProviderServer, teleport: FakeTeleport
+) -> None:
+    from .provider_server import UNKNOWN_VALUE
+
+    inputs = config_inputs()
+    inputs["aws"] = [
+        {
+            "types": ["ec2"],
+            "assume_role": {"role_name": "member"},
+            "organization": {"organization_id": UNKNOWN_VALUE},
+        }
+    ]
+    assert configs.check({}, inputs).failures == []
+    inputs["discovery_group"] = ""
+    assert [p for p, _ in configs.check({}, inputs).failures] == ["discovery_group"]
+    assert teleport.calls() == []
