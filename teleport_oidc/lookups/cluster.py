@@ -82,7 +82,9 @@ def parse_find(host: str, status: int, body: bytes) -> ClusterInfo:
         answer = json.loads(body)
     except ValueError as exc:
         raise ClusterLookupError(
-            host, f"GET {url} did not return JSON; is this a Teleport proxy?"
+            host,
+            f"GET {url} did not return JSON; check that the URL reaches the Teleport proxy, or "
+            "pass cluster_name to skip the lookup",
         ) from exc
     name = answer.get("cluster_name") if isinstance(answer, dict) else None
     version = answer.get("server_version") if isinstance(answer, dict) else None
