@@ -118,7 +118,7 @@ def test_features_example_attaches_four_policies() -> None:
     plan = plan_program(EXAMPLES / "features")
     assert sorted(r.inputs["name"] for r in plan.recorded.of_type(POLICY)) == [
         "AWSAppAccess",
-        "EC2InstanceConnectEndpoint",
+        "EC2DiscoverWithSSM",
         "EKSAccess",
         "ListDatabases",
     ]
