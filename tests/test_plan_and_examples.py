@@ -62,6 +62,8 @@ def test_the_root_stack_creates_everything_from_its_config() -> None:
         "roleArn",
         "integrationName",
         "featurePolicies",
+        "clusterName",
+        "teleportVersion",
         "tctlGetCommand",
     }
     assert plan.recorded.exports["tctlGetCommand"] == "tctl get integration/aws-example"
