@@ -343,20 +343,23 @@ def _cluster_lookup(
 def _teleport_version(cluster: pulumi.Output[Any] | None, checked: _Checked) -> pulumi.Output[str]:
     """The cluster's version; warns, once it is known, when ec2_instance_connect is enabled."""
     deprecated = "ec2_instance_connect" in checked.features
-    if cluster is None or _cluster.OFFLINE:
+    if cluster is None:
         if deprecated:
             warn(ec2_instance_connect.deprecation_warning(None))
         return pulumi.Output.from_input("")
 
-    def version(info: Any) -> str:
+    def version(info: Any) -> Any:
+        server_version = info.server_version if info is not None else None
         if deprecated:
-            warn(ec2_instance_connect.deprecation_warning(info.server_version))
-        return str(info.server_version)
+            warn(ec2_instance_connect.deprecation_warning(server_version))
+        return server_version if info is not None else _cluster.unknown()
 
     return cluster.apply(version)
 
 
-def _looked_up_cluster_name(info: Any) -> str:
+def _looked_up_cluster_name(info: Any) -> Any:
+    if info is None:  # offline, or a preview whose lookup failed
+        return _cluster.unknown()
     name = str(info.cluster_name)
     validate_tags({TAG_CLUSTER: name}, "cluster_name (as the proxy reported it)")
     return name

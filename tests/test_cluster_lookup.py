@@ -13,7 +13,7 @@ import pytest
 from pulumi.output import Unknown
 
 from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs, InvalidArgumentError
-from teleport_oidc.errors import ClusterLookupError
+from teleport_oidc.errors import ClusterLookupError, ThumbprintError
 from teleport_oidc.lookups import cluster as _cluster
 from teleport_oidc.lookups.cluster import ClusterInfo, lookup_cluster, lookup_cluster_output
 
@@ -278,3 +278,25 @@ def test_a_bad_switch_is_refused_before_anything_exists() -> None:
 
 def test_the_default_version_answer_is_the_fixtures(run: Run) -> None:
     assert build(run).exports["version"] == FIND_VERSION
+
+
+def test_a_preview_whose_lookup_fails_still_warns_about_ec2_instance_connect(
+    run: Run, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def refused(url: str, **_: Any) -> Any:
+        raise ThumbprintError("find", "teleport.example.com", "connection refused")
+
+    monkeypatch.setattr(_cluster, "FETCH", refused)
+    rec = build(run, preview=True, features={"ec2_instance_connect": True})
+    assert isinstance(rec.named("prod-role").inputs["tags"]["teleport.dev/cluster"], Unknown)
+    assert "preview shows the cluster name as unknown" in caplog.text
+    assert "'ec2_instance_connect' is deprecated" in caplog.text and "not known here" in caplog.text
+
+
+def test_up_fails_when_the_lookup_fails(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(url: str, **_: Any) -> Any:
+        raise ThumbprintError("find", "teleport.example.com", "connection refused")
+
+    monkeypatch.setattr(_cluster, "FETCH", refused)
+    with pytest.raises(ClusterLookupError, match="connection refused"):
+        build(run)

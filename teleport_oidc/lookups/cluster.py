@@ -34,6 +34,7 @@ __all__ = [
     "lookup_cluster",
     "lookup_cluster_output",
     "parse_find",
+    "unknown",
 ]
 
 FIND_PATH = "/webapi/find"
@@ -168,13 +169,14 @@ def lookup_cluster_output(
 ) -> pulumi.Output[ClusterInfo | None]:
     """:func:`lookup_cluster` at apply time, like the thumbprint lookup.
 
-    With an unknown URL (a preview) it makes no network call. During a preview a failed lookup
-    is reported as a warning and the values show as unknown; during ``pulumi up`` the error
-    stops the deployment. Offline (``plan --offline``) the values are unknown.
+    Resolves to the :class:`ClusterInfo`, or to ``None`` when it cannot be known yet: offline
+    (``plan --offline``, no network call) or a preview whose lookup failed (with a warning).
+    With an unknown URL (a preview) it makes no network call and stays unknown. During
+    ``pulumi up`` a failed lookup stops the deployment.
     """
     _check_options(timeout, None)
     if OFFLINE:
-        return pulumi.Output.from_input(proxy_url).apply(lambda _: _unknown())
+        return pulumi.Output.from_input(proxy_url).apply(lambda _: None)
 
     async def run(args: list[Any]) -> Any:
         url, bundle = args
@@ -187,12 +189,13 @@ def lookup_cluster_output(
             if not pulumi.runtime.is_dry_run():
                 raise
             warn(f"{exc}. The preview shows the cluster name as unknown; `pulumi up` will retry.")
-            return _unknown()
+            return None
 
     return pulumi.Output.all(proxy_url, ca_bundle).apply(run)
 
 
-def _unknown() -> pulumi.Output[Any]:
+def unknown() -> pulumi.Output[Any]:
+    """A value known only after the lookup: what a preview shows as unknown."""
     loop = asyncio.get_event_loop()
     value: asyncio.Future[Any] = loop.create_future()
     value.set_result(None)
