@@ -4,6 +4,7 @@ the registry keeps its keys."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,15 @@ def test_the_registry_keeps_its_keys_and_policy_names() -> None:
 def test_each_feature_module_names_the_teleport_source_it_follows(key: str) -> None:
     doc = MODULES[key].__doc__ or ""
     assert "Teleport" in doc and ".go" in doc
+
+
+@pytest.mark.parametrize("key", sorted(MODULES))
+def test_each_feature_module_follows_the_registrys_protocol(key: str) -> None:
+    module = MODULES[key]
+    assert module.KEY == key and module.__name__ == f"teleport_oidc.features.{key}"
+    assert dataclasses.is_dataclass(module.OPTIONS)
+    assert getattr(module.OPTIONS, "__dataclass_params__").frozen  # noqa: B009
+    assert callable(module.validate) and callable(module.policy)
 
 
 def test_ecs_task_role_documents_are_teleports() -> None:

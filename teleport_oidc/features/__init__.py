@@ -1,8 +1,16 @@
 """Teleport features as least-privilege inline policies: the registry of feature keys.
 
-One module per feature (its options type, its checks, its policy builder, and the Teleport
-function and file it follows); this module maps the stable keys to them and is the single
-public entry point. Resource ARNs take the partition and account from the integration role's ARN.
+One module per feature; this module maps the stable keys to them and is the single public entry
+point. A feature module's docstring names the Teleport function and file it follows, and it has:
+
+- ``KEY``: the stable feature key (also in child resource names; never renamed);
+- ``POLICY_NAME``: Teleport's inline policy name, or ``None`` when the options give it;
+- ``OPTIONS``: its frozen options dataclass (every field documented with its default);
+- ``validate(opts)``: raises ``InvalidArgumentError`` naming ``features['<key>'].<option>``;
+- ``policy(ctx, opts, **extra)``: the policy document, a dict, from a :class:`PolicyContext`.
+
+Its golden documents are ``tests/golden/features/<key>*.json``, one per option set. Resource
+ARNs take the partition and account from the integration role's ARN.
 """
 
 from __future__ import annotations
@@ -91,21 +99,10 @@ MODULES: dict[str, ModuleType] = {
     )
 }
 
-_OPTIONS: dict[str, type] = {
-    "access_graph": AccessGraphOptions,
-    "aws_console_access": AwsConsoleAccessOptions,
-    "ec2_instance_connect": Ec2InstanceConnectOptions,
-    "ec2_ssm_discovery": Ec2SsmDiscoveryOptions,
-    "ecs_deploy_service": EcsDeployServiceOptions,
-    "eks": EksOptions,
-    "external_audit_storage": ExternalAuditStorageOptions,
-    "identity_center": IdentityCenterOptions,
-    "rds": RdsOptions,
-}
 
 #: Feature key -> (options type, Teleport's inline policy name; ``None``: from the options).
 FEATURES: dict[str, tuple[type, str | None]] = {
-    key: (_OPTIONS[key], MODULES[key].POLICY_NAME) for key in sorted(MODULES)
+    key: (MODULES[key].OPTIONS, MODULES[key].POLICY_NAME) for key in sorted(MODULES)
 }
 
 

@@ -102,6 +102,9 @@ KMS_ACTIONS = (
     "kms:GenerateDataKeyWithoutPlaintext",
 )
 #: Reading EKS audit logs from CloudWatch Logs (log groups ``/aws/eks/<cluster>/cluster``).
+#: The body of Teleport's ``StatementAccessGraphAWSSyncEKSAuditLogs`` was not in the sources
+#: readable when this was written: these are the CloudWatch Logs read actions that reading those
+#: log groups needs. Check them against that function when it can be read.
 EKS_AUDIT_LOG_ACTIONS = (
     "logs:DescribeLogGroups",
     "logs:DescribeLogStreams",
@@ -126,6 +129,9 @@ class AccessGraphOptions:
     """Default: none. KMS keys that encrypt the trail or the queue; granted whenever given."""
     enable_eks_audit_logs: bool = False
     """Default: off. ``True``: also read EKS audit logs from CloudWatch Logs."""
+
+
+OPTIONS = AccessGraphOptions
 
 
 def validate(opts: AccessGraphOptions) -> None:

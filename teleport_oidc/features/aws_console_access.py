@@ -21,6 +21,9 @@ class AwsConsoleAccessOptions:
     ``teleport.dev/integration=true`` and trust this integration's role. No options."""
 
 
+OPTIONS = AwsConsoleAccessOptions
+
+
 def validate(opts: AwsConsoleAccessOptions) -> None:
     """Nothing to check: the feature has no options."""
 

@@ -37,6 +37,9 @@ class Ec2InstanceConnectOptions:
     through EC2 Instance Connect Endpoints. No options."""
 
 
+OPTIONS = Ec2InstanceConnectOptions
+
+
 def validate(opts: Ec2InstanceConnectOptions) -> None:
     """Nothing to check: the feature has no options."""
 

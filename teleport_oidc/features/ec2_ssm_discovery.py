@@ -65,6 +65,9 @@ class Ec2SsmDiscoveryOptions:
         return TELEPORT_DOCUMENT if self.create_ssm_document else AWS_MANAGED_DOCUMENT
 
 
+OPTIONS = Ec2SsmDiscoveryOptions
+
+
 def validate(opts: Ec2SsmDiscoveryOptions) -> None:
     check_bool(f"{where(KEY)}.create_ssm_document", opts.create_ssm_document)
     name = opts.ssm_document_name

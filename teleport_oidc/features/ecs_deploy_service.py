@@ -54,6 +54,9 @@ class EcsDeployServiceOptions:
         return self.task_role_name if self.task_role_name is not None else DEFAULT_TASK_ROLE_NAME
 
 
+OPTIONS = EcsDeployServiceOptions
+
+
 def validate(opts: EcsDeployServiceOptions) -> None:
     if opts.task_role_name is not None:
         validate_role_name(opts.task_role_name, f"{where(KEY)}.task_role_name")

@@ -29,6 +29,9 @@ class EksOptions:
     """``eks``: enroll EKS clusters (manages access entries). No options."""
 
 
+OPTIONS = EksOptions
+
+
 def validate(opts: EksOptions) -> None:
     """Nothing to check: the feature has no options."""
 

@@ -103,6 +103,9 @@ def _name(argument: str, value: object, what: str) -> str:
     return value
 
 
+OPTIONS = ExternalAuditStorageOptions
+
+
 def validate(opts: ExternalAuditStorageOptions) -> None:
     at = where(KEY)
     for attr in ("events_s3_uri", "recordings_s3_uri", "results_s3_uri"):

@@ -49,6 +49,9 @@ class IdentityCenterOptions:
     ``aws-identity-center``. No options."""
 
 
+OPTIONS = IdentityCenterOptions
+
+
 def validate(opts: IdentityCenterOptions) -> None:
     """Nothing to check: the feature has no options."""
 

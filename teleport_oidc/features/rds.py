@@ -27,6 +27,9 @@ class RdsOptions:
     """``rds``: list RDS databases to enroll them. No options."""
 
 
+OPTIONS = RdsOptions
+
+
 def validate(opts: RdsOptions) -> None:
     """Nothing to check: the feature has no options."""
 
