@@ -556,6 +556,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                     "auth_server": args.auth_server,
                     "identity_file": args.identity_file,
                     "tctl_path": args.tctl_path,
+                    "cluster": args.cluster_name if isinstance(args.cluster_name, str) else None,
                 },
             )
 

@@ -427,6 +427,7 @@ def add_discovery_resources(
                 **connection,
             ),
             opts=pulumi.ResourceOptions(parent=parent, depends_on=depends),
+            _adopt_hint=_ADOPT_HINT,
         )
         depends = [*depends, children.token]
     children.config = TeleportDiscoveryConfig(
@@ -441,5 +442,9 @@ def add_discovery_resources(
             **connection,
         ),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=depends),
+        _adopt_hint=_ADOPT_HINT,
     )
     return children
+
+
+_ADOPT_HINT = "DiscoveryOptions(adopt_existing=True) in the component's discovery"

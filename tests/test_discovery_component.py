@@ -69,6 +69,7 @@ def test_one_account_gets_the_policy_the_token_and_the_config(run: Run) -> None:
         [{"aws_account": "123456789012"}],
     )
     assert "integration" not in token  # one account: the Auth Service needs no integration
+    assert "DiscoveryOptions(adopt_existing=True)" in token["adopt_hint"]  # the user's knob
     matcher = recorded.named("prod-discovery-config").inputs["aws"][0]
     assert matcher["integration"] == "aws-prod"
     assert matcher["install"]["join_token"] == "discovery-aws-prod"
@@ -82,6 +83,14 @@ def test_order_is_aws_then_integration_then_token_then_config(run: Run) -> None:
     assert urn["prod-discovery"] in deps["prod-integration"]
     assert urn["prod-integration"] in deps["prod-discovery-token"]
     assert {urn["prod-integration"], urn["prod-discovery-token"]} <= deps["prod-discovery-config"]
+
+
+def test_a_named_cluster_identifies_every_teleport_resource(run: Run) -> None:
+    recorded = run(
+        lambda: component(DiscoveryOptions(discovery_group="g"), cluster_name="main.example.com")
+    )
+    for child in ("prod-integration", "prod-discovery-token", "prod-discovery-config"):
+        assert recorded.named(child).inputs["cluster"] == "main.example.com", child
 
 
 def test_named_regions_drop_list_regions(run: Run) -> None:

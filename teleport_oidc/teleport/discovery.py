@@ -443,7 +443,9 @@ class TeleportDiscoveryConfig(
         resource_name: str,
         args: TeleportDiscoveryConfigArgs,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        _adopt_hint: str | None = None,
     ) -> None:
-        super().__init__(
-            TeleportDiscoveryConfigProvider(), resource_name, discovery_config_props(args), opts
-        )
+        props = discovery_config_props(args)
+        props["adopt_hint"] = _adopt_hint  # how the error names the knob (the component's)
+        super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

@@ -328,7 +328,9 @@ class TeleportProvisionToken(
         resource_name: str,
         args: TeleportProvisionTokenArgs,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        _adopt_hint: str | None = None,
     ) -> None:
-        super().__init__(
-            TeleportProvisionTokenProvider(), resource_name, provision_token_props(args), opts
-        )
+        props = provision_token_props(args)
+        props["adopt_hint"] = _adopt_hint  # how the error names the knob (the component's)
+        super().__init__(TeleportProvisionTokenProvider(), resource_name, props, opts)
