@@ -71,6 +71,7 @@ def program() -> None:
             create_teleport_integration=_bool(config, "createTeleportIntegration", True),
             integration_labels=config.get_object("integrationLabels"),
             adopt_existing_integration=_bool(config, "adoptExistingIntegration", False),
+            discovery=config.get_object("discovery"),
         )
         integration = AwsOidcIntegration(config.get("resourceName") or "teleport", args)
     except InvalidArgumentError as exc:
@@ -86,6 +87,9 @@ def program() -> None:
     pulumi.export("featurePolicies", integration.feature_policies)
     pulumi.export("clusterName", integration.cluster_name)
     pulumi.export("teleportVersion", integration.teleport_version)
+    if integration.discovery is not None:
+        pulumi.export("discoveryConfigName", integration.discovery_config_name)
+        pulumi.export("discoveryTokenName", integration.discovery_token_name)
     pulumi.export(
         "tctlGetCommand",
         integration.integration_name.apply(lambda name: f"tctl get integration/{name}"),
@@ -93,6 +97,8 @@ def program() -> None:
 
 
 def _config_key(argument: str) -> str:
+    if argument.startswith("discovery"):
+        return argument  # an object whose keys are DiscoveryOptions' field names
     head, sep, rest = argument.partition("[")
     words = head.split("_")
     camel = words[0] + "".join(w.title() for w in words[1:])

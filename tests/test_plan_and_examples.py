@@ -91,6 +91,24 @@ def test_a_bad_config_value_names_the_config_key() -> None:
         plan_program(ROOT, overrides=["teleport-oidc:proxyUrl=https://t.example.com:3080"])
 
 
+def test_the_root_stack_turns_on_discovery_from_config() -> None:
+    plan = plan_program(
+        ROOT,
+        stack="example",
+        overrides=[
+            'teleport-oidc:discovery={"discovery_group": "cloud-discovery-group", '
+            '"types": ["ec2", "rds"]}'
+        ],
+    )
+    config = plan.recorded.named("teleport-discovery-config").inputs
+    assert config["discovery_group"] == "cloud-discovery-group"
+    assert plan.recorded.exports["discoveryTokenName"] == "discovery-aws-example"
+    with pytest.raises(Exception, match=r"teleport-oidc:discovery.types\[0\] is not a type"):
+        plan_program(
+            ROOT, overrides=['teleport-oidc:discovery={"discovery_group": "g", "types": ["s3"]}']
+        )
+
+
 def test_basic_example() -> None:
     plan = plan_program(EXAMPLES / "basic")
     assert types(plan) == sorted(

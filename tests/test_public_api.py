@@ -39,10 +39,40 @@ def test_type_tokens_are_the_ones_users_state_depends_on() -> None:
 
 
 def test_every_args_field_is_documented() -> None:
-    source = inspect.getsource(teleport_oidc.AwsOidcIntegrationArgs)
-    for field in teleport_oidc.AwsOidcIntegrationArgs.__dataclass_fields__:
-        after = source.split(f"\n    {field}:", 1)[1]
-        assert after.split("\n", 2)[1].strip().startswith('"""'), field
+    for cls in (
+        teleport_oidc.AwsOidcIntegrationArgs,
+        teleport_oidc.TeleportDiscoveryConfigArgs,
+        teleport_oidc.TeleportProvisionTokenArgs,
+        teleport_oidc.DiscoveryMemberRoleArgs,
+        teleport_oidc.DiscoveryOptions,
+        teleport_oidc.OrganizationDiscovery,
+        teleport_oidc.AwsMatcher,
+        teleport_oidc.AwsAssumeRole,
+        teleport_oidc.AwsOrganizationMatcher,
+        teleport_oidc.OrganizationalUnits,
+        teleport_oidc.Ec2InstallParams,
+        teleport_oidc.AccessGraphAwsSync,
+        teleport_oidc.IamAllowRule,
+    ):
+        source = inspect.getsource(cls)
+        for field in cls.__dataclass_fields__:
+            after = source.split(f"\n    {field}:", 1)[1]
+            assert after.split("\n", 2)[1].strip().startswith('"""'), f"{cls.__name__}.{field}"
+
+
+def test_discovery_type_tokens_are_the_contract() -> None:
+    assert teleport_oidc.DISCOVERY_CONFIG_TYPE == (
+        "pulumi-python:dynamic/teleport-oidc:TeleportDiscoveryConfig"
+    )
+    assert teleport_oidc.PROVISION_TOKEN_TYPE == (
+        "pulumi-python:dynamic/teleport-oidc:TeleportProvisionToken"
+    )
+    assert teleport_oidc.MEMBER_ROLE_TYPE == "teleport-oidc:index:DiscoveryMemberRole"
+    for cls, name in (
+        (teleport_oidc.TeleportDiscoveryConfig, "TeleportDiscoveryConfig"),
+        (teleport_oidc.TeleportProvisionToken, "TeleportProvisionToken"),
+    ):
+        assert vars(cls)["_resource_type_name"] == f"dynamic/teleport-oidc:{name}"
 
 
 def test_import_has_no_side_effects_and_loads_no_lookup_library() -> None:
