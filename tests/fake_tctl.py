@@ -8,7 +8,11 @@ content) and ``faults.json``: ``{"hang": s, "sleep": s, "garbage": true, "crash_
 true, "fail": "text"}``.
 
 Like the real tctl: ``-f`` is ``--force``; the file is positional; global flags
-``--auth-server`` and ``-i/--identity`` (or ``TELEPORT_AUTH_SERVER`` / ``TELEPORT_IDENTITY_FILE``).
+``--auth-server`` and ``-i/--identity`` (or ``TELEPORT_AUTH_SERVER`` / ``TELEPORT_IDENTITY_FILE``);
+files are read with a YAML 1.1 reader (PyYAML's, as Go's yaml reads ``y``/``on``/``1e3`` unquoted
+as non-strings) and a non-string where Teleport wants a string is refused; label keys are checked
+against Teleport's ``LabelPattern``. Every text it prints is in ``TEXTS`` below, to be corrected in
+one place against real tctl.
 """
 
 from __future__ import annotations
@@ -27,11 +31,51 @@ import yaml
 
 STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+$")  # api/types: LabelPattern
+# get/rm of a missing one: the texts vary by version and cache; rotated through in turn.
 NOT_FOUND = [
     '"integration" "{name}" does not exist',
     'integration "{name}" doesn\'t exist',
     "no value for key /integrations/{name}",
 ]
+TEXTS: dict[str, str] = {
+    # tool/tctl/common/resource_command.go: Create wraps AlreadyExists with this hint.
+    "already_exists": 'use -f or --force flag to overwrite\n\tIntegration "{name}" already exists',
+    "created": 'Integration "{name}" has been created',
+    "updated": 'Integration "{name}" has been updated',
+    "removed": 'Integration "{name}" removed',
+    "bad_name": (
+        'integration name "{name}" must be a lower case valid DNS subdomain so that it '
+        "can be used to allow Web/CLI access"
+    ),
+    "in_use": (
+        "cannot delete AWS OIDC integration currently referenced by External Audit "
+        "Storage integration"
+    ),
+    "bad_label_key": 'invalid label key: "{key}"',
+    "not_a_string": "json: cannot unmarshal {type} into Go value of type string",
+}
+
+
+class GoLikeLoader(yaml.SafeLoader):
+    """YAML as Teleport's Go reader resolves plain scalars: PyYAML's YAML 1.1 rules, plus
+    ``y``/``Y``/``n``/``N`` as booleans (go-yaml v2) and ``0o17`` as an octal (YAML 1.2)."""
+
+    bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
+
+
+GoLikeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN")
+)
+GoLikeLoader.add_implicit_resolver("tag:go:octal", re.compile(r"^0o[0-7]+$"), ["0"])
+
+
+def _octal(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    assert isinstance(node, yaml.ScalarNode)
+    return int(str(loader.construct_scalar(node))[2:], 8)
+
+
+GoLikeLoader.add_constructor("tag:go:octal", _octal)
 ALLOWED = {
     "": {"kind", "sub_kind", "version", "metadata", "spec"},
     "metadata": {"name", "labels", "description", "revision", "expires"},
@@ -132,20 +176,24 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
     if len(rest) != 2:
         fail("create needs a file name")
     try:
-        doc = yaml.safe_load(Path(rest[1]).read_text())
+        doc = yaml.load(Path(rest[1]).read_text(), Loader=GoLikeLoader)
     except OSError as exc:
         fail(str(exc))
     if not isinstance(doc, dict) or doc.get("kind") != "integration":
         fail("only integration resources are supported by this stand-in")
+    labels = doc.get("metadata", {}).get("labels") or {}
+    for key, value in labels.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            wrong = key if not isinstance(key, str) else value
+            fail(TEXTS["not_a_string"].format(type=type(wrong).__name__))
+        if not LABEL_KEY.match(key):
+            fail(TEXTS["bad_label_key"].format(key=key))
     bad = unknown_fields(doc)
     if bad:
         fail(f'unknown field "{bad.split(".")[-1]}" in integration resource')
     name = str(doc.get("metadata", {}).get("name", ""))
     if not NAME.match(name) or len(name) > 63:
-        fail(
-            f'integration name "{name}" must be a lower case valid DNS subdomain so that it '
-            "can be used to allow Web/CLI access"
-        )
+        fail(TEXTS["bad_name"].format(name=name))
     if doc.get("sub_kind") != "aws-oidc" or not doc.get("spec", {}).get("aws_oidc", {}).get(
         "role_arn"
     ):
@@ -153,12 +201,12 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
     path = item_path(name)
     if path.exists():
         if not opts["force"]:
-            fail(f'Integration "{name}" already exists')
+            fail(TEXTS["already_exists"].format(name=name))
         item = json.loads(path.read_text())
         item["spec"] = doc["spec"]  # --force copies only the spec
         item["metadata"]["revision"] = str(uuid.uuid4())
         path.write_text(json.dumps(item))
-        print(f'Integration "{name}" has been updated')
+        print(TEXTS["updated"].format(name=name))
         return
     item = {
         "kind": "integration",
@@ -173,7 +221,7 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
     if faults().get("crash_after_create"):
         sys.stderr.write("panic: runtime error: invalid memory address\n")
         os._exit(2)
-    print(f'Integration "{name}" has been created')
+    print(TEXTS["created"].format(name=name))
 
 
 def get(opts: dict[str, Any], rest: list[str]) -> None:
@@ -203,15 +251,12 @@ def rm(opts: dict[str, Any], rest: list[str]) -> None:
         fail("rm needs integration/NAME")
     name = rest[1].split("/", 1)[1]
     if (STATE / "in_use" / name).exists():
-        fail(
-            "cannot delete AWS OIDC integration currently referenced by External Audit "
-            "Storage integration"
-        )
+        fail(TEXTS["in_use"])
     path = item_path(name)
     if not path.exists():
         not_found(name)
     path.unlink()
-    print(f'Integration "{name}" removed')
+    print(TEXTS["removed"].format(name=name))
 
 
 def main(argv: list[str]) -> None:
