@@ -4,17 +4,20 @@ change to Teleport. Driven through the SDK's provider server in engine order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from .conftest import PROXY, THUMB, Run
 from .fake_teleport import FakeTeleport
 from .provider_server import ProviderServer
 from .provider_server import integration_inputs as inputs
 
 SOME = provider_pb2.DiffResponse.DIFF_SOME
+INTEGRATION = "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
 
 
 @pytest.fixture
@@ -94,8 +97,10 @@ def test_a_new_tctl_path_for_the_same_cluster_is_used_by_destroy(
     moved.chmod(0o755)
     id_, outs = server.up_create(inputs(tctl_path=str(teleport.tctl)))
     news = server.check(outs, inputs(tctl_path=str(moved))).inputs
-    assert list(server.diff(id_, outs, news).replaces) == []
+    diff = server.diff(id_, outs, news)
+    assert (diff.changes, list(diff.replaces)) == (SOME, [])  # else the engine never records it
     outs = server.update(id_, outs, news)
+    assert len(teleport.calls()) == 1
     teleport.tctl.unlink()  # the old path is gone: only the recorded new one can work
     server.delete(id_, outs)
     assert teleport.integrations() == {}
@@ -125,3 +130,20 @@ def test_destroy_without_connection_inputs_uses_the_current_stack_config(
     ) as second:
         second.delete(id_, outs)
     assert [c["auth_server"] for c in teleport.calls()] == ["old:443", "new:443"]
+
+
+def test_the_component_names_the_cluster_when_cluster_name_is_plain(run: Run) -> None:
+    from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs
+
+    def program(**extra: Any) -> Callable[[], Any]:
+        return lambda: AwsOidcIntegration(
+            "c",
+            AwsOidcIntegrationArgs(
+                proxy_url=PROXY, integration_name="aws-prod", thumbprints=[THUMB], **extra
+            ),
+        )
+
+    (named,) = run(program(cluster_name="prod")).of_type(INTEGRATION)
+    assert named.inputs["cluster"] == "prod"
+    (unnamed,) = run(program()).of_type(INTEGRATION)
+    assert unnamed.inputs.get("cluster") is None
