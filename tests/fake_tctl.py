@@ -9,10 +9,10 @@ true, "fail": "text"}``.
 
 Like the real tctl: ``-f`` is ``--force``; the file is positional; global flags
 ``--auth-server`` and ``-i/--identity`` (or ``TELEPORT_AUTH_SERVER`` / ``TELEPORT_IDENTITY_FILE``);
-files are read with a YAML 1.1 reader (PyYAML's, as Go's yaml reads ``y``/``on``/``1e3`` unquoted
-as non-strings) and a non-string where Teleport wants a string is refused; label keys are checked
-against Teleport's ``LabelPattern``. Every text it prints is in ``TEXTS`` below, to be corrected in
-one place against real tctl.
+files are read as Go's YAML reads them (``GoLikeLoader``: ``y``, ``on``, ``1e3``, ``0o17``
+unquoted are not strings) and a non-string where Teleport wants a string is refused; label keys
+are checked against Teleport's ``IsValidLabelKey``. Every text it prints is in ``NOT_FOUND`` and
+``TEXTS`` below, to be corrected in one place against real tctl.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import yaml
 
 STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+$")  # api/types: LabelPattern
+LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+\Z")  # api/types/common/common.go IsValidLabelKey
 # get/rm of a missing one: the texts vary by version and cache; rotated through in turn.
 NOT_FOUND = [
     '"integration" "{name}" does not exist',

@@ -44,6 +44,10 @@ ALREADY_EXISTS: dict[str, str] = {
     # tool/tctl/common/resource_command.go, createIntegration:
     #   trace.AlreadyExists("Integration %q already exists", integration.GetName())
     "integration": "Integration {name} already exists",
+    # lib/services/local/generic/generic.go, Service.CreateResource (discovery_config is stored
+    # through it; tctl's createDiscoveryConfig calls CreateDiscoveryConfig without --force):
+    #   trace.AlreadyExists("%s %q already exists", s.resourceKind, name)
+    "discovery_config": "{kind} {name} already exists",
 }
 
 #: ``tctl rm integration/NAME`` refused because another Teleport feature references it.
