@@ -13,7 +13,10 @@ content) and ``faults.json``: ``{"hang": s, "sleep": s, "garbage": true, "crash_
 true, "fail": "text"}``.
 
 Like the real tctl: ``-f`` is ``--force``; the file is positional; global flags
-``--auth-server`` and ``-i/--identity`` (or ``TELEPORT_AUTH_SERVER`` / ``TELEPORT_IDENTITY_FILE``).
+``--auth-server`` and ``-i/--identity`` (or ``TELEPORT_AUTH_SERVER`` / ``TELEPORT_IDENTITY_FILE``);
+files are read as Go's YAML reads them (``GoLikeLoader``: ``y``, ``on``, ``1e3``, ``0o17``
+unquoted are not strings) and a non-string where Teleport wants a string is refused; label keys
+are checked against Teleport's ``IsValidLabelKey``.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import yaml
 
 STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+$")
+LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+\Z")  # api/types/common/common.go IsValidLabelKey
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")
 AWS_TYPES = [
     "ec2",
@@ -63,6 +66,29 @@ SYSTEM_ROLES = {
     )
 }
 METADATA = {"name", "labels", "description", "revision", "expires"}
+# tool/tctl/common/resource_command.go: Create wraps AlreadyExists with this hint.
+FORCE_HINT = "use -f or --force flag to overwrite\n\t"
+
+
+class GoLikeLoader(yaml.SafeLoader):
+    """YAML as Teleport's Go reader resolves plain scalars: PyYAML's YAML 1.1 rules, plus
+    ``y``/``Y``/``n``/``N`` as booleans (go-yaml v2) and ``0o17`` as an octal (YAML 1.2)."""
+
+    bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
+
+
+GoLikeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:y|Y|n|N)$"), list("yYnN")
+)
+GoLikeLoader.add_implicit_resolver("tag:go:octal", re.compile(r"^0o[0-7]+$"), ["0"])
+
+
+def _octal(loader: yaml.SafeLoader, node: yaml.Node) -> int:
+    assert isinstance(node, yaml.ScalarNode)
+    return int(str(loader.construct_scalar(node))[2:], 8)
+
+
+GoLikeLoader.add_constructor("tag:go:octal", _octal)
 
 
 class Invalid(Exception):
@@ -83,7 +109,7 @@ KINDS: dict[str, dict[str, Any]] = {
         },
         "created": 'Integration "{name}" has been created',
         "forced": 'Integration "{name}" has been updated',
-        "exists": 'Integration "{name}" already exists',
+        "exists": FORCE_HINT + 'Integration "{name}" already exists',
         "removed": 'Integration "{name}" removed',
         "not_found": [
             '"integration" "{name}" does not exist',
@@ -142,7 +168,7 @@ KINDS: dict[str, dict[str, Any]] = {
         },
         "created": 'DiscoveryConfig "{name}" has been created',
         "forced": 'DiscoveryConfig "{name}" has been written',
-        "exists": 'discovery_config "{name}" already exists',
+        "exists": FORCE_HINT + 'discovery_config "{name}" already exists',
         "removed": 'DiscoveryConfig "{name}" removed',
         "not_found": ['discovery_config "{name}" doesn\'t exist'],
         # --force is UpsertDiscoveryConfig: the whole resource is written.
@@ -293,8 +319,13 @@ def strings(value: Any) -> list[str]:
 
 
 def check_labels(doc: dict[str, Any]) -> None:
-    for key in (doc.get("metadata") or {}).get("labels") or {}:
-        if not LABEL_KEY.match(str(key)):
+    for key, value in ((doc.get("metadata") or {}).get("labels") or {}).items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            wrong = key if not isinstance(key, str) else value
+            raise Invalid(
+                f"json: cannot unmarshal {type(wrong).__name__} into Go value of type string"
+            )
+        if not LABEL_KEY.match(key):
             raise Invalid(f'invalid label key: "{key}"')
 
 
@@ -504,7 +535,7 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
     if len(rest) != 2:
         fail("create needs a file name")
     try:
-        doc = yaml.safe_load(Path(rest[1]).read_text())
+        doc = yaml.load(Path(rest[1]).read_text(), Loader=GoLikeLoader)
     except OSError as exc:
         fail(str(exc))
     kind = str(doc.get("kind")) if isinstance(doc, dict) else ""

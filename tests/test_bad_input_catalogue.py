@@ -259,6 +259,27 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ("role ARN of S3", integration(role_arn="arn:aws:s3:::bucket"), "role_arn"),
     ("unknown audience", integration(audience="sts.amazonaws.com"), "audience"),
     ("non-string labels", integration(labels={"a": 1}), "labels"),
+    ("label key with a space", integration(labels={"a b": "1"}), "labels['a b']"),
+    ("label key with '='", integration(labels={"x=y": "1"}), "labels['x=y']"),
+    ("non-ASCII label key", integration(labels={"ключ": "1"}), "labels['ключ']"),
+    ("label key ending in a newline", integration(labels={"env\n": "1"}), "labels['env\\n']"),
+    (
+        "iac-tool label set by the user",
+        integration(labels={"teleport.dev/iac-tool": "terraform"}),
+        "labels['teleport.dev/iac-tool']",
+    ),
+    (
+        "component's iac-tool label",
+        component(integration_labels={"teleport.dev/iac-tool": "pulumi"}),
+        "integration_labels['teleport.dev/iac-tool']",
+    ),
+    (
+        "component's bad label key",
+        component(integration_labels={"team name": "x"}),
+        "integration_labels['team name']",
+    ),
+    ("cluster with whitespace", integration(cluster=" prod"), "cluster"),
+    ("empty cluster", integration(cluster=""), "cluster"),
     # the thumbprint helper
     ("lookup with zero timeout", lambda: lookup_thumbprints_output(PROXY, timeout=0), "timeout"),
     ("lookup of an http URL", lambda: lookup_thumbprints("http://t.example.com"), "issuer_url"),
@@ -293,3 +314,38 @@ def test_bad_input_is_rejected_before_anything_is_registered(
     assert message.startswith(argument)  # names the argument
     assert repr(error.value) in message  # the value
     assert error.rule in message and error.fix in message and error.fix  # the rule, the fix
+
+
+# Stack config the provider reads (teleport-oidc:tctlTimeout): refused when the provider is
+# configured, so before any tctl call, naming the key as the user writes it.
+CONFIG_CATALOGUE: list[tuple[str, object]] = [
+    ("tctlTimeout as a Go duration", "30s"),
+    ("tctlTimeout zero", "0"),
+    ("tctlTimeout negative", "-5"),
+    ("tctlTimeout not a number", "abc"),
+    ("tctlTimeout infinite", "inf"),
+    ("tctlTimeout not a number (nan)", "nan"),
+    ("tctlTimeout over an hour", "86400"),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "value"), CONFIG_CATALOGUE, ids=[label for label, _ in CONFIG_CATALOGUE]
+)
+def test_bad_stack_config_is_refused_when_the_provider_is_configured(
+    label: str, value: object
+) -> None:
+    from pulumi.dynamic import ConfigureRequest
+    from pulumi.dynamic.config import Config
+
+    from teleport_oidc import TeleportIntegrationProvider
+
+    with pytest.raises(InvalidArgumentError) as got:
+        TeleportIntegrationProvider().configure(
+            ConfigureRequest(Config({"teleport-oidc:tctlTimeout": value}, "p"))
+        )
+    error = got.value
+    message = str(error)
+    assert error.argument == "teleport-oidc:tctlTimeout"
+    assert message.startswith("teleport-oidc:tctlTimeout")
+    assert repr(value) in message and error.rule in message and error.fix in message

@@ -3,8 +3,9 @@
 - Every Teleport resource this package manages carries ``teleport.dev/iac-tool: pulumi``, as
   Teleport's Terraform modules label theirs ``teleport.dev/iac-tool: terraform``. User labels may
   not set that key (refused, never silently overridden).
-- Label keys follow Teleport's rule: ``api/types/common/constants.go`` ``LabelPattern``
-  (``^[a-zA-Z/.0-9_:*-]+$``), used by ``types.IsValidLabelKey`` when a resource is checked.
+- Label keys follow Teleport's rule, ``types.IsValidLabelKey``: one or more ASCII letters, digits
+  and ``/ . _ : * -`` (``api/types/common/common.go`` ``IsValidLabelKey`` today; the regexp
+  ``LabelPattern = `^[a-zA-Z/.0-9_:*-]+$``` in ``api/types`` before).
 - tctl reads files with a YAML 1.1 reader, which turns plain ``y``, ``n``, ``on``, ``1e3``,
   ``0o17``, ``null``, ``~`` ... into booleans, numbers or null. :func:`to_yaml` double-quotes
   every string value, and every key but plain lower-case words that no YAML version reads as
@@ -25,7 +26,7 @@ __all__ = ["IAC_LABEL", "IAC_LABEL_KEY", "check_labels", "managed_labels", "to_y
 IAC_LABEL_KEY = "teleport.dev/iac-tool"
 IAC_LABEL = {IAC_LABEL_KEY: "pulumi"}
 
-# api/types/common/constants.go: const LabelPattern = `^[a-zA-Z/.0-9_:*-]+$`
+# api/types/common/common.go IsValidLabelKey (earlier: api/types LabelPattern, the same set)
 _LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+\Z")
 
 
@@ -48,7 +49,7 @@ def check_labels(value: object, argument: str = "labels") -> dict[str, str]:
                 f"{argument}[{key!r}]",
                 key,
                 "is not a label key Teleport accepts (letters, digits and / . _ : * - only, "
-                "Teleport's LabelPattern)",
+                "Teleport's IsValidLabelKey)",
                 "rename the label, e.g. 'team-name' instead of 'team name'",
             )
         if key == IAC_LABEL_KEY:

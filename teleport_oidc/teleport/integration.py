@@ -42,8 +42,10 @@ class TeleportIntegrationArgs:
     them deletes and re-creates the integration."""
 
     adopt_existing: bool = False
-    """Default: fail when an integration of this name already exists, naming the two ways out.
-    ``True``: take the existing one over (its spec is overwritten; destroy deletes it)."""
+    """Default: fail when an integration of this name already exists, naming the two ways out,
+    unless it is exactly what this resource would create (left by a create tctl did not
+    confirm): that one is taken over and logged. ``True``: take any existing one over (its spec
+    is overwritten; destroy deletes it)."""
 
     cluster: pulumi.Input[str] | None = None
     """Default: the ``auth_server`` input identifies the cluster. Which Teleport cluster holds
