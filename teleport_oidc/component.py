@@ -7,7 +7,7 @@ Children, named from the component's name (a contract with users' state)::
     <name>-role                     aws:iam/role
     <name>-<feature>                aws:iam/rolePolicy, one per enabled feature
     <name>-ecs_deploy_service-task-role / -task-policy   (feature ecs_deploy_service)
-    <name>-ec2_ssm_discovery-document                    (feature ec2_ssm_discovery)
+    <name>-ec2_ssm_discovery-document / -installer-id    (ec2_ssm_discovery, create_ssm_document)
     <name>-integration              TeleportIntegration (unless create_teleport_integration=False)
 """
 
@@ -36,7 +36,7 @@ from .features import (
     Ec2SsmDiscoveryOptions,
     EcsDeployServiceOptions,
     PolicyContext,
-    default_task_role_name,
+    ec2_instance_connect,
     feature_policy,
     normalize_features,
     policy_name,
@@ -45,7 +45,9 @@ from .features import (
     task_role_trust_policy,
 )
 from .log import warn
+from .lookups import cluster as _cluster
 from .lookups import thumbprint as _thumbprint
+from .random_id import RandomId
 from .rules import (
     default_role_name,
     issuer_from_proxy_url,
@@ -64,6 +66,9 @@ from .teleport.provider import check_labels
 from .trust import trust_policy
 
 __all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
+
+#: Partitions where IAM accepts the integration but Teleport's side does not work yet.
+UNSUPPORTED_PARTITIONS = ("aws-us-gov", "aws-cn")
 
 #: The component's type token: part of users' state, never to change.
 COMPONENT_TYPE = "teleport-oidc:index:AwsOidcIntegration"
@@ -84,11 +89,19 @@ class AwsOidcIntegrationArgs:
     starting with a letter, at most 63 characters). Also the ``teleport.dev/integration`` tag."""
 
     cluster_name: pulumi.Input[str] | None = None
-    """Default: the issuer host (right for Teleport Cloud). The Teleport cluster name, for the
-    ``teleport.dev/cluster`` tag; see ``tctl status``. Given as a plain string it also tells the
-    Teleport integration which cluster holds it (``TeleportIntegrationArgs.cluster``):
-    changing it then re-creates the integration (deleted first), and changing ``auth_server``
-    alone is only a new way to reach the same cluster."""
+    """Default: what the proxy reports (``GET https://<proxy>/webapi/find``, no login needed),
+    looked up at deployment; the issuer host with ``enable_cluster_lookup=False``. The Teleport
+    cluster name, for the ``teleport.dev/cluster`` tag; see ``tctl status``. Given as a plain
+    string it also tells the Teleport integration which cluster holds it
+    (``TeleportIntegrationArgs.cluster``): changing it then re-creates the integration (deleted
+    first), and changing ``auth_server`` alone is only a new way to reach the same cluster."""
+
+    enable_cluster_lookup: bool = True
+    """Default: ask the proxy for the cluster's name and Teleport version at deployment (one
+    request per proxy per process; a failed lookup makes a preview show the name as unknown with
+    a warning, and stops ``pulumi up``). Needed only when ``cluster_name`` is not given or
+    ``ec2_instance_connect`` is enabled (its warning says whether the cluster still supports it).
+    ``False``: no request; ``cluster_name`` defaults to the issuer host."""
 
     thumbprints: Literal["auto"] | Sequence[str] | None = "auto"
     """Default ``"auto"``: looked up from the issuer on every deployment (discovery, then the
@@ -212,6 +225,13 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
         )
     if isinstance(args.cluster_name, str):
         validate_tags({TAG_CLUSTER: args.cluster_name}, "cluster_name")
+    if not isinstance(args.enable_cluster_lookup, bool):
+        raise InvalidArgumentError(
+            "enable_cluster_lookup",
+            args.enable_cluster_lookup,
+            "must be True or False",
+            "pass False to skip the lookup (cluster_name then defaults to the issuer host)",
+        )
     user_tags = validate_tags(args.tags)
     merge_tags(user_tags, required_tags("x", name))  # count limit, before anything exists
     thumbprints: Literal["auto"] | list[str] | None
@@ -309,6 +329,54 @@ def _context(role_arn: str) -> PolicyContext:
     return PolicyContext(partition=arn.partition, account_id=arn.account)
 
 
+def _cluster_lookup(
+    args: AwsOidcIntegrationArgs, checked: _Checked, issuer: pulumi.Input[str]
+) -> pulumi.Output[Any] | None:
+    """The proxy's answer (a ``ClusterInfo``), when the lookup is on and something needs it."""
+    needed = args.cluster_name is None or "ec2_instance_connect" in checked.features
+    if not (args.enable_cluster_lookup and needed):
+        return None
+    return _cluster.lookup_cluster_output(
+        issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle
+    )
+
+
+def _teleport_version(cluster: pulumi.Output[Any] | None, checked: _Checked) -> pulumi.Output[str]:
+    """The cluster's version; warns, once it is known, when ec2_instance_connect is enabled."""
+    deprecated = "ec2_instance_connect" in checked.features
+    if cluster is None:
+        if deprecated:
+            warn(ec2_instance_connect.deprecation_warning(None))
+        return pulumi.Output.from_input("")
+
+    def version(info: Any) -> Any:
+        server_version = info.server_version if info is not None else None
+        if deprecated:
+            warn(ec2_instance_connect.deprecation_warning(server_version))
+        return server_version if info is not None else _cluster.unknown()
+
+    return cluster.apply(version)
+
+
+def _looked_up_cluster_name(info: Any) -> Any:
+    if info is None:  # offline, or a preview whose lookup failed
+        return _cluster.unknown()
+    name = str(info.cluster_name)
+    validate_tags({TAG_CLUSTER: name}, "cluster_name (as the proxy reported it)")
+    return name
+
+
+def _warn_unsupported_partition(role_arn: str) -> str:
+    partition = role_arn.split(":")[1] if role_arn.count(":") >= 5 else ""
+    if partition in UNSUPPORTED_PARTITIONS:
+        warn(
+            f"the role {role_arn} is in the {partition!r} partition: its IAM side is right, but "
+            "Teleport's AWS OIDC integration does not work in AWS GovCloud or China yet "
+            "(Teleport hard-codes arn:aws in the integration; Teleport issue #52383)"
+        )
+    return role_arn
+
+
 def _checked_output(value: Any, check: Callable[[Any], Any]) -> Any:
     """Plain values were checked in _check(); an Output is checked when its value is known."""
     if not isinstance(value, pulumi.Output):
@@ -346,6 +414,10 @@ class AwsOidcIntegration(pulumi.ComponentResource):
     """The IAM OIDC provider's ARN, created or reused."""
     role_arn: pulumi.Output[str]
     """The integration role's ARN: what Teleport's integration points at."""
+    cluster_name: pulumi.Output[str]
+    """The Teleport cluster name in the ``teleport.dev/cluster`` tag (given or looked up)."""
+    teleport_version: pulumi.Output[str]
+    """The Teleport version the proxy reports; ``""`` when the cluster was not looked up."""
     role_name: pulumi.Output[str]
     """The integration role's name."""
     thumbprints: pulumi.Output[list[str]]
@@ -379,14 +451,24 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         else:
             issuer_output = checked.issuer_url.apply(issuer_from_proxy_url)
             issuer, host = issuer_output, issuer_output.apply(issuer_host)
-        if isinstance(host, str) and (
+        cluster = _cluster_lookup(args, checked, issuer)
+        cluster_name: pulumi.Input[str]
+        if cluster is not None and args.cluster_name is None:
+            # Only the cluster tag waits for the lookup; the others stay plain.
+            cluster_name = cluster.apply(_looked_up_cluster_name)
+            looked_up: dict[str, Any] = self._merged_tags(checked, "pending-lookup")
+            looked_up[TAG_CLUSTER] = cluster_name
+            tags = looked_up
+        elif isinstance(host, str) and (
             args.cluster_name is None or isinstance(args.cluster_name, str)
         ):
-            tags = self._merged_tags(checked, args.cluster_name or host)
+            cluster_name = args.cluster_name or host
+            tags = self._merged_tags(checked, cluster_name)
         else:
-            tags = pulumi.Output.all(args.cluster_name, host).apply(
-                lambda v: self._merged_tags(checked, v[0] or v[1])
+            cluster_name = pulumi.Output.all(args.cluster_name, host).apply(
+                lambda v: str(v[0] or v[1])
             )
+            tags = cluster_name.apply(lambda c: self._merged_tags(checked, c))
 
         provider_arn, thumbprints = self._oidc_provider(name, args, checked, issuer, tags, child)
         restrict = args.restrict_subjects
@@ -408,7 +490,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        policies = self._feature_policies(name, checked, role, host, tags, child)
+        policies = self._feature_policies(name, args, checked, role, host, tags, child)
 
         self.integration = None
         if args.create_teleport_integration:
@@ -437,7 +519,9 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         self.issuer_url = pulumi.Output.from_input(issuer)
         self.issuer_host = pulumi.Output.from_input(host)
         self.provider_arn = provider_arn
-        self.role_arn = role.arn
+        self.role_arn = role.arn.apply(_warn_unsupported_partition)
+        self.cluster_name = pulumi.Output.from_input(cluster_name)
+        self.teleport_version = _teleport_version(cluster, checked)
         self.role_name = role.name
         self.thumbprints = thumbprints
         self.trust_policy = trust
@@ -451,7 +535,9 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 "issuer_url": self.issuer_url,
                 "issuer_host": self.issuer_host,
                 "provider_arn": provider_arn,
-                "role_arn": role.arn,
+                "role_arn": self.role_arn,
+                "cluster_name": self.cluster_name,
+                "teleport_version": self.teleport_version,
                 "role_name": role.name,
                 "thumbprints": thumbprints,
                 "trust_policy": trust,
@@ -523,6 +609,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
     @staticmethod
     def _feature_policies(
         name: str,
+        args: AwsOidcIntegrationArgs,
         checked: _Checked,
         role: aws.iam.Role,
         host: pulumi.Input[str],
@@ -536,12 +623,19 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         for key, opts in checked.features.items():
             task_role_arn: pulumi.Input[str | None] = None
             if isinstance(opts, EcsDeployServiceOptions):
+                # Teleport's task role, on the integration role's path and boundary (an org
+                # that requires a boundary on every role can deploy it too).
+                task_role_name = opts.role_name()
                 task_role = aws.iam.Role(
                     f"{name}-{key}-task-role",
                     aws.iam.RoleArgs(
-                        name=opts.task_role_name or default_task_role_name(checked.role_name),
+                        name=task_role_name,
+                        path=args.role_path,
                         description=TASK_ROLE_DESCRIPTION,
                         assume_role_policy=json.dumps(task_role_trust_policy()),
+                        permissions_boundary=_checked_output(
+                            args.permissions_boundary_arn, validate_permissions_boundary_arn
+                        ),
                         tags=tags,
                     ),
                     opts=child,
@@ -551,7 +645,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                         f"{name}-{key}-task-policy",
                         aws.iam.RolePolicyArgs(
                             role=task_role.name,
-                            name="TeleportDatabaseAccess",
+                            name=task_role_name,  # Teleport names it after the task role
                             policy=json.dumps(task_role_policy()),
                         ),
                         opts=child,
@@ -569,15 +663,16 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 )
             )
             if isinstance(opts, Ec2SsmDiscoveryOptions) and opts.create_ssm_document:
+                installer_id = RandomId(f"{name}-{key}-installer-id", opts=child)
                 created.append(
                     aws.ssm.Document(
                         f"{name}-{key}-document",
                         aws.ssm.DocumentArgs(
-                            name=opts.ssm_document_name,
+                            name=opts.document_name(),
                             document_type="Command",
                             document_format="JSON",
-                            content=pulumi.Output.from_input(host).apply(
-                                lambda h: json.dumps(ssm_document_content(h))
+                            content=pulumi.Output.all(host, installer_id.value).apply(
+                                lambda v: json.dumps(ssm_document_content(v[0], v[1]))
                             ),
                             tags=tags,
                         ),

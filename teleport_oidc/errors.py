@@ -5,6 +5,7 @@
     TeleportOidcError                 base of everything this package raises
     ├── InvalidArgumentError          bad input (also a ValueError), raised before anything exists
     ├── ThumbprintError               OIDC discovery or the TLS chain lookup failed
+    ├── ClusterLookupError            the proxy's /webapi/find did not give the cluster
     └── TctlError                     a tctl call failed (argv without secrets, exit code, stderr)
 
 Low-level exceptions (``requests``, ``ssl``, ``socket``, ``subprocess``) are mapped to these at
@@ -15,7 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["InvalidArgumentError", "TctlError", "TeleportOidcError", "ThumbprintError"]
+__all__ = [
+    "ClusterLookupError",
+    "InvalidArgumentError",
+    "TctlError",
+    "TeleportOidcError",
+    "ThumbprintError",
+]
 
 _STDERR_LIMIT = 2000
 
@@ -51,7 +58,22 @@ class ThumbprintError(TeleportOidcError):
     def __init__(self, step: str, host: str, message: str) -> None:
         self.step = step
         self.host = host
+        self.detail = message
         super().__init__(f"thumbprint lookup failed at {step} for {host}: {message}")
+
+
+class ClusterLookupError(TeleportOidcError):
+    """The cluster lookup (``GET https://<proxy>/webapi/find``) failed.
+
+    Attributes:
+        host: the proxy (``host`` or ``host:port``).
+        detail: what went wrong and the fix.
+    """
+
+    def __init__(self, host: str, message: str) -> None:
+        self.host = host
+        self.detail = message
+        super().__init__(f"cluster lookup failed for {host}: {message}")
 
 
 class TctlError(TeleportOidcError):

@@ -55,6 +55,7 @@ def program() -> None:
             proxy_url=config.require("proxyUrl"),
             integration_name=config.require("integrationName"),
             cluster_name=config.get("clusterName"),
+            enable_cluster_lookup=_bool(config, "enableClusterLookup", True),
             thumbprints=_thumbprints(config),
             ca_bundle=config.get("caBundle"),
             thumbprint_timeout=timeout if timeout is not None else 10.0,
@@ -83,6 +84,8 @@ def program() -> None:
     pulumi.export("roleArn", integration.role_arn)
     pulumi.export("integrationName", integration.integration_name)
     pulumi.export("featurePolicies", integration.feature_policies)
+    pulumi.export("clusterName", integration.cluster_name)
+    pulumi.export("teleportVersion", integration.teleport_version)
     pulumi.export(
         "tctlGetCommand",
         integration.integration_name.apply(lambda name: f"tctl get integration/{name}"),

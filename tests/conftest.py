@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from teleport_oidc.cli.mockrun import FakeAws, MockRun, Recorded, run_program
+from teleport_oidc.lookups import cluster as _cluster
 from teleport_oidc.lookups import thumbprint as _thumbprint
+from teleport_oidc.lookups.fetch import FetchResult
 
 PROXY = "https://teleport.example.com"
 THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
@@ -19,10 +22,34 @@ def _fresh_thumbprint_cache() -> Iterator[None]:
     _thumbprint.clear_cache()
 
 
+#: What the stand-in proxy's /webapi/find reports, unless a test says otherwise.
+FIND_VERSION = "18.0.0"
+
+
+@pytest.fixture(autouse=True)
+def cluster_find(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """No test reaches a real proxy for the cluster lookup: /webapi/find answers here with the
+    host as the cluster name (what the tag was before the lookup existed). Yields the URLs asked.
+    """
+    asked: list[str] = []
+
+    def fake_fetch(url: str, **_: Any) -> FetchResult:
+        asked.append(url)
+        host = url.removeprefix("https://").split("/", 1)[0].split(":", 1)[0]
+        body = json.dumps({"cluster_name": host, "server_version": FIND_VERSION}).encode()
+        return FetchResult(url=url, status=200, body=body, chain=())
+
+    _cluster.clear_cache()
+    monkeypatch.setattr(_cluster, "FETCH", fake_fetch)
+    yield asked
+    _cluster.clear_cache()
+
+
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """'auto' thumbprints become unknown instead of touching the network."""
     monkeypatch.setattr(_thumbprint, "OFFLINE", True)
+    monkeypatch.setattr(_cluster, "OFFLINE", True)
 
 
 Run = Callable[..., Recorded]

@@ -151,6 +151,97 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
         component(features={"eks": {"clusters": ["a"]}}),
         "features['eks']['clusters']",
     ),
+    # features: options added for Teleport v18/v19 (issue #11)
+    (
+        "SQS queue URL not in Teleport's form",
+        component(
+            features={
+                "access_graph": {
+                    "cloudtrail_sqs_queue_url": "https://queue.example.com/123456789012/q",
+                    "cloudtrail_s3_bucket_arn": "arn:aws:s3:::b",
+                }
+            }
+        ),
+        "features['access_graph'].cloudtrail_sqs_queue_url",
+    ),
+    (
+        "SQS queue URL with a region that is not one",
+        component(
+            features={
+                "access_graph": {
+                    "cloudtrail_sqs_queue_url": "https://sqs.moon.amazonaws.com/123456789012/q",
+                    "cloudtrail_s3_bucket_arn": "arn:aws:s3:::b",
+                }
+            }
+        ),
+        "features['access_graph'].cloudtrail_sqs_queue_url",
+    ),
+    (
+        "SQS queue by URL and by ARN",
+        component(
+            features={
+                "access_graph": {
+                    "cloudtrail_sqs_queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                    "cloudtrail_sqs_queue_arn": "arn:aws:sqs:us-east-1:123456789012:q",
+                    "cloudtrail_s3_bucket_arn": "arn:aws:s3:::b",
+                }
+            }
+        ),
+        "features['access_graph'].cloudtrail_sqs_queue_url",
+    ),
+    (
+        "SQS queue URL without the bucket",
+        component(
+            features={
+                "access_graph": {
+                    "cloudtrail_sqs_queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/q"
+                }
+            }
+        ),
+        "features['access_graph'].cloudtrail_sqs_queue_url",
+    ),
+    (
+        "EKS audit logs switch not a bool",
+        component(features={"access_graph": {"enable_eks_audit_logs": 1}}),
+        "features['access_graph'].enable_eks_audit_logs",
+    ),
+    (
+        "SSM document switch not a bool",
+        component(features={"ec2_ssm_discovery": {"create_ssm_document": "true"}}),
+        "features['ec2_ssm_discovery'].create_ssm_document",
+    ),
+    (
+        "SSM document to create with a reserved name",
+        component(
+            features={
+                "ec2_ssm_discovery": {
+                    "create_ssm_document": True,
+                    "ssm_document_name": "AWS-RunShellScript",
+                }
+            }
+        ),
+        "features['ec2_ssm_discovery'].ssm_document_name",
+    ),
+    (
+        "External Audit Storage without a policy name",
+        component(features={"external_audit_storage": EAS}),
+        "features['external_audit_storage'].policy_name",
+    ),
+    (
+        "External Audit Storage policy name IAM refuses",
+        component(features={"external_audit_storage": {**EAS, "policy_name": "a b"}}),
+        "features['external_audit_storage'].policy_name",
+    ),
+    (
+        "ECS task role name IAM refuses",
+        component(features={"ecs_deploy_service": {"task_role_name": "db access"}}),
+        "features['ecs_deploy_service'].task_role_name",
+    ),
+    (
+        "cluster lookup switch not a bool",
+        component(enable_cluster_lookup="no"),
+        "enable_cluster_lookup",
+    ),
     ("bad integration labels", component(integration_labels={"a": 1}), "integration_labels"),
     # the integration resource
     ("integration name with dots", integration(integration_name="a.b"), "integration_name"),

@@ -48,10 +48,12 @@ def test_a_healthy_proxy_passes_every_check(
         "jwks_uri answers with signing keys",
         "TLS chain verifies",
         "certificate valid for 30+ days",
+        "proxy names its cluster and version (/webapi/find)",
     ]
     assert main(["doctor", on_443.url, "--ca-bundle", str(pki.ca_bundle), "--no-aws"]) == 0
     out = capsys.readouterr().out
-    assert out.count("PASS") == 5 and "FAIL" not in out
+    assert out.count("PASS") == 6 and "FAIL" not in out
+    assert "cluster 'teleport.example.com', Teleport 18.2.1" in out
     assert sha1_of_pem(pki.intermediate.cert_pem.bytes()) in out
 
 
@@ -128,7 +130,7 @@ def test_the_account_checks_pass_for_what_the_component_creates(
         on_443.url, ca_bundle=str(pki.ca_bundle), iam=iam, integration_name="aws-prod"
     )
     assert failed(checks) == []
-    assert len(checks) == 8
+    assert len(checks) == 9  # 6 about the proxy, 3 about the account
 
 
 def test_a_provider_without_the_audience_fails_with_the_command_to_fix_it(
@@ -171,3 +173,13 @@ def test_the_thumbprint_command_reports_errors_without_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith("error: issuer_url must be an https:// URL")
     assert "Traceback" not in err
+
+
+def test_a_proxy_that_cannot_name_its_cluster_fails_that_check_with_the_way_out(
+    on_443: OidcServer, pki: Pki
+) -> None:
+    on_443.behaviour.find_status = 404
+    checks = run_checks(on_443.url, ca_bundle=str(pki.ca_bundle))
+    (check,) = [c for c in checks if not c.ok]
+    assert check.name == "proxy names its cluster and version (/webapi/find)"
+    assert "HTTP 404" in check.detail and "cluster_name" in check.fix

@@ -62,6 +62,8 @@ def test_the_root_stack_creates_everything_from_its_config() -> None:
         "roleArn",
         "integrationName",
         "featurePolicies",
+        "clusterName",
+        "teleportVersion",
         "tctlGetCommand",
     }
     assert plan.recorded.exports["tctlGetCommand"] == "tctl get integration/aws-example"
@@ -118,7 +120,7 @@ def test_features_example_attaches_four_policies() -> None:
     plan = plan_program(EXAMPLES / "features")
     assert sorted(r.inputs["name"] for r in plan.recorded.of_type(POLICY)) == [
         "AWSAppAccess",
-        "EC2InstanceConnectEndpoint",
+        "EC2DiscoverWithSSM",
         "EKSAccess",
         "ListDatabases",
     ]

@@ -1,5 +1,6 @@
-"""A loopback HTTPS server that plays a Teleport proxy's OIDC endpoints with real certificate
-chains (made per test run with trustme), counting what it serves, with injectable faults."""
+"""A loopback HTTPS server that plays a Teleport proxy's OIDC endpoints and ``/webapi/find``
+with real certificate chains (made per test run with trustme), counting what it serves, with
+injectable faults."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ class Behaviour:
     delay: float = 0.0  # seconds before answering (slow server)
     reset_handshake: bool = False  # close with RST before the TLS handshake
     jwks_keys: bool = True  # False: the JWKS answers with no keys
+    cluster_name: str = "teleport.example.com"  # what /webapi/find reports
+    server_version: str = "18.2.1"
+    find_status: int = 200
+    find_body: bytes | None = None  # raw body instead of the PingResponse
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Counters:
     handshakes: int = 0
     discovery: int = 0
     jwks: int = 0
+    find: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, name: str) -> None:
@@ -101,6 +107,21 @@ class OidcServer:
                     key = {"kty": "RSA", "use": "sig", "alg": "RS256", "n": "AQAB", "e": "AQAB"}
                     keys = [key] if outer.behaviour.jwks_keys else []
                     self._send(200, json.dumps({"keys": keys}).encode())
+                elif self.path == "/webapi/find":
+                    outer.counters.add("find")
+                    # The fields of Teleport's webclient.PingResponse (api/client/webclient).
+                    ping = {
+                        "auth": {"type": "local", "second_factor": "on"},
+                        "proxy": {"kube": {}, "ssh": {}, "db": {}, "tls_routing_enabled": True},
+                        "server_version": b.server_version,
+                        "min_client_version": "17.0.0",
+                        "cluster_name": b.cluster_name,
+                        "automatic_upgrades": False,
+                        "edition": "oss",
+                        "fips": False,
+                    }
+                    body = b.find_body if b.find_body is not None else json.dumps(ping).encode()
+                    self._send(b.find_status, body)
                 else:
                     self._send(404, b"not found")
 

@@ -15,7 +15,7 @@ integration = AwsOidcIntegration(
         proxy_url="https://teleport.example.com",
         integration_name="aws-features",
         features={
-            "ec2_instance_connect": True,
+            "ec2_ssm_discovery": True,
             "rds": True,
             "eks": True,
             "aws_console_access": True,

@@ -33,7 +33,7 @@ for env, account_id in accounts.items():
             proxy_url=proxy_url,
             integration_name=f"aws-{env}",
             cluster_name="teleport.example.com",
-            features={"ec2_instance_connect": True},
+            features={"ec2_ssm_discovery": True},
         ),
         opts=pulumi.ResourceOptions(providers=[provider]),
     )

@@ -2,9 +2,10 @@
 
 Checks, in order: the proxy URL is one IAM accepts; the discovery document answers; its issuer
 matches; ``jwks_uri`` answers with keys; the TLS chain verifies, with the thumbprint and expiry of
-the certificate AWS pins. With an IAM client (boto3 and credentials), also the account: the
-provider exists with the ``discover.teleport`` audience, and the role trusts it with the right
-condition and Teleport's tags.
+the certificate AWS pins; the proxy's ``/webapi/find`` names the cluster and its Teleport
+version (what ``cluster_name`` defaults to). With an IAM client (boto3 and credentials), also the
+account: the provider exists with the ``discover.teleport`` audience, and the role trusts it with
+the right condition and Teleport's tags.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..constants import AUDIENCE, ORIGIN, TAG_INTEGRATION, TAG_ORIGIN
-from ..errors import InvalidArgumentError, ThumbprintError
+from ..errors import ClusterLookupError, InvalidArgumentError, ThumbprintError
 from ..lookups import fetch as _fetch
+from ..lookups.cluster import FIND_PATH, parse_find
 from ..lookups.thumbprint import EXPIRY_WARNING_DAYS, certificate_info, discover, normalise_issuer
 from ..rules import default_role_name, issuer_from_proxy_url
 
@@ -122,9 +124,28 @@ def run_checks(
     except ThumbprintError as exc:
         checks.append(Check("TLS chain verifies", False, str(exc), "see the message"))
 
+    checks.append(_cluster_check(netloc, timeout, ca_bundle, get))
     if iam is not None:
         checks.extend(_aws_checks(iam, issuer, integration_name, role_name))
     return checks
+
+
+def _cluster_check(
+    netloc: str, timeout: float, ca_bundle: str | None, get: Callable[..., _fetch.FetchResult]
+) -> Check:
+    name = "proxy names its cluster and version (/webapi/find)"
+    fix = "pass cluster_name=... (or enable_cluster_lookup=False) if the proxy cannot answer"
+    try:
+        result = get(
+            f"https://{netloc}{FIND_PATH}", timeout=timeout, ca_bundle=ca_bundle, step="find"
+        )
+        info = parse_find(netloc, result.status, result.body)
+    except ThumbprintError as exc:
+        return Check(name, False, exc.detail, fix)
+    except ClusterLookupError as exc:
+        return Check(name, False, exc.detail, fix)
+    version = info.server_version or "(version not reported)"
+    return Check(name, True, f"cluster {info.cluster_name!r}, Teleport {version}")
 
 
 def _aws_checks(

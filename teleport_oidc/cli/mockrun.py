@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,6 +127,10 @@ class FakeAws(pulumi.runtime.Mocks):
                 f"arn:{partition}:ssm:us-east-1:{account}:document/{inputs.get('name')}"
             )
             return str(inputs.get("name")), outputs
+        if args.typ == "pulumi-python:dynamic/teleport-oidc:RandomId":
+            # A stable stand-in for the UUID the real provider draws at create.
+            outputs["value"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"teleport-oidc:{name}"))
+            return outputs["value"], outputs
         return f"{name}-id", outputs
 
     def call(self, args: _mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:

@@ -21,6 +21,7 @@ import yaml
 from pulumi.output import Unknown
 
 from ..errors import TeleportOidcError
+from ..lookups import cluster as _cluster
 from ..lookups import thumbprint as _thumbprint
 from ..teleport.integration import INTEGRATION_TYPE
 from ..teleport.provider import integration_resource, integration_yaml
@@ -122,8 +123,8 @@ def plan_program(
     def program() -> None:
         runpy.run_path(str(entry), run_name="__main__")
 
-    saved_offline = _thumbprint.OFFLINE
-    _thumbprint.OFFLINE = offline
+    saved_offline = _thumbprint.OFFLINE, _cluster.OFFLINE
+    _thumbprint.OFFLINE = _cluster.OFFLINE = offline
     try:
         with _program_context(program_dir):
             recorded = run_program(
@@ -137,7 +138,7 @@ def plan_program(
                 ),
             )
     finally:
-        _thumbprint.OFFLINE = saved_offline
+        _thumbprint.OFFLINE, _cluster.OFFLINE = saved_offline
     return Plan(project, stack, program_dir, recorded)
 
 

@@ -1,0 +1,204 @@
+"""The Teleport cluster a proxy serves: its name and version, from ``GET /webapi/find``.
+
+Teleport's proxy answers ``/webapi/find`` without authentication with a ``PingResponse``
+(``api/client/webclient/webclient.go``) whose ``cluster_name`` and ``server_version`` are read
+here, as Teleport's own Terraform module reads them. The answer (or failure) is cached per
+process, keyed by proxy and options, so a program with many integrations on one proxy makes one
+request. All I/O goes through :func:`teleport_oidc.lookups.fetch.https_get` (``FETCH`` replaces
+it in tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+
+from ..errors import ClusterLookupError, InvalidArgumentError, ThumbprintError
+from ..log import warn
+from ..rules import parse_https_url
+
+if TYPE_CHECKING:
+    from .fetch import FetchResult
+
+__all__ = [
+    "FIND_PATH",
+    "ClusterInfo",
+    "clear_cache",
+    "lookup_cluster",
+    "lookup_cluster_output",
+    "parse_find",
+    "unknown",
+]
+
+FIND_PATH = "/webapi/find"
+#: When true, :func:`lookup_cluster_output` makes no network call and yields unknown values
+#: ("known after lookup"). Set by ``teleport-oidc plan --offline``.
+OFFLINE = False
+#: The fetch seam: ``None`` uses :func:`teleport_oidc.lookups.fetch.https_get`.
+FETCH: Callable[..., FetchResult] | None = None
+
+SUCCESS_TTL = 900.0
+FAILURE_TTL = 30.0
+
+
+@dataclass(frozen=True)
+class ClusterInfo:
+    """What the proxy says about its cluster."""
+
+    cluster_name: str
+    """The cluster's name, as ``tctl status`` shows it."""
+    server_version: str
+    """The Teleport version the proxy runs, e.g. ``18.2.1``."""
+
+
+_lock = threading.Lock()
+_key_locks: dict[tuple[Any, ...], threading.Lock] = {}
+_values: dict[tuple[Any, ...], tuple[bool, Any, float]] = {}  # (ok, info or error, expiry)
+
+
+def clear_cache() -> None:
+    """Forget every cached answer and failure (tests, long-lived processes)."""
+    with _lock:
+        _key_locks.clear()
+        _values.clear()
+
+
+def parse_find(host: str, status: int, body: bytes) -> ClusterInfo:
+    """Check one ``/webapi/find`` answer and take the cluster's name and version from it."""
+    url = f"https://{host}{FIND_PATH}"
+    if status != 200:
+        raise ClusterLookupError(
+            host,
+            f"GET {url} returned HTTP {status}; check that the URL is the Teleport proxy's "
+            "public address, or pass cluster_name to skip the lookup",
+        )
+    try:
+        answer = json.loads(body)
+    except ValueError as exc:
+        raise ClusterLookupError(
+            host,
+            f"GET {url} did not return JSON; check that the URL reaches the Teleport proxy, or "
+            "pass cluster_name to skip the lookup",
+        ) from exc
+    name = answer.get("cluster_name") if isinstance(answer, dict) else None
+    version = answer.get("server_version") if isinstance(answer, dict) else None
+    if not isinstance(name, str) or not name:
+        raise ClusterLookupError(
+            host,
+            f"GET {url} has no cluster_name; is this a Teleport proxy? "
+            "Pass cluster_name to skip the lookup",
+        )
+    return ClusterInfo(name, version if isinstance(version, str) else "")
+
+
+def _check_options(timeout: object, ca_bundle: object) -> None:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise InvalidArgumentError(
+            "timeout", timeout, "must be a positive number of seconds", "leave it at 10.0"
+        )
+    if ca_bundle is not None and (not isinstance(ca_bundle, str) or not ca_bundle):
+        raise InvalidArgumentError(
+            "ca_bundle",
+            ca_bundle,
+            "must be the path of a PEM file of CA certificates",
+            "pass e.g. '/etc/teleport/ca.pem', or None to use the public CAs",
+        )
+
+
+def lookup_cluster(
+    proxy_url: str, *, timeout: float = 10.0, ca_bundle: str | None = None
+) -> ClusterInfo:
+    """Ask the proxy at ``proxy_url`` (``https://host[:port]``) for its cluster name and version.
+
+    Raises:
+        ClusterLookupError: the proxy could not be reached or did not answer as Teleport does.
+        InvalidArgumentError: ``proxy_url``, ``timeout`` or ``ca_bundle`` is malformed.
+    """
+    _check_options(timeout, ca_bundle)
+    host, port = parse_https_url(proxy_url, "proxy_url", allow_port=True)
+    netloc = host if port is None else f"{host}:{port}"
+    fetch = FETCH
+    if fetch is None:
+        from .fetch import https_get  # requests loads on the first lookup only
+
+        fetch = https_get
+    key = (netloc, float(timeout), ca_bundle, id(fetch))
+    with _lock:
+        key_lock = _key_locks.setdefault(key, threading.Lock())
+    with key_lock:
+        entry: tuple[bool, Any, float] | None = _values.get(key)
+        if entry is None or entry[2] <= time.monotonic():
+            try:
+                info = _fetch_once(fetch, netloc, timeout, ca_bundle)
+                entry = (True, info, time.monotonic() + SUCCESS_TTL)
+            except ClusterLookupError as exc:
+                entry = (False, exc, time.monotonic() + FAILURE_TTL)
+            _values[key] = entry
+    ok: bool = entry[0]
+    value: Any = entry[1]
+    if not ok:
+        raise value
+    found: ClusterInfo = value
+    return found
+
+
+def _fetch_once(
+    fetch: Callable[..., FetchResult], netloc: str, timeout: float, ca_bundle: str | None
+) -> ClusterInfo:
+    try:
+        result = fetch(
+            f"https://{netloc}{FIND_PATH}", timeout=float(timeout), ca_bundle=ca_bundle, step="find"
+        )
+    except ThumbprintError as exc:  # the fetch seam's one error type
+        raise ClusterLookupError(netloc, exc.detail) from exc
+    return parse_find(netloc, result.status, result.body)
+
+
+def lookup_cluster_output(
+    proxy_url: pulumi.Input[str],
+    *,
+    timeout: float = 10.0,
+    ca_bundle: pulumi.Input[str] | None = None,
+) -> pulumi.Output[ClusterInfo | None]:
+    """:func:`lookup_cluster` at apply time, like the thumbprint lookup.
+
+    Resolves to the :class:`ClusterInfo`, or to ``None`` when it cannot be known yet: offline
+    (``plan --offline``, no network call) or a preview whose lookup failed (with a warning).
+    With an unknown URL (a preview) it makes no network call and stays unknown. During
+    ``pulumi up`` a failed lookup stops the deployment.
+    """
+    _check_options(timeout, None)
+    if OFFLINE:
+        return pulumi.Output.from_input(proxy_url).apply(lambda _: None)
+
+    async def run(args: list[Any]) -> Any:
+        url, bundle = args
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                None, lambda: lookup_cluster(url, timeout=timeout, ca_bundle=bundle)
+            )
+        except ClusterLookupError as exc:
+            if not pulumi.runtime.is_dry_run():
+                raise
+            warn(f"{exc}. The preview shows the cluster name as unknown; `pulumi up` will retry.")
+            return None
+
+    return pulumi.Output.all(proxy_url, ca_bundle).apply(run)
+
+
+def unknown() -> pulumi.Output[Any]:
+    """A value known only after the lookup: what a preview shows as unknown."""
+    loop = asyncio.get_event_loop()
+    value: asyncio.Future[Any] = loop.create_future()
+    value.set_result(None)
+    known: asyncio.Future[bool] = loop.create_future()
+    known.set_result(False)
+    return pulumi.Output(set(), value, known)
