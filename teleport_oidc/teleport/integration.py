@@ -10,13 +10,26 @@ import pulumi
 import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
-from .provider import TeleportIntegrationProvider, check_labels
+from .provider import CONFIG_NAMESPACE, TeleportIntegrationProvider, check_labels
 from .resource import check_cluster as _check_cluster
+from .tctl import parse_timeout
 
-__all__ = ["INTEGRATION_TYPE", "TeleportIntegration", "TeleportIntegrationArgs"]
+__all__ = [
+    "INTEGRATION_TYPE",
+    "TeleportIntegration",
+    "TeleportIntegrationArgs",
+    "check_stack_config",
+]
 
 #: The resource's type token: part of users' state, never to change.
 INTEGRATION_TYPE = "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
+
+
+def check_stack_config() -> None:
+    """The provider's stack config (``teleport-oidc:tctlTimeout``), checked when the program is
+    built: the provider checks it again when it starts, but by then other resources of the same
+    program may already be being created."""
+    parse_timeout(pulumi.Config(CONFIG_NAMESPACE).get("tctlTimeout"))
 
 
 @dataclass
@@ -101,6 +114,7 @@ class TeleportIntegration(
         _adopt_hint: str | None = None,
     ) -> None:
         # Plain values are checked now, before anything is registered; Outputs in check().
+        check_stack_config()
         if isinstance(args.integration_name, str):
             validate_integration_name(args.integration_name)
         if isinstance(args.role_arn, str):
