@@ -14,7 +14,8 @@ Shared by every kind (never per kind):
 - inputs ``adopt_existing`` (take over an existing resource), ``cluster`` (which Teleport
   cluster holds it) and the connection settings ``auth_server``, ``identity_file``,
   ``tctl_path``; outputs: the inputs as Teleport stores them, plus ``revision``;
-- create = ``tctl create FILE`` (one call). On "already exists" (Teleport's own text for this
+- create = ``tctl create FILE`` (one call; two, get first, for kinds whose create upserts:
+  ``Kind.create_overwrites``). On "already exists" (Teleport's own text for this
   kind and name): with ``adopt_existing``, ``tctl create --force`` then ``tctl get``; without
   it, ``tctl get``: when the existing resource is exactly what this resource would create (a
   create Teleport committed but tctl did not confirm: timeout, crash) it is taken over and
@@ -51,6 +52,9 @@ update in place); for ``token`` plain ``tctl create`` already upserts (``createT
 ``UpsertToken``, never "already exists"): set ``create_overwrites=True``. Token not-found may
 print a masked name (``provisioning token(...) not found``, ``lib/services/local/provisioning.go``
 in some versions): check what real tctl prints before adding it to ``texts.NOT_FOUND_BY_KIND``.
+The resource class (``pulumi.dynamic.Resource`` subclass, like ``integration.py``) checks plain
+inputs eagerly, calls ``integration.check_stack_config()`` before registering, and passes every
+shared key (``adopt_hint`` only from a component, naming the component's own knob).
 """
 
 from __future__ import annotations
