@@ -10,9 +10,9 @@ import pulumi
 import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
-from .provider import CONFIG_NAMESPACE, TeleportIntegrationProvider, check_labels
+from .provider import TeleportIntegrationProvider, check_labels
 from .resource import check_cluster as _check_cluster
-from .tctl import parse_timeout
+from .resource import check_stack_config
 
 __all__ = [
     "INTEGRATION_TYPE",
@@ -23,13 +23,6 @@ __all__ = [
 
 #: The resource's type token: part of users' state, never to change.
 INTEGRATION_TYPE = "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
-
-
-def check_stack_config() -> None:
-    """The provider's stack config (``teleport-oidc:tctlTimeout``), checked when the program is
-    built: the provider checks it again when it starts, but by then other resources of the same
-    program may already be being created."""
-    parse_timeout(pulumi.Config(CONFIG_NAMESPACE).get("tctlTimeout"))
 
 
 @dataclass

@@ -53,7 +53,7 @@ update in place); for ``token`` plain ``tctl create`` already upserts (``createT
 print a masked name (``provisioning token(...) not found``, ``lib/services/local/provisioning.go``
 in some versions): check what real tctl prints before adding it to ``texts.NOT_FOUND_BY_KIND``.
 The resource class (``pulumi.dynamic.Resource`` subclass, like ``integration.py``) checks plain
-inputs eagerly, calls ``integration.check_stack_config()`` before registering, and passes every
+inputs eagerly, calls :func:`check_stack_config` before registering, and passes every
 shared key (``adopt_hint`` only from a component, naming the component's own knob).
 """
 
@@ -64,6 +64,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -89,6 +90,7 @@ __all__ = [
     "Kind",
     "TctlResourceProvider",
     "check_cluster",
+    "check_stack_config",
     "document_matches",
     "mapping",
 ]
@@ -100,6 +102,13 @@ SHARED_KEYS = ("adopt_existing", "adopt_hint", "cluster", *CONNECTION_KEYS)
 _SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
 # Keys Teleport adds to what it stores, never part of "is this what we would create".
 _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
+
+
+def check_stack_config() -> None:
+    """The providers' stack config (``teleport-oidc:tctlTimeout``), checked when the program is
+    built: the provider checks it again when it starts, but by then other resources of the same
+    program may already be being created."""
+    parse_timeout(pulumi.Config(CONFIG_NAMESPACE).get("tctlTimeout"))
 
 
 def _unknown(value: Any) -> bool:
