@@ -68,7 +68,11 @@ from .rules import (
     validate_thumbprints,
 )
 from .tags import merge_tags, required_tags, validate_tags
-from .teleport.integration import TeleportIntegration, TeleportIntegrationArgs
+from .teleport.integration import (
+    TeleportIntegration,
+    TeleportIntegrationArgs,
+    check_stack_config,
+)
 from .teleport.provider import check_labels
 from .trust import trust_policy
 
@@ -283,6 +287,8 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
         )
     if args.integration_labels is not None:
         check_labels(args.integration_labels, "integration_labels")
+    if args.create_teleport_integration:
+        check_stack_config()
     features = normalize_features(args.features)
     discovery = check_discovery(args.discovery, name)
     return _Checked(issuer, name, role_name, user_tags, thumbprints, features, reuse, discovery)

@@ -3,6 +3,7 @@ the re-run; "already exists" and "tctl not found" name the knob the user actuall
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -17,6 +18,7 @@ from teleport_oidc import (
     TeleportIntegrationProvider,
 )
 from teleport_oidc.teleport.document import IAC_LABEL
+from teleport_oidc.teleport.provider import INTEGRATION as INTEGRATION_KIND
 
 from .conftest import PROXY, THUMB, Run
 from .fake_teleport import FakeTeleport
@@ -102,3 +104,33 @@ def test_tctl_not_found_names_the_config_key(provider: TeleportIntegrationProvid
     provider._config = {"tctlPath": "/nonexistent/tctl"}
     with pytest.raises(TctlError, match=r"pulumi config set teleport-oidc:tctlPath"):
         provider.create(checked(provider))
+
+
+class _OverwritingProvider(TeleportIntegrationProvider):
+    """The integration as if its tctl create upserted (as ``token``'s does)."""
+
+    KIND = dataclasses.replace(INTEGRATION_KIND, create_overwrites=True)
+
+
+@pytest.fixture
+def overwriting(teleport: FakeTeleport) -> TeleportIntegrationProvider:
+    p = _OverwritingProvider()
+    p.configure(ConfigureRequest(Config({"teleport-oidc:tctlPath": str(teleport.tctl)}, "p")))
+    return p
+
+
+def test_a_kind_whose_create_overwrites_looks_first_and_refuses_without_writing(
+    overwriting: TeleportIntegrationProvider, teleport: FakeTeleport
+) -> None:
+    teleport.seed("aws-prod", "arn:aws:iam::123456789012:role/theirs")
+    with pytest.raises(TctlError, match="already exists and is not exactly"):
+        overwriting.create(checked(overwriting))
+    assert [c["argv"][0] for c in teleport.calls()] == ["get"]
+
+
+def test_a_kind_whose_create_overwrites_creates_after_a_not_found(
+    overwriting: TeleportIntegrationProvider, teleport: FakeTeleport
+) -> None:
+    overwriting.create(checked(overwriting))
+    assert [c["argv"][0] for c in teleport.calls()] == ["get", "create"]
+    assert list(teleport.integrations()) == ["aws-prod"]

@@ -349,3 +349,24 @@ def test_bad_stack_config_is_refused_when_the_provider_is_configured(
     assert error.argument == "teleport-oidc:tctlTimeout"
     assert message.startswith("teleport-oidc:tctlTimeout")
     assert repr(value) in message and error.rule in message and error.fix in message
+
+
+@pytest.mark.parametrize(
+    ("label", "value"), CONFIG_CATALOGUE, ids=[label for label, _ in CONFIG_CATALOGUE]
+)
+@pytest.mark.parametrize("build", [component(), integration()], ids=["component", "integration"])
+def test_bad_stack_config_is_refused_before_anything_is_registered(
+    run: Run, label: str, value: object, build: Callable[[], Any]
+) -> None:
+    errors: list[InvalidArgumentError] = []
+
+    def program() -> None:
+        try:
+            build()
+        except InvalidArgumentError as exc:
+            errors.append(exc)
+
+    recorded = run(program, config={"teleport-oidc:tctlTimeout": str(value)})
+    assert recorded.resources == []
+    (error,) = errors
+    assert error.argument == "teleport-oidc:tctlTimeout"

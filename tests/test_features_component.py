@@ -130,7 +130,9 @@ def test_ssm_discovery_can_create_teleports_installer_document(run: Run) -> None
         "TeleportDiscoveryInstaller",
         "Command",
     )
-    installer_id = rec.named("prod-ec2_ssm_discovery-installer-id").outputs["value"]
+    installer = rec.named("prod-ec2_ssm_discovery-installer-id")
+    assert installer.type == "pulumi-python:dynamic/teleport-oidc:RandomId"
+    installer_id = installer.outputs["value"]
     content = json.loads(doc.inputs["content"])
     path = content["mainSteps"][0]["inputs"]["destinationPath"]
     assert path == f"/tmp/installTeleport-{installer_id}.sh"

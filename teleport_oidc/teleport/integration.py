@@ -12,8 +12,14 @@ import pulumi.dynamic
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
 from .provider import TeleportIntegrationProvider, check_labels
 from .resource import check_cluster as _check_cluster
+from .resource import check_stack_config
 
-__all__ = ["INTEGRATION_TYPE", "TeleportIntegration", "TeleportIntegrationArgs"]
+__all__ = [
+    "INTEGRATION_TYPE",
+    "TeleportIntegration",
+    "TeleportIntegrationArgs",
+    "check_stack_config",
+]
 
 #: The resource's type token: part of users' state, never to change.
 INTEGRATION_TYPE = "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
@@ -101,6 +107,7 @@ class TeleportIntegration(
         _adopt_hint: str | None = None,
     ) -> None:
         # Plain values are checked now, before anything is registered; Outputs in check().
+        check_stack_config()
         if isinstance(args.integration_name, str):
             validate_integration_name(args.integration_name)
         if isinstance(args.role_arn, str):

@@ -14,7 +14,8 @@ Shared by every kind (never per kind):
 - inputs ``adopt_existing`` (take over an existing resource), ``cluster`` (which Teleport
   cluster holds it) and the connection settings ``auth_server``, ``identity_file``,
   ``tctl_path``; outputs: the inputs as Teleport stores them, plus ``revision``;
-- create = ``tctl create FILE`` (one call). On "already exists" (Teleport's own text for this
+- create = ``tctl create FILE`` (one call; two, get first, for kinds whose create upserts:
+  ``Kind.create_overwrites``). On "already exists" (Teleport's own text for this
   kind and name): with ``adopt_existing``, ``tctl create --force`` then ``tctl get``; without
   it, ``tctl get``: when the existing resource is exactly what this resource would create (a
   create Teleport committed but tctl did not confirm: timeout, crash) it is taken over and
@@ -47,7 +48,13 @@ to ``texts.ALREADY_EXISTS`` (and ``NOT_FOUND_BY_KIND`` if Teleport words it diff
 decide ``replace_keys`` from what ``tctl create --force`` does for that kind in
 ``tool/tctl/common/resource_command.go``: for ``integration`` it copies only the spec (labels
 need delete-then-create); for ``discovery_config`` it upserts the whole resource (labels
-update in place). Check ``token`` there too.
+update in place); for ``token`` plain ``tctl create`` already upserts (``createToken`` calls
+``UpsertToken``, never "already exists"): set ``create_overwrites=True``. Token not-found may
+print a masked name (``provisioning token(...) not found``, ``lib/services/local/provisioning.go``
+in some versions): check what real tctl prints before adding it to ``texts.NOT_FOUND_BY_KIND``.
+The resource class (``pulumi.dynamic.Resource`` subclass, like ``integration.py``) checks plain
+inputs eagerly, calls :func:`check_stack_config` before registering, and passes every
+shared key (``adopt_hint`` only from a component, naming the component's own knob).
 """
 
 from __future__ import annotations
@@ -57,6 +64,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -82,6 +90,7 @@ __all__ = [
     "Kind",
     "TctlResourceProvider",
     "check_cluster",
+    "check_stack_config",
     "document_matches",
     "mapping",
 ]
@@ -93,6 +102,13 @@ SHARED_KEYS = ("adopt_existing", "adopt_hint", "cluster", *CONNECTION_KEYS)
 _SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
 # Keys Teleport adds to what it stores, never part of "is this what we would create".
 _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
+
+
+def check_stack_config() -> None:
+    """The providers' stack config (``teleport-oidc:tctlTimeout``), checked when the program is
+    built: the provider checks it again when it starts, but by then other resources of the same
+    program may already be being created."""
+    parse_timeout(pulumi.Config(CONFIG_NAMESPACE).get("tctlTimeout"))
 
 
 def _unknown(value: Any) -> bool:
@@ -195,6 +211,9 @@ class Kind:
     matches: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = field(default=None)
     """Whether the existing resource (``tctl get`` JSON) is exactly what these inputs create.
     Default: :func:`document_matches` against ``document(inputs)``."""
+    create_overwrites: bool = False
+    """``tctl create`` of this kind overwrites an existing one instead of refusing (``token``:
+    ``createToken`` upserts). Then create looks first with ``tctl get`` (two calls)."""
 
     def is_exactly(self, existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
         if self.matches is not None:
@@ -304,31 +323,55 @@ class TctlResourceProvider(ResourceProvider):
         tctl = self._tctl(props)
         name = str(props[kind.name_key])
         document = kind.document(props)
+        if kind.create_overwrites:
+            # tctl create never refuses this kind: look first (a race with another writer
+            # remains, and is documented with the kind).
+            current = tctl.get(kind.kind, name)
+            if current is not None:
+                return self._existing(tctl, props, name, document, current, None)
+            tctl.create(document, force=False)
+            return CreateResult(name, self._outputs(props))
         try:
             tctl.create(document, force=False)
         except AlreadyExistsError as exc:
-            if props.get("adopt_existing"):
-                # --force may apply only part of the file: record what Teleport now holds.
-                tctl.create(document, force=True)
-                return CreateResult(name, self._outputs(props, self._get(tctl, name)))
-            current = tctl.get(kind.kind, name)
-            if current is None or not kind.is_exactly(current, props):
-                hint = props.get("adopt_hint") or "adopt_existing=True"
-                raise AlreadyExistsError(
-                    f"the Teleport {kind.kind} {name!r} already exists and is not exactly "
-                    f"what this resource would create. Either set {hint} to take it over, or "
-                    f"remove it with `tctl rm {kind.kind}/{name}` and run again",
-                    argv=exc.argv,
-                    returncode=exc.returncode,
-                    stderr=exc.stderr,
-                ) from exc
-            log.info(
-                f"the Teleport {kind.kind} {name!r} already existed exactly as this resource "
-                "would create it (an earlier create was probably committed by Teleport but "
-                "not confirmed by tctl): taken over"
-            )
-            return CreateResult(name, self._outputs(props, current))
+            return self._existing(tctl, props, name, document, None, exc)
         return CreateResult(name, self._outputs(props))
+
+    def _existing(
+        self,
+        tctl: Tctl,
+        props: Mapping[str, Any],
+        name: str,
+        document: Mapping[str, Any],
+        current: Mapping[str, Any] | None,
+        refused: AlreadyExistsError | None,
+    ) -> CreateResult:
+        """It exists: adopt it when asked, take it when it is exactly ours, else refuse."""
+        kind = self.KIND
+        if props.get("adopt_existing"):
+            # --force may apply only part of the file: record what Teleport now holds.
+            tctl.create(document, force=True)
+            return CreateResult(name, self._outputs(props, self._get(tctl, name)))
+        if current is None:
+            current = tctl.get(kind.kind, name)
+        if current is None or not kind.is_exactly(current, props):
+            hint = props.get("adopt_hint") or "adopt_existing=True"
+            message = (
+                f"the Teleport {kind.kind} {name!r} already exists and is not exactly what "
+                f"this resource would create. Either set {hint} to take it over, or remove it "
+                f"with `tctl rm {kind.kind}/{name}` and run again"
+            )
+            if refused is None:
+                raise AlreadyExistsError(message)
+            raise AlreadyExistsError(
+                message, argv=refused.argv, returncode=refused.returncode, stderr=refused.stderr
+            ) from refused
+        log.info(
+            f"the Teleport {kind.kind} {name!r} already existed exactly as this resource would "
+            "create it (an earlier create was probably committed by Teleport but not confirmed "
+            "by tctl): taken over"
+        )
+        return CreateResult(name, self._outputs(props, current))
 
     def _get(self, tctl: Tctl, name: str) -> Mapping[str, Any]:
         current = tctl.get(self.KIND.kind, name)
