@@ -33,7 +33,7 @@ from .discovery_rules import (
     read_back_spec,
 )
 from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
-from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider
+from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider, check_stack_config
 
 __all__ = [
     "DISCOVERY_CONFIG",
@@ -447,5 +447,6 @@ class TeleportDiscoveryConfig(
         _adopt_hint: str | None = None,
     ) -> None:
         props = discovery_config_props(args)
+        check_stack_config()
         props["adopt_hint"] = _adopt_hint  # how the error names the knob (the component's)
         super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

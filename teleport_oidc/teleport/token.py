@@ -21,16 +21,13 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-from pulumi.dynamic import CreateResult
 
-from .. import log
 from ..errors import InvalidArgumentError
 from ..rules import validate_integration_name
 from .aws_checks import WILDCARD, check_resource_name, unless_unknown
 from .discovery import OrganizationalUnits, _known
 from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
-from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider
-from .tctl import AlreadyExistsError
+from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider, check_stack_config
 from .token_rules import (
     DEFAULT_ROLES,
     KIND,
@@ -178,6 +175,7 @@ TOKEN = Kind(
     read_back=_read_back,
     name_key="name",
     matches=_matches,
+    create_overwrites=True,
 )
 
 
@@ -190,24 +188,6 @@ class TeleportProvisionTokenProvider(TctlResourceProvider):
     """
 
     KIND = TOKEN
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        kind = self.KIND
-        tctl = self._tctl(props)
-        name = str(props[kind.name_key])
-        existing = tctl.get(kind.kind, name)
-        if existing is not None and not props.get("adopt_existing"):
-            if not kind.is_exactly(existing, props):
-                hint = props.get("adopt_hint") or "adopt_existing=True"
-                raise AlreadyExistsError(
-                    f"the Teleport token {name!r} already exists and is not exactly what this "
-                    f"resource would create. Either set {hint} to take it over, or remove it "
-                    f"with `tctl rm token/{name}` and run again"
-                )
-            log.info(f"the Teleport token {name!r} already existed exactly as wanted: taken over")
-            return CreateResult(name, self._outputs(props, existing))
-        tctl.create(kind.document(props), force=False)
-        return CreateResult(name, self._outputs(props))
 
 
 @dataclass
@@ -332,5 +312,6 @@ class TeleportProvisionToken(
         _adopt_hint: str | None = None,
     ) -> None:
         props = provision_token_props(args)
+        check_stack_config()
         props["adopt_hint"] = _adopt_hint  # how the error names the knob (the component's)
         super().__init__(TeleportProvisionTokenProvider(), resource_name, props, opts)
