@@ -14,7 +14,7 @@ Importing this package has no side effects: the dynamic provider process imports
 
 from .component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
 from .constants import AUDIENCE
-from .discovery_setup import DiscoveryOptions, OrganizationDiscovery
+from .discovery_options import DiscoveryOptions, OrganizationDiscovery
 from .errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
 from .features import (
     FEATURES,
@@ -35,17 +35,19 @@ from .member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole, DiscoveryMemberR
 from .rules import issuer_from_proxy_url
 from .teleport.discovery import (
     DISCOVERY_CONFIG_TYPE,
+    TeleportDiscoveryConfig,
+    TeleportDiscoveryConfigArgs,
+    TeleportDiscoveryConfigProvider,
+)
+from .teleport.integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
+from .teleport.matchers import (
     AccessGraphAwsSync,
     AwsAssumeRole,
     AwsMatcher,
     AwsOrganizationMatcher,
     Ec2InstallParams,
     OrganizationalUnits,
-    TeleportDiscoveryConfig,
-    TeleportDiscoveryConfigArgs,
-    TeleportDiscoveryConfigProvider,
 )
-from .teleport.integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
 from .teleport.provider import TeleportIntegrationProvider
 from .teleport.token import (
     PROVISION_TOKEN_TYPE,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
@@ -35,6 +36,7 @@ __all__ = [
     "check_role_arn",
     "check_string_list",
     "contains_unknown",
+    "is_known",
     "plain",
     "unless_unknown",
 ]
@@ -238,6 +240,17 @@ def contains_unknown(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(contains_unknown(v) for v in value)
     return False
+
+
+def is_known(value: Any) -> bool:
+    """No ``Output``, awaitable or unknown anywhere inside: safe to check now."""
+    if isinstance(value, pulumi.Output) or hasattr(value, "__await__"):
+        return False
+    if isinstance(value, Mapping):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(is_known(v) for v in value)
+    return not contains_unknown(value)
 
 
 def unless_unknown(check: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -11,7 +11,7 @@ so labels, description and spec are all written, unlike ``integration`` (spec on
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -19,12 +19,8 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import InvalidArgumentError
-from .aws_checks import WILDCARD, check_resource_name, contains_unknown, plain, unless_unknown
+from .aws_checks import check_resource_name, contains_unknown, is_known, unless_unknown
 from .discovery_rules import (
-    DEFAULT_JOIN_TOKEN,
-    DEFAULT_SCRIPT_NAME,
-    DEFAULT_SSHD_CONFIG,
-    DEFAULT_SSM_DOCUMENT,
     KIND,
     check_discovery_group,
     discovery_config_document,
@@ -33,6 +29,16 @@ from .discovery_rules import (
     read_back_spec,
 )
 from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
+from .matchers import (
+    AccessGraphAwsSync,
+    AwsAssumeRole,
+    AwsMatcher,
+    AwsOrganizationMatcher,
+    Ec2InstallParams,
+    OrganizationalUnits,
+    access_graph_input,
+    matcher_input,
+)
 from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider, check_stack_config
 
 __all__ = [
@@ -51,175 +57,6 @@ __all__ = [
 
 #: The resource's type token: part of users' state, never to change.
 DISCOVERY_CONFIG_TYPE = "pulumi-python:dynamic/teleport-oidc:TeleportDiscoveryConfig"
-
-
-@dataclass(frozen=True)
-class OrganizationalUnits:
-    """AWS Organizations units to match (accounts in them and in their children)."""
-
-    include: Sequence[str] = (WILDCARD,)
-    """Default: ``["*"]``, the whole organization. Otherwise the root ID (``r-xxxx``) or OU IDs
-    (``ou-xxxx-yyyyyyyy``); ``*`` cannot be mixed with IDs."""
-    exclude: Sequence[str] = ()
-    """Default: none. OU IDs whose accounts (and their children's) are left out even if
-    included; ``*`` is not allowed."""
-
-
-@dataclass(frozen=True)
-class AwsOrganizationMatcher:
-    """Discover in every account of an AWS organization (EC2 only, Teleport's limit)."""
-
-    organization_id: pulumi.Input[str]
-    """The organization's ID, ``o-`` and 10-32 characters (``aws organizations
-    describe-organization``). May be an Output, e.g. from ``aws.organizations.get_organization``."""
-    organizational_units: OrganizationalUnits = field(default_factory=OrganizationalUnits)
-    """Default: every unit (``include=["*"]``)."""
-
-
-@dataclass(frozen=True)
-class AwsAssumeRole:
-    """A role the Discovery Service assumes after getting credentials."""
-
-    role_arn: pulumi.Input[str] | None = None
-    """Default: none. A role ARN to assume (single account)."""
-    role_name: str | None = None
-    """Default: none. With ``organization``: the role's name in every member account (required
-    there, and ``role_arn`` must then be unset)."""
-    external_id: str | None = None
-    """Default: none. The external ID ``role_arn``'s trust policy expects."""
-
-
-@dataclass(frozen=True)
-class Ec2InstallParams:
-    """How Teleport is installed on discovered EC2 instances (through SSM)."""
-
-    join_token: pulumi.Input[str] = DEFAULT_JOIN_TOKEN
-    """Default: ``aws-discovery-iam-token`` (Teleport's default name). The IAM-join token the
-    instances join with, e.g. a :class:`TeleportProvisionToken`'s ``name``."""
-    script_name: str = DEFAULT_SCRIPT_NAME
-    """Default: ``default-installer``, Teleport's installer script resource."""
-    sshd_config: str = DEFAULT_SSHD_CONFIG
-    """Default: ``/etc/ssh/sshd_config``. Where the installer writes sshd settings."""
-    suffix: str | None = None
-    """Default: none. An install suffix (letters, digits, '-') for several Teleport installs on
-    one instance; needs agent managed updates."""
-    update_group: str | None = None
-    """Default: none. The managed-updates group (letters, digits, '-')."""
-
-
-@dataclass(frozen=True)
-class AwsMatcher:
-    """Which AWS resources to enroll. Written with Teleport's defaults filled in."""
-
-    types: Sequence[str]
-    """Resource types: ``ec2``, ``eks``, ``rds`` and Teleport's other database types."""
-    regions: Sequence[str] = (WILDCARD,)
-    """Default: ``["*"]``, every region the account has enabled (the role then needs
-    ``account:ListRegions``). Otherwise region names; ``*`` cannot be mixed with names."""
-    tags: Mapping[str, str | Sequence[str]] | None = None
-    """Default: every resource (``{"*": ["*"]}``). Tag key -> value or values to match."""
-    integration: pulumi.Input[str] | None = None
-    """Default: none (the Discovery Service's own credentials). The AWS OIDC integration whose
-    role Teleport uses."""
-    assume_role: AwsAssumeRole | None = None
-    """Default: none. A role to assume after getting credentials."""
-    organization: AwsOrganizationMatcher | None = None
-    """Default: this account only. Discover across an AWS organization: EC2 only, and
-    ``assume_role.role_name`` is then required."""
-    install: Ec2InstallParams | None = None
-    """Default (EC2): ``Ec2InstallParams()``: install Teleport with the ``default-installer``
-    script and join with the IAM method. Written with ``enroll_mode: 1`` (script): left unset,
-    Teleport would pick EC2 Instance Connect Endpoint for a matcher with an integration, which
-    v19 disabled. Only for EC2."""
-    ssm_document_name: str = DEFAULT_SSM_DOCUMENT
-    """Default: ``AWS-RunShellScript``, the AWS-managed document (nothing to create). Only for
-    EC2."""
-
-
-@dataclass(frozen=True)
-class AccessGraphAwsSync:
-    """Access Graph AWS Sync ("Identity Security") for one integration."""
-
-    integration: pulumi.Input[str]
-    """The AWS OIDC integration whose role Teleport reads AWS with (it needs the
-    ``access_graph`` feature's policy)."""
-    regions: Sequence[str]
-    """Region names to sync (Teleport refuses ``*`` here)."""
-    cloudtrail_sqs_queue: str | None = None
-    """Default: no CloudTrail ingestion. The name or URL of the SQS queue CloudTrail notifies."""
-    cloudtrail_region: str | None = None
-    """Default: none; required with the queue. The queue's region."""
-    eks_audit_log_tags: Mapping[str, str | Sequence[str]] | None = None
-    """Default: no EKS audit logs. Tags of the EKS clusters whose audit logs Teleport reads."""
-
-
-def matcher_input(matcher: AwsMatcher) -> dict[str, Any]:
-    """A matcher as the provider's input (Teleport's field names; Outputs kept)."""
-    if not isinstance(matcher, AwsMatcher):
-        return matcher  # a dict, or a mistake check() reports
-    value: dict[str, Any] = {
-        "types": list(matcher.types) if not isinstance(matcher.types, str) else matcher.types,
-        "regions": list(matcher.regions)
-        if not isinstance(matcher.regions, str)
-        else matcher.regions,
-        "tags": plain(matcher.tags) if matcher.tags is not None else None,
-        "integration": matcher.integration,
-    }
-    if matcher.assume_role is not None:
-        role = matcher.assume_role
-        value["assume_role"] = {
-            "role_arn": role.role_arn,
-            "role_name": role.role_name,
-            "external_id": role.external_id,
-        }
-    if matcher.organization is not None:
-        units = matcher.organization.organizational_units
-        value["organization"] = {
-            "organization_id": matcher.organization.organization_id,
-            "organizational_units": {
-                "include": plain(units.include),
-                "exclude": plain(units.exclude),
-            },
-        }
-    if "ec2" in matcher.types:
-        install = matcher.install or Ec2InstallParams()
-        value["install"] = {
-            "join_token": install.join_token,
-            "script_name": install.script_name,
-            "sshd_config": install.sshd_config,
-            "suffix": install.suffix,
-            "update_group": install.update_group,
-        }
-        value["ssm"] = {"document_name": matcher.ssm_document_name}
-    elif matcher.install is not None:
-        value["install"] = {"join_token": matcher.install.join_token}
-    return _drop_none(value)
-
-
-def access_graph_input(syncs: Sequence[AccessGraphAwsSync] | None) -> dict[str, Any] | None:
-    if not syncs:
-        return None
-    items = []
-    for sync in syncs:
-        if not isinstance(sync, AccessGraphAwsSync):
-            items.append(sync)
-            continue
-        item: dict[str, Any] = {"integration": sync.integration, "regions": plain(sync.regions)}
-        if sync.cloudtrail_sqs_queue or sync.cloudtrail_region:
-            item["cloud_trail_logs"] = {
-                "sqs_queue": sync.cloudtrail_sqs_queue,
-                "region": sync.cloudtrail_region,
-            }
-        if sync.eks_audit_log_tags:
-            item["eks_audit_logs"] = {"tags": plain(sync.eks_audit_log_tags)}
-        items.append(item)
-    return {"aws": items}
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    return value
 
 
 def _whole(props: Mapping[str, Any]) -> None:
@@ -391,9 +228,9 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
     }
     for key, check in DISCOVERY_CONFIG.checks.items():
         value = props[key]
-        if value is not None and _known(value):
+        if value is not None and is_known(value):
             check(value)
-    if all(_known(props[k]) for k in ("aws", "access_graph")):
+    if all(is_known(props[k]) for k in ("aws", "access_graph")):
         _whole(props)
     if not isinstance(args.adopt_existing, bool):
         raise InvalidArgumentError(
@@ -403,17 +240,6 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
     props["cluster"] = args.cluster
     props["revision"] = None
     return props
-
-
-def _known(value: Any) -> bool:
-    """No Output or awaitable anywhere inside: safe to check now."""
-    if isinstance(value, pulumi.Output) or hasattr(value, "__await__"):
-        return False
-    if isinstance(value, Mapping):
-        return all(_known(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_known(v) for v in value)
-    return not contains_unknown(value)
 
 
 class TeleportDiscoveryConfig(

@@ -24,9 +24,9 @@ import pulumi.dynamic
 
 from ..errors import InvalidArgumentError
 from ..rules import validate_integration_name
-from .aws_checks import WILDCARD, check_resource_name, unless_unknown
-from .discovery import OrganizationalUnits, _known
+from .aws_checks import WILDCARD, check_resource_name, is_known, unless_unknown
 from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
+from .matchers import OrganizationalUnits
 from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider, check_stack_config
 from .token_rules import (
     DEFAULT_ROLES,
@@ -269,7 +269,7 @@ def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
     }
     for key, check in TOKEN.checks.items():
         value = props[key]
-        if value is not None and _known(value):
+        if value is not None and is_known(value):
             checked = check(value)
             if key == "expires":  # a datetime becomes the string Teleport stores
                 props[key] = checked

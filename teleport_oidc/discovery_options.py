@@ -1,0 +1,279 @@
+"""``DiscoveryOptions``: what ``AwsOidcIntegrationArgs.discovery`` accepts, every plain option
+checked before anything is registered (the module's refusals included, with the reason), and the
+AWS matcher the options become. The children themselves are made by :mod:`.discovery_setup`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from .errors import InvalidArgumentError
+from .features.discovery import DISCOVERY_TYPES, MEMBER_ROLE_NAME
+from .teleport.aws_checks import (
+    WILDCARD,
+    check_external_id,
+    check_iam_role_name,
+    check_match_tags,
+    check_organization_id,
+    check_organizational_units,
+    check_regions,
+    check_resource_name,
+    check_role_arn,
+    check_string_list,
+)
+from .teleport.discovery_rules import (
+    DEFAULT_SCRIPT_NAME,
+    DEFAULT_SSHD_CONFIG,
+    DEFAULT_SSM_DOCUMENT,
+    check_discovery_group,
+    normalize_matcher,
+)
+from .teleport.document import check_labels
+from .teleport.matchers import (
+    AwsAssumeRole,
+    AwsMatcher,
+    AwsOrganizationMatcher,
+    Ec2InstallParams,
+    OrganizationalUnits,
+    matcher_input,
+)
+
+__all__ = [
+    "DiscoveryOptions",
+    "OrganizationDiscovery",
+    "check_discovery",
+    "discovery_matcher",
+    "resource_names",
+]
+
+
+@dataclass(frozen=True)
+class OrganizationDiscovery:
+    """Discover EC2 instances in the accounts of the AWS organization the integration's
+    account manages (run the program with the management or delegated-admin account)."""
+
+    include_ous: Sequence[str] = (WILDCARD,)
+    """Default: ``["*"]``, every account. Otherwise the root ID (``r-xxxx``) or OU IDs."""
+    exclude_ous: Sequence[str] = ()
+    """Default: none. OU IDs whose accounts are left out."""
+    member_role_name: str = MEMBER_ROLE_NAME
+    """Default: ``teleport-organization-discovery-child-account-role`` (the module's). The role
+    Teleport assumes in each member account; create it there with
+    :class:`DiscoveryMemberRole`."""
+    organization_id: pulumi.Input[str] | None = None
+    """Default: read from AWS (``aws.organizations.get_organization``), as the module does."""
+
+
+@dataclass(frozen=True)
+class DiscoveryOptions:
+    """Turn on auto-discovery for this integration (off by default)."""
+
+    discovery_group: str
+    """The ``discovery_group`` of the Discovery Services that should load this config;
+    Teleport Cloud's is ``cloud-discovery-group``."""
+    types: Sequence[str] = ("ec2",)
+    """Default: ``["ec2"]``. Resource types to enroll: ``ec2``, ``eks``, ``rds`` (the types the
+    module grants permissions for)."""
+    regions: Sequence[str] = (WILDCARD,)
+    """Default: ``["*"]``, every enabled region (adds ``account:ListRegions``)."""
+    tags: Mapping[str, str | Sequence[str]] | None = None
+    """Default: every resource. Tag key -> value(s) to match."""
+    script_name: str = DEFAULT_SCRIPT_NAME
+    """Default: ``default-installer``. EC2: Teleport's installer script resource."""
+    sshd_config: str = DEFAULT_SSHD_CONFIG
+    """Default: ``/etc/ssh/sshd_config``. EC2: where the installer writes sshd settings."""
+    install_suffix: str | None = None
+    """Default: none. EC2: an install suffix (needs agent managed updates)."""
+    update_group: str | None = None
+    """Default: none. EC2: the managed-updates group."""
+    ssm_document_name: str = DEFAULT_SSM_DOCUMENT
+    """Default: ``AWS-RunShellScript`` (AWS-managed; nothing to create). EC2 only."""
+    assume_role_arn: str | None = None
+    """Default: none. One account: a role the Discovery Service assumes after the integration's
+    credentials. Not with ``organization``."""
+    external_id: str | None = None
+    """Default: none. The external ID ``assume_role_arn`` expects."""
+    organization: OrganizationDiscovery | None = None
+    """Default: this account only. Discover EC2 in every account of the organization."""
+    config_name: str | None = None
+    """Default: ``discovery-<integration_name>``. The discovery_config's name."""
+    token_name: str | None = None
+    """Default: ``discovery-<integration_name>``. The IAM-join token's name (EC2 only)."""
+    labels: Mapping[str, str] | None = None
+    """Default: ``integration_labels``. Labels on the token and discovery_config."""
+    adopt_existing: bool = False
+    """Default: fail when the token or discovery_config exists. ``True``: take them over."""
+
+
+def check_discovery(options: object, integration_name: str) -> DiscoveryOptions | None:
+    """Every plain option, checked before anything is registered; ``None`` when off."""
+    if options is None or options is False:
+        return None
+    if isinstance(options, Mapping):
+        options = _from_mapping(options)
+    if not isinstance(options, DiscoveryOptions):
+        raise InvalidArgumentError(
+            "discovery",
+            options,
+            "must be DiscoveryOptions (or None to leave discovery off)",
+            "pass DiscoveryOptions(discovery_group='cloud-discovery-group')",
+        )
+    check_discovery_group(options.discovery_group, "discovery.discovery_group")
+    fix = f"use some of: {', '.join(DISCOVERY_TYPES)}"
+    types = check_string_list(options.types, "discovery.types", fix)
+    for index, item in enumerate(types):
+        if item not in DISCOVERY_TYPES:
+            raise InvalidArgumentError(
+                f"discovery.types[{index}]",
+                item,
+                "is not a type the component grants permissions for (those of Teleport's "
+                "Terraform module)",
+                f"{fix}; for other types use TeleportDiscoveryConfig with your own policy",
+            )
+    if not types:
+        raise InvalidArgumentError("discovery.types", types, "must name at least one type", fix)
+    check_regions(options.regions, "discovery.regions")
+    check_match_tags(options.tags, "discovery.tags")
+    if options.assume_role_arn is not None:
+        check_role_arn(options.assume_role_arn, "discovery.assume_role_arn")
+    if options.external_id is not None:
+        check_external_id(options.external_id, "discovery.external_id")
+        if options.assume_role_arn is None:
+            raise InvalidArgumentError(
+                "discovery.external_id",
+                options.external_id,
+                "needs assume_role_arn",
+                "set assume_role_arn, or drop the external ID",
+            )
+    for key in ("config_name", "token_name"):
+        value = getattr(options, key)
+        if value is not None:
+            kind = "token" if key == "token_name" else "discovery_config"
+            check_resource_name(value, f"discovery.{key}", kind)
+    if options.labels is not None:
+        check_labels(options.labels, "discovery.labels")
+    if not isinstance(options.adopt_existing, bool):
+        raise InvalidArgumentError(
+            "discovery.adopt_existing",
+            options.adopt_existing,
+            "must be True or False",
+            "pass True or False",
+        )
+    org = options.organization
+    if org is not None:
+        if not isinstance(org, OrganizationDiscovery):
+            raise InvalidArgumentError(
+                "discovery.organization",
+                org,
+                "must be OrganizationDiscovery",
+                "pass OrganizationDiscovery(include_ous=['*'])",
+            )
+        if sorted(set(types)) != ["ec2"]:
+            raise InvalidArgumentError(
+                "discovery.types",
+                list(types),
+                "must be ['ec2'] with organization: Teleport discovers across an organization "
+                "for EC2 only (the Terraform module refuses other types too)",
+                "enroll EKS and RDS with a single-account integration per account",
+            )
+        if options.assume_role_arn is not None:
+            raise InvalidArgumentError(
+                "discovery.assume_role_arn",
+                options.assume_role_arn,
+                "cannot be used with organization: Teleport assumes member_role_name in each "
+                "member account and refuses a role ARN there (the Terraform module refuses a "
+                "trust role with organization discovery)",
+                "drop assume_role_arn, or discover one account",
+            )
+        check_organizational_units(org.include_ous, org.exclude_ous, "discovery.organization")
+        check_iam_role_name(org.member_role_name, "discovery.organization.member_role_name")
+        if isinstance(org.organization_id, str):
+            check_organization_id(org.organization_id, "discovery.organization.organization_id")
+    # The whole matcher, as Teleport will check it (install parameters, SSM document), with
+    # errors naming the option the user wrote.
+    try:
+        normalize_matcher(_matcher_input(options, integration_name, "o-aaaaaaaaaa"), "m")
+    except InvalidArgumentError as exc:
+        argument = _OPTION_OF_MATCHER_FIELD.get(exc.argument, f"discovery ({exc.argument[2:]})")
+        raise InvalidArgumentError(argument, exc.value, exc.rule, exc.fix) from None
+    return options
+
+
+_OPTION_OF_MATCHER_FIELD = {
+    "m.install.join_token": "discovery.token_name",
+    "m.install.script_name": "discovery.script_name",
+    "m.install.sshd_config": "discovery.sshd_config",
+    "m.install.suffix": "discovery.install_suffix",
+    "m.install.update_group": "discovery.update_group",
+    "m.ssm.document_name": "discovery.ssm_document_name",
+}
+
+
+def _from_mapping(values: Mapping[str, Any]) -> DiscoveryOptions:
+    known = set(DiscoveryOptions.__dataclass_fields__)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise InvalidArgumentError(
+            f"discovery[{unknown[0]!r}]",
+            unknown[0],
+            "is not a discovery option",
+            f"use some of: {', '.join(sorted(known))}",
+        )
+    given = dict(values)
+    if isinstance(given.get("organization"), Mapping):
+        given["organization"] = OrganizationDiscovery(**given["organization"])
+    try:
+        return DiscoveryOptions(**given)
+    except TypeError as exc:
+        raise InvalidArgumentError(
+            "discovery", dict(values), f"is incomplete ({exc})", "set discovery_group"
+        ) from None
+
+
+def resource_names(options: DiscoveryOptions, integration_name: str) -> tuple[str, str]:
+    default = f"discovery-{integration_name}"
+    return options.config_name or default, options.token_name or default
+
+
+def _matcher_input(options: DiscoveryOptions, integration_name: str, org_id: Any) -> dict[str, Any]:
+    return matcher_input(discovery_matcher(options, integration_name, org_id))
+
+
+def discovery_matcher(options: DiscoveryOptions, integration_name: str, org_id: Any) -> AwsMatcher:
+    _, token_name = resource_names(options, integration_name)
+    org = options.organization
+    assume_role = None
+    organization = None
+    if org is not None:
+        assume_role = AwsAssumeRole(role_name=org.member_role_name)
+        organization = AwsOrganizationMatcher(
+            organization_id=org_id,
+            organizational_units=OrganizationalUnits(
+                include=list(org.include_ous), exclude=list(org.exclude_ous)
+            ),
+        )
+    elif options.assume_role_arn is not None:
+        assume_role = AwsAssumeRole(
+            role_arn=options.assume_role_arn, external_id=options.external_id
+        )
+    return AwsMatcher(
+        types=list(options.types),
+        regions=list(options.regions),
+        tags=options.tags,
+        integration=integration_name,
+        assume_role=assume_role,
+        organization=organization,
+        install=Ec2InstallParams(
+            join_token=token_name,
+            script_name=options.script_name,
+            sshd_config=options.sshd_config,
+            suffix=options.install_suffix,
+            update_group=options.update_group,
+        )
+        if "ec2" in options.types
+        else None,
+        ssm_document_name=options.ssm_document_name,
+    )
