@@ -290,7 +290,7 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
     if args.create_teleport_integration:
         check_stack_config()
     features = normalize_features(args.features)
-    discovery = check_discovery(args.discovery, name)
+    discovery = check_discovery(args.discovery, name, features)
     return _Checked(issuer, name, role_name, user_tags, thumbprints, features, reuse, discovery)
 
 
@@ -563,6 +563,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 role_arn=role.arn,
                 after=[self.integration] if self.integration else [role, *policies],
                 labels=args.integration_labels,
+                access_graph=checked.features.get("access_graph"),
                 connection={
                     "auth_server": args.auth_server,
                     "identity_file": args.identity_file,

@@ -33,6 +33,7 @@ from .teleport.discovery_rules import (
 )
 from .teleport.document import check_labels
 from .teleport.matchers import (
+    AccessGraphAwsSync,
     AwsAssumeRole,
     AwsMatcher,
     AwsOrganizationMatcher,
@@ -44,6 +45,7 @@ from .teleport.matchers import (
 __all__ = [
     "DiscoveryOptions",
     "OrganizationDiscovery",
+    "access_graph_sync",
     "check_discovery",
     "discovery_matcher",
     "resource_names",
@@ -96,6 +98,11 @@ class DiscoveryOptions:
     credentials. Not with ``organization``."""
     external_id: str | None = None
     """Default: none. The external ID ``assume_role_arn`` expects."""
+    access_graph_regions: Sequence[str] = ()
+    """Default: no Access Graph AWS Sync. Region names to sync into Access Graph ("Identity
+    Security") through this integration; needs the ``access_graph`` feature (its policy, and its
+    CloudTrail and EKS audit-log options, which the sync then uses). Teleport refuses ``*``
+    here. With it, ``types`` may be empty (sync only, nothing enrolled)."""
     organization: OrganizationDiscovery | None = None
     """Default: this account only. Discover EC2 in every account of the organization."""
     config_name: str | None = None
@@ -108,7 +115,9 @@ class DiscoveryOptions:
     """Default: fail when the token or discovery_config exists. ``True``: take them over."""
 
 
-def check_discovery(options: object, integration_name: str) -> DiscoveryOptions | None:
+def check_discovery(
+    options: object, integration_name: str, features: Mapping[str, Any] | None = None
+) -> DiscoveryOptions | None:
     """Every plain option, checked before anything is registered; ``None`` when off."""
     if options is None or options is False:
         return None
@@ -133,8 +142,14 @@ def check_discovery(options: object, integration_name: str) -> DiscoveryOptions 
                 "Terraform module)",
                 f"{fix}; for other types use TeleportDiscoveryConfig with your own policy",
             )
-    if not types:
-        raise InvalidArgumentError("discovery.types", types, "must name at least one type", fix)
+    if not types and not options.access_graph_regions:
+        raise InvalidArgumentError(
+            "discovery.types",
+            types,
+            "must name at least one type (or set access_graph_regions)",
+            fix,
+        )
+    _check_access_graph(options, features or {})
     check_regions(options.regions, "discovery.regions")
     check_match_tags(options.tags, "discovery.tags")
     if options.assume_role_arn is not None:
@@ -195,11 +210,69 @@ def check_discovery(options: object, integration_name: str) -> DiscoveryOptions 
     # The whole matcher, as Teleport will check it (install parameters, SSM document), with
     # errors naming the option the user wrote.
     try:
-        normalize_matcher(_matcher_input(options, integration_name, "o-aaaaaaaaaa"), "m")
+        if types:
+            normalize_matcher(_matcher_input(options, integration_name, "o-aaaaaaaaaa"), "m")
     except InvalidArgumentError as exc:
         argument = _OPTION_OF_MATCHER_FIELD.get(exc.argument, f"discovery ({exc.argument[2:]})")
         raise InvalidArgumentError(argument, exc.value, exc.rule, exc.fix) from None
     return options
+
+
+def _check_access_graph(options: DiscoveryOptions, features: Mapping[str, Any]) -> None:
+    regions = options.access_graph_regions
+    if isinstance(regions, (list, tuple)) and not regions:
+        return
+    argument = "discovery.access_graph_regions"
+    checked = check_regions(regions, argument)
+    if checked == [WILDCARD]:
+        raise InvalidArgumentError(
+            argument,
+            list(regions),
+            "must list region names: Teleport checks each Access Graph region by name and "
+            "refuses '*'",
+            "list the regions to sync, e.g. ['us-east-1']",
+        )
+    if "access_graph" not in features:
+        raise InvalidArgumentError(
+            argument,
+            list(regions),
+            "needs the access_graph feature (the role's AccessGraphSyncAccess policy)",
+            "add features={'access_graph': True} (or AccessGraphOptions(...))",
+        )
+    if options.organization is not None:
+        raise InvalidArgumentError(
+            argument,
+            list(regions),
+            "cannot be used with organization discovery here (the sync reads one account "
+            "through this integration)",
+            "turn it on in a single-account integration",
+        )
+
+
+def access_graph_sync(
+    options: DiscoveryOptions, integration_name: str, feature: Any
+) -> AccessGraphAwsSync | None:
+    """The discovery_config's Access Graph AWS Sync, with the access_graph feature's CloudTrail
+    queue and EKS audit-log settings."""
+    if not options.access_graph_regions:
+        return None
+    queue = region = None
+    url = getattr(feature, "cloudtrail_sqs_queue_url", None)
+    arn = getattr(feature, "cloudtrail_sqs_queue_arn", None)
+    if url:
+        queue, region = url, url.split("//sqs.", 1)[1].split(".", 1)[0]
+    elif arn:
+        parts = arn.split(":")
+        queue, region = parts[5], parts[3]
+    return AccessGraphAwsSync(
+        integration=integration_name,
+        regions=list(options.access_graph_regions),
+        cloudtrail_sqs_queue=queue,
+        cloudtrail_region=region,
+        eks_audit_log_tags=(
+            {WILDCARD: [WILDCARD]} if getattr(feature, "enable_eks_audit_logs", False) else None
+        ),
+    )
 
 
 _OPTION_OF_MATCHER_FIELD = {

@@ -28,6 +28,7 @@ import pulumi_aws as aws
 from .discovery_options import (
     DiscoveryOptions,
     OrganizationDiscovery,
+    access_graph_sync,
     check_discovery,
     discovery_matcher,
     resource_names,
@@ -88,6 +89,8 @@ def add_discovery_policies(
     org = options.organization
     wildcard = list(options.regions) == [WILDCARD]
     if org is None:
+        if not options.types:  # Access Graph sync only: its feature holds the permissions
+            return DiscoveryChildren([], None)
         policy = aws.iam.RolePolicy(
             f"{name}-discovery",
             aws.iam.RolePolicyArgs(
@@ -142,10 +145,12 @@ def add_discovery_resources(
     role_arn: pulumi.Output[str],
     after: Sequence[pulumi.Resource],
     labels: Mapping[str, str] | None,
+    access_graph: Any,
     connection: Mapping[str, Any],
 ) -> DiscoveryChildren:
     """The token (when EC2 is enrolled), then the discovery_config, after ``after``."""
     config_name, token_name = resource_names(options, integration_name)
+    sync = access_graph_sync(options, integration_name, access_graph)
     labels = options.labels if options.labels is not None else labels
     org = options.organization
     depends: list[pulumi.Resource] = list(after)
@@ -182,7 +187,12 @@ def add_discovery_resources(
         TeleportDiscoveryConfigArgs(
             name=config_name,
             discovery_group=options.discovery_group,
-            aws=[discovery_matcher(options, integration_name, children.organization_id)],
+            aws=(
+                [discovery_matcher(options, integration_name, children.organization_id)]
+                if options.types
+                else []
+            ),
+            access_graph=[sync] if sync else None,
             labels=labels,
             description="Configure Teleport to discover AWS resources.",
             adopt_existing=options.adopt_existing,

@@ -251,6 +251,17 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ),
     ("bad script name", component(script_name="a/b"), "discovery.script_name"),
     ("bad SSM document name", component(ssm_document_name="x"), "discovery.ssm_document_name"),
+    (
+        "access graph without the feature",
+        component(access_graph_regions=["us-east-1"]),
+        "discovery.access_graph_regions",
+    ),
+    (
+        "access graph of every region",
+        component(access_graph_regions=["*"]),
+        "discovery.access_graph_regions",
+    ),
+    ("no type and no access graph", component(types=[]), "discovery.types"),
     # DiscoveryMemberRole
     (
         "member trust of a user",

@@ -222,3 +222,38 @@ def test_the_member_role_trusts_the_management_role_inside_the_organization(run:
     assert role.inputs["tags"] == {"teleport.dev/iac-tool": "pulumi"}
     policy = recorded.named("member-discovery")
     assert json.loads(policy.inputs["policy"]) == discovery_policy(["ec2"], True)
+
+
+def test_access_graph_sync_uses_the_features_cloudtrail_and_eks_settings(run: Run) -> None:
+    from teleport_oidc import AccessGraphOptions
+
+    feature = AccessGraphOptions(
+        cloudtrail_sqs_queue_url="https://sqs.eu-west-1.amazonaws.com/123456789012/trail",
+        cloudtrail_s3_bucket_arn="arn:aws:s3:::trail-bucket",
+        enable_eks_audit_logs=True,
+    )
+    options = DiscoveryOptions(discovery_group="g", access_graph_regions=["us-east-1"])
+    recorded = run(lambda: component(options, features={"access_graph": feature}))
+    assert recorded.named("prod-discovery-config").inputs["access_graph"] == {
+        "aws": [
+            {
+                "integration": "aws-prod",
+                "regions": ["us-east-1"],
+                "cloud_trail_logs": {
+                    "sqs_queue": "https://sqs.eu-west-1.amazonaws.com/123456789012/trail",
+                    "region": "eu-west-1",
+                },
+                "eks_audit_logs": {"tags": {"*": ["*"]}},
+            }
+        ]
+    }
+
+
+def test_access_graph_alone_enrolls_nothing(run: Run) -> None:
+    options = DiscoveryOptions(discovery_group="g", types=[], access_graph_regions=["us-east-1"])
+    recorded = run(lambda: component(options, features={"access_graph": True}))
+    assert "prod-discovery" not in names(recorded)  # the feature's policy holds the permissions
+    assert recorded.of_type(TOKEN) == []
+    config = recorded.named("prod-discovery-config").inputs
+    assert config["aws"] == []
+    assert config["access_graph"]["aws"][0]["regions"] == ["us-east-1"]
