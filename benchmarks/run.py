@@ -59,6 +59,7 @@ def component_program(n: int) -> Callable[[], None]:
                 AwsOidcIntegrationArgs(
                     proxy_url="https://teleport.example.com",
                     integration_name=f"aws-{i}",
+                    cluster_name="teleport.example.com",  # like the raw pair: no lookup
                     thumbprints=[THUMB],
                     create_teleport_integration=False,
                 ),

@@ -372,15 +372,17 @@ def _looked_up_cluster_name(info: Any) -> Any:
     return name
 
 
-def _warn_unsupported_partition(role_arn: str) -> str:
-    partition = role_arn.split(":")[1] if role_arn.count(":") >= 5 else ""
+def _warn_unsupported_partition(provider_arn: str) -> str:
+    """Warn when the integration is in a partition Teleport does not support yet."""
+    partition = provider_arn.split(":")[1] if provider_arn.count(":") >= 5 else ""
     if partition in UNSUPPORTED_PARTITIONS:
         warn(
-            f"the role {role_arn} is in the {partition!r} partition: its IAM side is right, but "
+            f"the integration's IAM OIDC provider {provider_arn} and role are in the "
+            f"{partition!r} partition: the IAM side is right, but "
             "Teleport's AWS OIDC integration does not work in AWS GovCloud or China yet "
             "(Teleport hard-codes arn:aws in the integration; Teleport issue #52383)"
         )
-    return role_arn
+    return provider_arn
 
 
 def _checked_output(value: Any, check: Callable[[Any], Any]) -> Any:
@@ -478,8 +480,11 @@ class AwsOidcIntegration(pulumi.ComponentResource):
 
         provider_arn, thumbprints = self._oidc_provider(name, args, checked, issuer, tags, child)
         restrict = args.restrict_subjects
+        # The provider's ARN carries the partition: warn there (no apply of its own).
         trust = pulumi.Output.all(provider_arn, host).apply(
-            lambda v: json.dumps(trust_policy(v[0], v[1], restrict_subjects=restrict))
+            lambda v: json.dumps(
+                trust_policy(_warn_unsupported_partition(v[0]), v[1], restrict_subjects=restrict)
+            )
         )
         role = aws.iam.Role(
             f"{name}-role",
@@ -525,7 +530,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         self.issuer_url = pulumi.Output.from_input(issuer)
         self.issuer_host = pulumi.Output.from_input(host)
         self.provider_arn = provider_arn
-        self.role_arn = role.arn.apply(_warn_unsupported_partition)
+        self.role_arn = role.arn
         self.cluster_name = pulumi.Output.from_input(cluster_name)
         self.teleport_version = _teleport_version(cluster, checked)
         self.role_name = role.name
@@ -541,7 +546,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 "issuer_url": self.issuer_url,
                 "issuer_host": self.issuer_host,
                 "provider_arn": provider_arn,
-                "role_arn": self.role_arn,
+                "role_arn": role.arn,
                 "cluster_name": self.cluster_name,
                 "teleport_version": self.teleport_version,
                 "role_name": role.name,
