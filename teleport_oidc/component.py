@@ -44,6 +44,7 @@ from .features import (
     EcsDeployServiceOptions,
     PolicyContext,
     ec2_instance_connect,
+    feature_notices,
     feature_policy,
     normalize_features,
     policy_name,
@@ -416,6 +417,8 @@ def _checked_output(value: Any, check: Callable[[Any], Any]) -> Any:
 def _document_for(key: str, opts: Any) -> Callable[[list[Any]], str]:
     def render(values: list[Any]) -> str:
         context, task_role_arn = values
+        for notice in feature_notices(key, opts, context):
+            warn(notice)
         return json.dumps(feature_policy(key, opts, context, task_role_arn=task_role_arn))
 
     return render

@@ -84,9 +84,10 @@ def test_answers_that_are_not_teleports_are_reported(
 
 
 @pytest.mark.usefixtures("real_fetch")
-def test_a_refused_connection_is_reported() -> None:
-    with closed_port() as port, pytest.raises(ClusterLookupError, match="connection refused"):
+def test_a_refused_connection_is_reported_with_the_way_around_it() -> None:
+    with closed_port() as port, pytest.raises(ClusterLookupError, match="connection refused") as e:
         lookup_cluster(f"https://localhost:{port}", timeout=1)
+    assert "enable_cluster_lookup=False" in str(e.value)
 
 
 @pytest.mark.usefixtures("real_fetch")

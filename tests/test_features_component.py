@@ -140,6 +140,17 @@ def test_ssm_discovery_can_create_teleports_installer_document(run: Run) -> None
     assert doc.inputs["tags"]["teleport.dev/integration"] == "aws-prod"
 
 
+def test_a_queue_url_in_another_account_warns_that_teleports_arn_misses_it(
+    run: Run, caplog: pytest.LogCaptureFixture
+) -> None:
+    build(run, {"access_graph": CLOUDTRAIL})
+    assert "names account" not in caplog.text  # the queue is in the role's account
+    elsewhere = "https://sqs.us-west-2.amazonaws.com/999999999999/my-queue"
+    build(run, {"access_graph": {**CLOUDTRAIL, "cloudtrail_sqs_queue_url": elsewhere}})
+    assert "names account 999999999999" in caplog.text
+    assert "cloudtrail_sqs_queue_arn" in caplog.text
+
+
 def test_identity_center_sets_the_integration_audience(run: Run) -> None:
     rec = build(run, {"identity_center": True})
     (integration,) = rec.of_type("pulumi-python:dynamic/teleport-oidc:TeleportIntegration")

@@ -7,7 +7,8 @@ point. A feature module's docstring names the Teleport function and file it foll
 - ``POLICY_NAME``: Teleport's inline policy name, or ``None`` when the options give it;
 - ``OPTIONS``: its frozen options dataclass (every field documented with its default);
 - ``validate(opts)``: raises ``InvalidArgumentError`` naming ``features['<key>'].<option>``;
-- ``policy(ctx, opts, **extra)``: the policy document, a dict, from a :class:`PolicyContext`.
+- ``policy(ctx, opts, **extra)``: the policy document, a dict, from a :class:`PolicyContext`;
+- optionally ``notices(ctx, opts)``: warnings about these options where the role lives.
 
 Its golden documents are ``tests/golden/features/<key>*.json``, one per option set. Resource
 ARNs take the partition and account from the integration role's ARN.
@@ -63,6 +64,7 @@ __all__ = [
     "IdentityCenterOptions",
     "PolicyContext",
     "RdsOptions",
+    "feature_notices",
     "feature_policy",
     "normalize_features",
     "policy_name",
@@ -189,6 +191,12 @@ def policy_name(key: str, opts: Any) -> str:
     """The inline policy's name on the integration role."""
     name = FEATURES[key][1]
     return name if name is not None else str(opts.policy_name)
+
+
+def feature_notices(key: str, opts: Any, ctx: PolicyContext) -> list[str]:
+    """What the user should be told about feature ``key``'s options in this account."""
+    notices = getattr(MODULES[key], "notices", None)
+    return list(notices(ctx, opts)) if notices is not None else []
 
 
 def feature_policy(

@@ -239,6 +239,22 @@ def queue_arn(opts: AccessGraphOptions, ctx: PolicyContext) -> str | None:
     return f"arn:{partition_of_region(region)}:sqs:{region}:{ctx.account_id}:{name}"
 
 
+def notices(ctx: PolicyContext, opts: AccessGraphOptions) -> list[str]:
+    """A queue URL in another account: Teleport builds its ARN with the role's account."""
+    url = opts.cloudtrail_sqs_queue_url
+    if url is None:
+        return []
+    account = url.rsplit("/", 2)[-2]
+    if account == ctx.account_id:
+        return []
+    return [
+        f"features['access_graph'].cloudtrail_sqs_queue_url names account {account}, but Teleport "
+        f"builds the queue's ARN with the integration role's account {ctx.account_id}, so the "
+        "policy grants a queue that does not exist; give the queue by ARN "
+        "(cloudtrail_sqs_queue_arn) to grant a queue in another account"
+    ]
+
+
 def policy(ctx: PolicyContext, opts: AccessGraphOptions, **_: Any) -> dict[str, Any]:
     statements = [allow(SYNC_ACTIONS)]
     queue = queue_arn(opts, ctx)

@@ -157,7 +157,11 @@ def _fetch_once(
             f"https://{netloc}{FIND_PATH}", timeout=float(timeout), ca_bundle=ca_bundle, step="find"
         )
     except ThumbprintError as exc:  # the fetch seam's one error type
-        raise ClusterLookupError(netloc, exc.detail) from exc
+        raise ClusterLookupError(
+            netloc,
+            f"{exc.detail}; or give cluster_name (or enable_cluster_lookup=False) to deploy "
+            "without the lookup",
+        ) from exc
     return parse_find(netloc, result.status, result.body)
 
 
