@@ -64,6 +64,7 @@ from .rules import (
     validate_integration_name,
     validate_max_session_duration,
     validate_permissions_boundary_arn,
+    validate_role_description,
     validate_role_name,
     validate_role_path,
     validate_thumbprints,
@@ -226,13 +227,7 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
     )
     validate_role_path(args.role_path)
     validate_max_session_duration(args.max_session_duration)
-    if not isinstance(args.role_description, str) or len(args.role_description) > 1000:
-        raise InvalidArgumentError(
-            "role_description",
-            args.role_description,
-            "must be a string of at most 1000 characters (IAM's limit)",
-            "shorten it",
-        )
+    validate_role_description(args.role_description)
     if isinstance(args.permissions_boundary_arn, str):
         validate_permissions_boundary_arn(args.permissions_boundary_arn)
     if not isinstance(args.restrict_subjects, bool):

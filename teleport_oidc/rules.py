@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -27,22 +28,29 @@ __all__ = [
     "validate_max_session_duration",
     "validate_permissions_boundary_arn",
     "validate_role_arn",
+    "validate_role_description",
     "validate_role_name",
     "validate_role_path",
     "validate_thumbprints",
 ]
 
-_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-_DNS_1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
-_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$", re.ASCII)
-_ROLE_PATH = re.compile(r"^/([\x21-\x7e]*/)?$")
-_THUMBPRINT = re.compile(r"^[0-9a-f]{40}$")
-_PARTITION = "|".join(re.escape(p) for p in PARTITIONS)
+# Every pattern is used with fullmatch(): a `$` anchor would let a trailing newline through.
+_DNS_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?")
+_DNS_1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_ROLE_NAME = re.compile(r"[\w+=,.@-]{1,64}", re.ASCII)
+# IAM's pathType: '/' alone, or '/' + one or more of \u0021-\u007E + '/' (so never '//').
+_ROLE_PATH = re.compile(r"/|/[\x21-\x7e]+/")
+_THUMBPRINT = re.compile(r"[0-9a-f]{40}")
+_ACCOUNT = re.compile(r"[0-9]{12}")
 _ARN = re.compile(
-    r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):"
-    r"(?P<account>[^:]*):(?P<resource>.+)$"
+    r"arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):"
+    r"(?P<account>[^:]*):(?P<resource>.+)"
 )
-_ROLE_RESOURCE = re.compile(r"^role/([\x21-\x7e]*/)?[\w+=,.@-]{1,64}$", re.ASCII)
+_ROLE_RESOURCE = re.compile(r"role/([\x21-\x7e]+/)?[\w+=,.@-]{1,64}", re.ASCII)
+# IAM's roleDescriptionType: tab, LF, CR, printable ASCII and printable Latin-1, at most 1000.
+_ROLE_DESCRIPTION = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]{0,1000}")
+#: IAM's limit on an OIDC provider URL (OpenIDConnectProviderUrlType).
+MAX_PROVIDER_URL = 255
 MAX_THUMBPRINTS = 5
 
 
@@ -63,6 +71,10 @@ def _require_str(argument: str, value: object, fix: str) -> str:
     if value != value.strip() or not value:
         raise InvalidArgumentError(
             argument, value, "must be non-empty with no leading or trailing whitespace", fix
+        )
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise InvalidArgumentError(
+            argument, value, "must not contain control characters (tabs, newlines, ...)", fix
         )
     return value
 
@@ -137,7 +149,9 @@ def _check_host(argument: str, url: object, host: str) -> None:
             f"write the host as {suggestion!r}",
         )
     labels = host.split(".")
-    if len(host) > 253 or not all(len(label) <= 63 and _DNS_LABEL.match(label) for label in labels):
+    if len(host) > 253 or not all(
+        len(label) <= 63 and _DNS_LABEL.fullmatch(label) for label in labels
+    ):
         raise InvalidArgumentError(
             argument,
             url,
@@ -153,7 +167,16 @@ def issuer_from_proxy_url(proxy_url: object, argument: str = "proxy_url") -> str
     dropped. Any other port is rejected, because IAM refuses provider URLs with a port.
     """
     host, _ = parse_https_url(proxy_url, argument, allow_port=False)
-    return f"https://{host}"
+    issuer = f"https://{host}"
+    if len(issuer) > MAX_PROVIDER_URL:
+        raise InvalidArgumentError(
+            argument,
+            proxy_url,
+            f"makes the provider URL {len(issuer)} characters long; IAM accepts at most "
+            f"{MAX_PROVIDER_URL} ('https://' plus a host of at most {MAX_PROVIDER_URL - 8})",
+            "use a shorter public address for the proxy",
+        )
+    return issuer
 
 
 def issuer_host(issuer_url: str) -> str:
@@ -165,7 +188,7 @@ def validate_integration_name(name: object, argument: str = "integration_name") 
     """Check Teleport's rule for ``aws-oidc`` integration names: a DNS-1035 label."""
     fix = "use lowercase letters, digits and '-', start with a letter, e.g. 'aws-prod'"
     text = _require_str(argument, name, fix)
-    if len(text) > 63 or not _DNS_1035.match(text):
+    if len(text) > 63 or not _DNS_1035.fullmatch(text):
         raise InvalidArgumentError(
             argument,
             name,
@@ -189,7 +212,7 @@ def default_role_name(integration_name: str) -> str:
 def validate_role_name(name: object, argument: str = "role_name") -> str:
     fix = "use at most 64 of letters, digits and '+=,.@_-'"
     text = _require_str(argument, name, fix)
-    if not _ROLE_NAME.match(text):
+    if not _ROLE_NAME.fullmatch(text):
         raise InvalidArgumentError(
             argument, name, "must be an IAM role name (1-64 of letters, digits and '+=,.@_-')", fix
         )
@@ -199,15 +222,28 @@ def validate_role_name(name: object, argument: str = "role_name") -> str:
 def validate_role_path(path: object, argument: str = "role_path") -> str:
     fix = "use '/' or a path that starts and ends with '/', e.g. '/teleport/'"
     text = _require_str(argument, path, fix)
-    if len(text) > 512 or not _ROLE_PATH.match(text):
+    if len(text) > 512 or not _ROLE_PATH.fullmatch(text):
         raise InvalidArgumentError(
             argument,
             path,
-            "must be an IAM path: '/' alone, or printable ASCII starting and ending with '/', "
-            "at most 512 characters",
+            "must be an IAM path: '/' alone, or '/' + at least one printable ASCII character "
+            "+ '/' (so not '//'), at most 512 characters",
             fix,
         )
     return text
+
+
+def validate_role_description(value: object, argument: str = "role_description") -> str:
+    """IAM's rule for a role description: at most 1000 of tab, LF, CR and printable Latin-1."""
+    if not isinstance(value, str) or not _ROLE_DESCRIPTION.fullmatch(value):
+        raise InvalidArgumentError(
+            argument,
+            value,
+            "must be a string of at most 1000 printable Latin-1 characters, tabs or newlines "
+            "(IAM's rule for role descriptions)",
+            "shorten it and replace other characters (e.g. emoji, '→', non-Latin scripts)",
+        )
+    return value
 
 
 def validate_max_session_duration(value: object, argument: str = "max_session_duration") -> int:
@@ -225,7 +261,7 @@ def parse_arn(value: object, argument: str, *, service: str, what: str, example:
     """Parse an ARN of ``service`` in one of the supported partitions with a 12-digit account."""
     fix = f"give the ARN of {what}, e.g. {example!r}"
     text = _require_str(argument, value, fix)
-    match = _ARN.match(text)
+    match = _ARN.fullmatch(text)
     if not match:
         raise InvalidArgumentError(argument, value, f"must be an ARN of {what}", fix)
     arn = Arn(**match.groupdict())
@@ -246,7 +282,7 @@ def parse_arn(value: object, argument: str, *, service: str, what: str, example:
                 argument, value, "must be arn:<partition>:s3:::<bucket>", fix
             )
         return arn
-    if not re.fullmatch(r"\d{12}", arn.account) and not (service == "iam" and arn.account == "aws"):
+    if not _ACCOUNT.fullmatch(arn.account) and not (service == "iam" and arn.account == "aws"):
         raise InvalidArgumentError(argument, value, "must hold a 12-digit AWS account ID", fix)
     return arn
 
@@ -255,7 +291,7 @@ def validate_role_arn(value: object, argument: str = "role_arn") -> Arn:
     """An IAM role ARN: ``arn:<partition>:iam::<12 digits>:role/<path><name>``."""
     example = "arn:aws:iam::123456789012:role/teleport-aws-prod"
     arn = parse_arn(value, argument, service="iam", what="an IAM role", example=example)
-    if arn.account == "aws" or arn.region or not _ROLE_RESOURCE.match(arn.resource):
+    if arn.account == "aws" or arn.region or not _ROLE_RESOURCE.fullmatch(arn.resource):
         raise InvalidArgumentError(
             argument,
             value,
@@ -319,7 +355,7 @@ def validate_thumbprints(values: object, argument: str = "thumbprints") -> list[
     result: list[str] = []
     for index, item in enumerate(items):
         name = f"{argument}[{index}]"
-        if not isinstance(item, str) or not _THUMBPRINT.match(item.lower()):
+        if not isinstance(item, str) or not _THUMBPRINT.fullmatch(item.lower()):
             raise InvalidArgumentError(
                 name,
                 item,

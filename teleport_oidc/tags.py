@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Mapping
 
 from .constants import ORIGIN, TAG_CLUSTER, TAG_IAC_TOOL, TAG_INTEGRATION, TAG_ORIGIN
@@ -11,8 +11,14 @@ from .errors import InvalidArgumentError
 __all__ = ["MAX_TAGS", "merge_tags", "required_tags", "validate_tags"]
 
 MAX_TAGS = 50
-# IAM's tag character set: letters, digits, spaces and _ . : / = + - @ (any script).
-_TAG_TEXT = re.compile(r"^[\w\s.:/=+\-@]*$")
+_TAG_PUNCTUATION = frozenset("_.:/=+-@")
+
+
+def _is_tag_text(text: str) -> bool:
+    """IAM's tag pattern ``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]``: letters, separators (spaces),
+    numbers of any script and ``_.:/=+-@``. Tabs and newlines are control characters, not
+    separators, so IAM refuses them."""
+    return all(ch in _TAG_PUNCTUATION or unicodedata.category(ch)[0] in "LZN" for ch in text)
 
 
 def required_tags(cluster_name: str, integration_name: str) -> dict[str, str]:
@@ -35,23 +41,36 @@ def validate_tags(tags: object, argument: str = "tags") -> dict[str, str]:
         )
     for key, value in tags.items():
         where = f"{argument}[{key!r}]"
-        if not isinstance(key, str) or not 1 <= len(key) <= 128 or not _TAG_TEXT.match(key):
+        if not isinstance(key, str) or not 1 <= len(key) <= 128 or not _is_tag_text(key):
             raise InvalidArgumentError(
                 where,
                 key,
-                "must be a tag key of 1-128 letters, digits, spaces or _.:/=+-@",
+                "must be a tag key of 1-128 letters, digits, spaces or _.:/=+-@ (no tabs or "
+                "newlines)",
                 "shorten or rename the key",
             )
         if key.lower().startswith("aws:"):
             raise InvalidArgumentError(
                 where, key, "must not start with 'aws:' (reserved by AWS)", "rename the key"
             )
-        if not isinstance(value, str) or len(value) > 256 or not _TAG_TEXT.match(value):
+        if not isinstance(value, str) or len(value) > 256 or not _is_tag_text(value):
             raise InvalidArgumentError(
                 where,
                 value,
-                "must be a string of at most 256 letters, digits, spaces or _.:/=+-@",
+                "must be a string of at most 256 letters, digits, spaces or _.:/=+-@ (no tabs "
+                "or newlines)",
                 "shorten the value or pass it as a string",
+            )
+    seen: dict[str, str] = {}
+    for key in tags:
+        other = seen.setdefault(key.lower(), key)
+        if other != key:
+            raise InvalidArgumentError(
+                f"{argument}[{key!r}]",
+                key,
+                f"differs from the tag key {other!r} only in case; IAM tag keys on roles are "
+                "case-insensitive, so one would silently replace the other",
+                "keep one of the two keys",
             )
     return dict(tags)
 
@@ -59,7 +78,22 @@ def validate_tags(tags: object, argument: str = "tags") -> dict[str, str]:
 def merge_tags(
     user_tags: Mapping[str, str], required: Mapping[str, str], argument: str = "tags"
 ) -> dict[str, str]:
-    """User tags first, then the required ones, which always win; at most 50 in all."""
+    """User tags first, then the required ones, which always win; at most 50 in all.
+
+    A user key that differs from a required key only in case is refused: IAM would treat the
+    two as one key and keep whichever it applied last.
+    """
+    lowered = {key.lower(): key for key in required}
+    for key in user_tags:
+        clash = lowered.get(key.lower())
+        if clash is not None and clash != key:
+            raise InvalidArgumentError(
+                f"{argument}[{key!r}]",
+                key,
+                f"differs from the required tag {clash!r} only in case (IAM tag keys on roles "
+                "are case-insensitive, so it would replace the value Teleport needs)",
+                f"remove it; teleport-oidc sets {clash!r} itself",
+            )
     merged = {**user_tags, **required}
     if len(merged) > MAX_TAGS:
         raise InvalidArgumentError(

@@ -119,6 +119,51 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ("tag value too long", component(tags={"team": "v" * 257}), "tags['team']"),
     ("too many tags", component(tags={f"k{i}": "v" for i in range(47)}), "tags"),
     ("bad cluster name", component(cluster_name="a*b"), "cluster_name['teleport.dev/cluster']"),
+    # issue 13 item 8: what IAM applies more strictly than a `$`-anchored pattern
+    ("tag keys differing in case", component(tags={"Team": "a", "team": "b"}), "tags['team']"),
+    (
+        "case variant of a required tag",
+        component(tags={"Teleport.dev/origin": "x"}),
+        "tags['Teleport.dev/origin']",
+    ),
+    ("tab in a tag value", component(tags={"team": "a\tb"}), "tags['team']"),
+    ("newline in a tag key", component(tags={"te\nam": "a"}), "tags['te\\nam']"),
+    ("trailing newline in a tag value", component(tags={"team": "infra\n"}), "tags['team']"),
+    ("non-Latin-1 description", component(role_description="Teleport → AWS"), "role_description"),
+    ("emoji description", component(role_description="Teleport 🚀"), "role_description"),
+    ("description too long", component(role_description="d" * 1001), "role_description"),
+    ("role path //", component(role_path="//"), "role_path"),
+    ("role path with newline", component(role_path="/a\n/"), "role_path"),
+    (
+        "provider URL over 255 characters",
+        component(proxy_url="https://" + ".".join(["a" * 63] * 3 + ["b" * 60])),
+        "proxy_url",
+    ),
+    ("newline inside the URL", component(proxy_url="https://tele\nport.example.com"), "proxy_url"),
+    ("thumbprint with trailing newline", component(thumbprints=[THUMB + "\n"]), "thumbprints[0]"),
+    ("role name with trailing newline", component(role_name="teleport\n"), "role_name"),
+    (
+        "boundary with non-ASCII digits",
+        component(permissions_boundary_arn="arn:aws:iam::١٢٣٤٥٦٧٨٩٠١٢:policy/b"),
+        "permissions_boundary_arn",
+    ),
+    (
+        "feature name with trailing newline",
+        component(features={"external_audit_storage": {**EAS, "glue_table": "events\n"}}),
+        "features['external_audit_storage'].glue_table",
+    ),
+    (
+        "feature region with trailing newline",
+        component(features={"external_audit_storage": {**EAS, "region": "us-east-1\n"}}),
+        "features['external_audit_storage'].region",
+    ),
+    (
+        "S3 URI with trailing newline",
+        component(
+            features={"external_audit_storage": {**EAS, "events_s3_uri": "s3://audit/events\n"}}
+        ),
+        "features['external_audit_storage'].events_s3_uri",
+    ),
     # features
     ("unknown feature", component(features={"lambda": True}), "features['lambda']"),
     (

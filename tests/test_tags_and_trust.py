@@ -70,3 +70,31 @@ def test_more_than_fifty_tags_in_all_are_rejected() -> None:
 def test_tags_breaking_iam_rules_are_rejected(tags: object, message: str) -> None:
     with pytest.raises(InvalidArgumentError, match=message):
         validate_tags(tags)
+
+
+def test_letters_numbers_and_separators_of_any_script_are_tag_text() -> None:
+    tags = {"équipe": "Zürich 東京", "team\u00a0name": "٣", "a_.:/=+-@": ""}
+    assert validate_tags(tags) == tags
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        ({"team": "a\tb"}, "no tabs or newlines"),
+        ({"team\n": "a"}, "no tabs or newlines"),
+        ({"Team": "a", "team": "b"}, "only in case"),
+    ],
+)
+def test_tags_iam_would_refuse_or_merge_are_rejected(tags: object, message: str) -> None:
+    with pytest.raises(InvalidArgumentError, match=message):
+        validate_tags(tags)
+
+
+def test_a_case_variant_of_a_required_tag_is_refused_but_the_exact_key_is_overridden() -> None:
+    with pytest.raises(InvalidArgumentError, match="only in case") as caught:
+        merge_tags({"Teleport.dev/Cluster": "x"}, required_tags("c", "n"))
+    assert caught.value.argument == "tags['Teleport.dev/Cluster']"
+    assert (
+        merge_tags({"teleport.dev/cluster": "x"}, required_tags("c", "n"))["teleport.dev/cluster"]
+        == "c"
+    )

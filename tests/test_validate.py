@@ -12,6 +12,7 @@ from teleport_oidc.rules import (
     validate_max_session_duration,
     validate_permissions_boundary_arn,
     validate_role_arn,
+    validate_role_description,
     validate_role_name,
     validate_role_path,
     validate_thumbprints,
@@ -183,3 +184,22 @@ def test_bad_thumbprint_lists_are_rejected(value: object, message: str) -> None:
 def test_invalid_argument_error_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="integration_name must be a DNS-1035 label"):
         validate_integration_name("Bad")
+
+
+@pytest.mark.parametrize("description", ["", "Teleport für AWS", "tab\there\nand CR\r", "d" * 1000])
+def test_role_descriptions_iam_accepts_pass(description: str) -> None:
+    assert validate_role_description(description) == description
+
+
+@pytest.mark.parametrize("description", ["Teleport → AWS", "Teleport 🚀", "\x00", "d" * 1001, 3])
+def test_role_descriptions_iam_refuses_fail(description: object) -> None:
+    with pytest.raises(InvalidArgumentError, match="printable Latin-1"):
+        validate_role_description(description)
+
+
+def test_a_host_of_247_characters_fits_the_provider_url_and_248_does_not() -> None:
+    host = ".".join(["a" * 63] * 3 + ["b" * 55])
+    assert len(host) == 247
+    assert len(issuer_from_proxy_url(f"https://{host}")) == 255
+    with pytest.raises(InvalidArgumentError, match="at most 255"):
+        issuer_from_proxy_url(f"https://{host}c")

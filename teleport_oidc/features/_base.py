@@ -11,7 +11,7 @@ from ..errors import InvalidArgumentError
 
 __all__ = ["PolicyContext", "allow", "check_bool", "document", "partition_of_region", "where"]
 
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]\Z")
 
 
 @dataclass(frozen=True)

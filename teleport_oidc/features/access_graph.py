@@ -29,7 +29,7 @@ POLICY_NAME = "AccessGraphSyncAccess"
 
 #: Teleport's ``sqsQueueRegex`` (``lib/integrations/awsoidc/accessgraph_sync.go``).
 SQS_QUEUE_URL = re.compile(
-    r"^https://sqs\.([a-z0-9-]+)\.amazonaws\.com/[0-9]{12}/([a-zA-Z0-9_-]+)$"
+    r"^https://sqs\.([a-z0-9-]+)\.amazonaws\.com/[0-9]{12}/([a-zA-Z0-9_-]+)\Z"
 )
 
 SYNC_ACTIONS = (

@@ -36,8 +36,8 @@ ACTIONS = (
     "ssm:SendCommand",
 )
 
-_DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,128}$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_DOCUMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,128}\Z")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 
 @dataclass(frozen=True)

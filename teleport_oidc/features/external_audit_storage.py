@@ -50,9 +50,9 @@ GLUE_ACTIONS = (
 
 # Teleport takes the URI's host as the bucket, whatever its spelling; only what cannot be a
 # bucket in an ARN (empty, '/', whitespace, IAM wildcards, ':') is refused here.
-_S3_URI = re.compile(r"^s3://(?P<bucket>[^/\s*?:]+)(?P<prefix>/[^*?\s]*)?$")
-_SIMPLE_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,255}$")
-_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$", re.ASCII)
+_S3_URI = re.compile(r"^s3://(?P<bucket>[^/\s*?:]+)(?P<prefix>/[^*?\s]*)?\Z")
+_SIMPLE_NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,255}\Z")
+_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}\Z", re.ASCII)
 
 
 @dataclass(frozen=True)
