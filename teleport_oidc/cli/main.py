@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .. import __version__
 from ..errors import TeleportOidcError
 
 __all__ = ["main"]
@@ -23,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="teleport-oidc", description="Teleport's AWS OIDC integration as Pulumi code."
     )
+    parser.add_argument("--version", action="version", version=f"teleport-oidc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     plan = commands.add_parser(
@@ -133,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"      fix: {check.fix}")
             if iam is None and not args.no_aws:
                 print(
-                    "SKIP  AWS account checks: install boto3 (pip install 'teleport-oidc[aws]') "
+                    "SKIP  AWS account checks: install boto3 in this environment (pip install "
+                    "boto3) "
                     "and provide AWS credentials"
                 )
             return 0 if all(check.ok for check in checks) else 1
