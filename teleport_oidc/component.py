@@ -125,10 +125,13 @@ class AwsOidcIntegrationArgs:
 
     ca_bundle: pulumi.Input[str] | None = None
     """Default: the public CAs. A PEM file to verify the proxy with during the ``"auto"``
-    lookup, for proxies with a private CA."""
+    lookup, for proxies with a private CA. A plain path is checked when the component is built
+    (it must exist, be readable and hold PEM certificates)."""
 
     thumbprint_timeout: float = 10.0
-    """Default: 10 seconds per network step of the ``"auto"`` lookup."""
+    """Default: 10 seconds per request of the ``"auto"`` lookup, everything included (connect,
+    TLS, the answer, one retry). A lookup makes at most two requests, so it ends within
+    ``2 * thumbprint_timeout`` seconds (plus DNS resolution)."""
 
     create_oidc_provider: bool = True
     """Default: create the IAM OIDC provider. ``False``: reuse the provider that exists for this
@@ -264,6 +267,10 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
             "must be a positive number of seconds",
             "leave it at 10.0",
         )
+    if isinstance(args.ca_bundle, str):
+        from .lookups.fetch import check_ca_bundle  # file checks live with the network seam
+
+        check_ca_bundle(args.ca_bundle)
     reuse: Literal["arn", "url"] | None = None
     if args.existing_provider_arn is not None:
         reuse = "arn"

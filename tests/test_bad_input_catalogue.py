@@ -4,6 +4,7 @@ error that names the argument, the value, the rule and the fix."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from teleport_oidc import (
 from .conftest import PROXY, THUMB, Run
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
+HERE = str(Path(__file__).parent)
 EAS = {
     "events_s3_uri": "s3://audit/events",
     "recordings_s3_uri": "s3://audit/sessions",
@@ -164,6 +166,14 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
         ),
         "features['external_audit_storage'].events_s3_uri",
     ),
+    # issue 13 item 11: a ca_bundle path checked when the component is built
+    (
+        "missing ca_bundle",
+        component(thumbprints="auto", ca_bundle="/nonexistent/ca.pem"),
+        "ca_bundle",
+    ),
+    ("ca_bundle is a folder", component(thumbprints="auto", ca_bundle=HERE), "ca_bundle"),
+    ("ca_bundle not PEM", component(thumbprints="auto", ca_bundle=__file__), "ca_bundle"),
     # features
     ("unknown feature", component(features={"lambda": True}), "features['lambda']"),
     (

@@ -13,7 +13,7 @@ import ssl
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +41,9 @@ class Behaviour:
     server_version: str = "18.2.1"
     find_status: int = 200
     find_body: bytes | None = None  # raw body instead of the PingResponse
+    # Writes the raw HTTP answer to the discovery request itself (status line, headers, body):
+    # trickles, stalls, truncated or malformed bodies.
+    discovery_writer: Callable[[Any], None] | None = None
 
 
 @dataclass
@@ -86,6 +89,11 @@ class OidcServer:
                     time.sleep(b.delay)
                 if self.path == "/.well-known/openid-configuration":
                     outer.counters.add("discovery")
+                    if b.discovery_writer is not None:
+                        with contextlib.suppress(OSError):
+                            b.discovery_writer(self.wfile)
+                        self.close_connection = True
+                        return
                     body = (
                         b.discovery_body
                         if b.discovery_body is not None

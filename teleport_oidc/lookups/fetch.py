@@ -10,13 +10,25 @@ Python exposes the presented chain publicly only from 3.13 (``get_unverified_cha
 function, so the behaviour is identical across versions. ``get_verified_chain`` is never used:
 it ends with the local trust-store root, which is not what the server sent.
 
-Low-level exceptions are mapped to :class:`ThumbprintError` here, and only here.
+Every GET has a hard deadline of ``timeout`` seconds in all, its one retry included: a watchdog
+shuts the connection's socket down when the time is up, so a server that trickles its answer one
+byte at a time cannot hold a lookup (and so ``pulumi preview``) forever. A lookup makes at most
+two GETs (discovery, then ``jwks_uri`` when it is on another host), so it ends within
+``2 * timeout`` seconds plus the system's DNS resolution. Answers over 1 MiB are refused.
+
+Low-level exceptions (``requests``, ``urllib3``, ``ssl``, ``OSError``) are mapped to
+:class:`ThumbprintError` here, and only here.
 """
 
 from __future__ import annotations
 
 import _ssl
+import os
+import socket
+import ssl
+import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,13 +37,16 @@ import requests
 import requests.adapters
 import urllib3.connection
 import urllib3.connectionpool
+import urllib3.exceptions
 
-from ..errors import ThumbprintError
+from ..errors import InvalidArgumentError, ThumbprintError
 
-__all__ = ["FetchResult", "https_get", "presented_chain"]
+__all__ = ["MAX_BODY_BYTES", "FetchResult", "check_ca_bundle", "https_get", "presented_chain"]
 
 _RETRY_BACKOFF_SECONDS = 0.5
-_MAX_BODY_BYTES = 1024 * 1024
+#: The largest answer read; a discovery document or JWKS is a few KiB.
+MAX_BODY_BYTES = 1024 * 1024
+_READ_CHUNK = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -58,33 +73,166 @@ def presented_chain(sock: Any) -> tuple[bytes, ...]:
     return tuple(cert.public_bytes(_ssl.ENCODING_DER) for cert in (private() or []))
 
 
+def check_ca_bundle(path: object, argument: str = "ca_bundle") -> str:
+    """Check that ``path`` is a readable PEM file with at least one CA certificate.
+
+    Raises :class:`InvalidArgumentError` naming ``argument`` (missing, not a file, unreadable,
+    not PEM), so a wrong path is reported before anything is created, not blamed on the proxy.
+    """
+    fix = "give the path of the PEM file of the CA that signed the proxy's certificate"
+    if not isinstance(path, str) or not path:
+        raise InvalidArgumentError(
+            argument, path, "must be the path of a PEM file of CA certificates", fix
+        )
+    if not os.path.exists(path):
+        raise InvalidArgumentError(argument, path, "does not exist", fix)
+    if not os.path.isfile(path):
+        raise InvalidArgumentError(argument, path, "is not a file", fix)
+    try:
+        with open(path, "rb"):
+            pass
+        ssl.create_default_context(cafile=path)
+    except PermissionError:
+        raise InvalidArgumentError(
+            argument, path, "cannot be read (permission denied)", "make it readable by this user"
+        ) from None
+    except (ssl.SSLError, ValueError, OSError):
+        raise InvalidArgumentError(
+            argument,
+            path,
+            "is not a PEM file of CA certificates (no '-----BEGIN CERTIFICATE-----' block "
+            "could be loaded)",
+            f"{fix}; convert a DER file with `openssl x509 -inform der -in ca.der -out ca.pem`",
+        ) from None
+    return path
+
+
+class _Watchdog:
+    """Shuts down every socket of one GET when its deadline passes (see the module docstring)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.expired = False
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            sock.close()
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> None:
+        # A duplicate of the descriptor: wrapping in TLS detaches the original socket object,
+        # but shutting down any descriptor of the connection ends it for all of them.
+        duplicate = socket.socket(fileno=os.dup(sock.fileno()))
+        with self._lock:
+            self._sockets.append(duplicate)
+            expired = self.expired
+        if expired:
+            _shutdown(duplicate)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+_current_watchdog: ContextVar[_Watchdog | None] = ContextVar("_current_watchdog", default=None)
+
+
 def https_get(url: str, *, timeout: float, ca_bundle: str | None, step: str) -> FetchResult:
     """GET ``url`` with TLS verification (``ca_bundle`` or requests' default CA bundle).
 
-    Retries once, after a short back-off, on connection errors only (not on TLS failures or
-    timeouts, so the time spent stays bounded by about ``3 * timeout``).
+    The whole GET, its one retry included, ends within ``timeout`` seconds. It retries once,
+    after a short back-off, on connection errors only (not on TLS failures or timeouts).
     """
     host = urlsplit(url).netloc
+    with _Watchdog(timeout) as watchdog:
+        token = _current_watchdog.set(watchdog)
+        try:
+            return _get_with_retry(url, host, timeout, ca_bundle, step, watchdog)
+        finally:
+            _current_watchdog.reset(token)
+
+
+def _get_with_retry(
+    url: str, host: str, timeout: float, ca_bundle: str | None, step: str, watchdog: _Watchdog
+) -> FetchResult:
     for attempt in (1, 2):
         try:
-            return _get_once(url, timeout=timeout, ca_bundle=ca_bundle)
-        except requests.exceptions.SSLError as exc:
-            raise _tls_error(step, host, exc) from exc
-        except requests.exceptions.Timeout as exc:
-            raise ThumbprintError(
-                step,
-                host,
-                f"no answer within {timeout:g} s; check that the proxy is reachable "
-                "from here (AWS must reach it from the internet too) or raise timeout",
-            ) from exc
-        except requests.exceptions.ConnectionError as exc:
-            if attempt == 1:
+            return _get_once(url, timeout=timeout, ca_bundle=ca_bundle, step=step, host=host)
+        except ThumbprintError:
+            raise
+        except Exception as exc:
+            if watchdog.expired:
+                raise _deadline_error(step, host, timeout) from exc
+            if (
+                attempt == 1
+                and isinstance(exc, requests.exceptions.ConnectionError)
+                and not isinstance(exc, (requests.exceptions.SSLError, requests.exceptions.Timeout))
+                and watchdog.remaining() > _RETRY_BACKOFF_SECONDS
+            ):
                 time.sleep(_RETRY_BACKOFF_SECONDS)
                 continue
-            raise _connection_error(step, host, exc) from exc
-        except requests.exceptions.RequestException as exc:
-            raise ThumbprintError(step, host, f"the request failed: {_short(str(exc))}") from exc
+            raise _mapped(exc, step, host, timeout, ca_bundle) from exc
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _deadline_error(step: str, host: str, timeout: float) -> ThumbprintError:
+    return ThumbprintError(
+        step,
+        host,
+        f"no complete answer within {timeout:g} s (the limit for the whole request); the "
+        "server is too slow or sends its answer in a trickle: check the proxy and the network "
+        "path to it, or raise timeout",
+    )
+
+
+def _mapped(
+    exc: Exception, step: str, host: str, timeout: float, ca_bundle: str | None
+) -> ThumbprintError:
+    """The one place low-level exceptions become :class:`ThumbprintError`."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return _tls_error(step, host, exc)
+    if isinstance(exc, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError)):
+        return ThumbprintError(
+            step,
+            host,
+            f"no answer within {timeout:g} s; check that the proxy is reachable "
+            "from here (AWS must reach it from the internet too) or raise timeout",
+        )
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return _connection_error(step, host, exc)
+    if isinstance(exc, requests.exceptions.RequestException):
+        return ThumbprintError(step, host, f"the request failed: {_short(str(exc))}")
+    if isinstance(exc, OSError) and ca_bundle and ca_bundle in str(exc):
+        return ThumbprintError(
+            step,
+            host,
+            f"the CA bundle could not be used ({_short(str(exc))}); pass ca_bundle= the path of "
+            "a readable PEM file of the CA that signed the proxy's certificate",
+        )
+    return ThumbprintError(step, host, f"the request failed: {_short(str(exc))}")
 
 
 class _ChainRecordingConnection(urllib3.connection.HTTPSConnection):
@@ -95,6 +243,13 @@ class _ChainRecordingConnection(urllib3.connection.HTTPSConnection):
     """
 
     peer_chain: tuple[bytes, ...] = ()
+
+    def _new_conn(self) -> socket.socket:
+        sock: socket.socket = super()._new_conn()
+        watchdog = _current_watchdog.get()
+        if watchdog is not None:
+            watchdog.watch(sock)
+        return sock
 
     def connect(self) -> None:
         super().connect()
@@ -120,7 +275,9 @@ class _ChainRecordingAdapter(requests.adapters.HTTPAdapter):
         return manager
 
 
-def _get_once(url: str, *, timeout: float, ca_bundle: str | None) -> FetchResult:
+def _get_once(
+    url: str, *, timeout: float, ca_bundle: str | None, step: str, host: str
+) -> FetchResult:
     verify: bool | str = ca_bundle if ca_bundle else True
     with requests.Session() as session:
         session.mount("https://", _ChainRecordingAdapter())
@@ -135,8 +292,50 @@ def _get_once(url: str, *, timeout: float, ca_bundle: str | None) -> FetchResult
         with response:
             connection = getattr(response.raw, "connection", None)
             chain = getattr(connection, "peer_chain", ())
-            body = response.raw.read(_MAX_BODY_BYTES, decode_content=True)
+            body = _read_body(response.raw, step, host, timeout)
             return FetchResult(url=url, status=response.status_code, body=body, chain=chain)
+
+
+def _read_body(raw: Any, step: str, host: str, timeout: float) -> bytes:
+    """Read the answer in chunks, at most :data:`MAX_BODY_BYTES`, mapping read failures."""
+    parts: list[bytes] = []
+    size = 0
+    watchdog = _current_watchdog.get()
+    while True:
+        try:
+            chunk = raw.read1(_READ_CHUNK, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            if watchdog is not None and watchdog.expired:
+                raise _deadline_error(step, host, timeout) from exc
+            raise ThumbprintError(
+                step,
+                host,
+                f"the server sent its headers, then nothing for {timeout:g} s; check the "
+                "proxy (and any load balancer in front of it) or raise timeout",
+            ) from exc
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if watchdog is not None and watchdog.expired:
+                raise _deadline_error(step, host, timeout) from exc
+            raise ThumbprintError(
+                step,
+                host,
+                "the answer was cut off or malformed (connection closed early, a truncated "
+                f"body or broken chunked encoding: {_short(str(exc))}); check the proxy and "
+                "any load balancer or firewall in front of it",
+            ) from exc
+        if not chunk:
+            if watchdog is not None and watchdog.expired:
+                raise _deadline_error(step, host, timeout)
+            return b"".join(parts)
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ThumbprintError(
+                step,
+                host,
+                f"the answer is larger than {MAX_BODY_BYTES // 1024} KiB; a discovery document "
+                "or key set is a few KiB: check that the URL reaches the Teleport proxy",
+            )
+        parts.append(chunk)
 
 
 def _tls_error(step: str, host: str, exc: BaseException) -> ThumbprintError:

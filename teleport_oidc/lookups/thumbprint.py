@@ -129,13 +129,17 @@ def _check_options(timeout: object, ca_bundle: object) -> None:
         raise InvalidArgumentError(
             "timeout", timeout, "must be a positive number of seconds", "leave it at 10.0"
         )
-    if ca_bundle is not None and (not isinstance(ca_bundle, str) or not ca_bundle):
-        raise InvalidArgumentError(
-            "ca_bundle",
-            ca_bundle,
-            "must be the path of a PEM file of CA certificates",
-            "pass e.g. '/etc/teleport/ca.pem', or None to use the public CAs",
-        )
+    if ca_bundle is not None:
+        if not isinstance(ca_bundle, str) or not ca_bundle:
+            raise InvalidArgumentError(
+                "ca_bundle",
+                ca_bundle,
+                "must be the path of a PEM file of CA certificates",
+                "pass e.g. '/etc/teleport/ca.pem', or None to use the public CAs",
+            )
+        from .fetch import check_ca_bundle  # see the note at Fetch
+
+        check_ca_bundle(ca_bundle)
 
 
 def discover(
@@ -272,7 +276,9 @@ def lookup_thumbprints(
 
     Args:
         issuer_url: the issuer, e.g. ``https://teleport.example.com``.
-        timeout: seconds allowed for each network step (connect, read).
+        timeout: seconds allowed for each request in all (connect, TLS, answer, one retry);
+            a lookup makes at most two requests, so it ends within ``2 * timeout`` seconds
+            (plus DNS resolution).
         ca_bundle: a PEM file of CAs to verify the proxy with (private CAs). Default: the public
             CAs that ``requests`` trusts.
 
