@@ -47,12 +47,13 @@ def test_a_healthy_proxy_passes_every_check(
         "discovery document answers and its issuer matches",
         "jwks_uri answers with signing keys",
         "TLS chain verifies",
-        "certificate valid for 30+ days",
+        "proxy certificate valid for 14+ days",
+        "pinned certificate valid for 30+ days",
         "proxy names its cluster and version (/webapi/find)",
     ]
     assert main(["doctor", on_443.url, "--ca-bundle", str(pki.ca_bundle), "--no-aws"]) == 0
     out = capsys.readouterr().out
-    assert out.count("PASS") == 6 and "FAIL" not in out
+    assert out.count("PASS") == 7 and "FAIL" not in out
     assert "cluster 'teleport.example.com', Teleport 18.2.1" in out
     assert sha1_of_pem(pki.intermediate.cert_pem.bytes()) in out
 
@@ -97,9 +98,12 @@ def test_an_untrusted_chain_fails_and_suggests_ca_bundle(pki: Pki) -> None:
 
 def test_a_certificate_expiring_soon_fails(pki: Pki) -> None:
     soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=5)
-    with pki.serve(leaf_only=True, not_after=soon) as server, pytest.warns(UserWarning):
+    with pki.serve(leaf_only=True, not_after=soon) as server:
         checks = run_checks(server.url, ca_bundle=str(pki.ca_bundle))
-    assert failed(checks) == ["proxy URL is an IAM provider URL", "certificate valid for 30+ days"]
+    assert failed(checks) == [
+        "proxy URL is an IAM provider URL",
+        "proxy certificate valid for 14+ days",
+    ]
 
 
 # --- the AWS account ---------------------------------------------------------------------------
@@ -130,7 +134,7 @@ def test_the_account_checks_pass_for_what_the_component_creates(
         on_443.url, ca_bundle=str(pki.ca_bundle), iam=iam, integration_name="aws-prod"
     )
     assert failed(checks) == []
-    assert len(checks) == 9  # 6 about the proxy, 3 about the account
+    assert len(checks) == 10  # 7 about the proxy, 3 about the account
 
 
 def test_a_provider_without_the_audience_fails_with_the_command_to_fix_it(

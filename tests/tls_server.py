@@ -198,13 +198,40 @@ class Pki:
         hosts: tuple[str, ...] = ("localhost", "127.0.0.1"),
         host: str = "localhost",
         port: int = 0,
+        extra_pem: bytes = b"",
     ) -> OidcServer:
         issuer = self.root if leaf_only else self.intermediate
         leaf = issuer.issue_cert(*hosts, not_after=not_after)
         chain = b"".join(blob.bytes() for blob in leaf.cert_chain_pems)
         if include_root:
             chain += self.root.cert_pem.bytes()
+        chain += extra_pem  # sent last, e.g. an expired cross-signed root
         return OidcServer(chain, leaf.private_key_pem.bytes(), host=host, tmp=self.tmp, port=port)
+
+
+def expired_cross_sign(pki: Pki) -> bytes:
+    """The root's name and key, signed by an older CA and expired: what servers kept sending
+    after Let's Encrypt's DST Root CA X3 cross-sign expired. Not needed to verify the chain."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    old_key = ec.generate_private_key(ec.SECP256R1())
+    root: x509.Certificate = pki.root._certificate
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(root.subject)
+        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Old Root X3")]))
+        .public_key(root.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=800))
+        .not_valid_after(now - dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(old_key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
 
 
 @contextlib.contextmanager

@@ -6,6 +6,12 @@ the certificate AWS pins; the proxy's ``/webapi/find`` names the cluster and its
 version (what ``cluster_name`` defaults to). With an IAM client (boto3 and credentials), also the
 account: the provider exists with the ``discover.teleport`` audience, and the role trusts it with
 the right condition and Teleport's tags.
+
+Every check that can run is reported; a failing AWS call (access denied, no network) becomes a
+FAIL with its cause, after the checks already made. A check that passes with something worth a
+look (a certificate expiring) is a WARN. :func:`run_checks` never raises for a failed check;
+it raises :class:`InvalidArgumentError` only for options that stop it from running at all
+(``ca_bundle``, ``timeout``).
 """
 
 from __future__ import annotations
@@ -21,10 +27,18 @@ from ..constants import AUDIENCE, ORIGIN, TAG_INTEGRATION, TAG_ORIGIN
 from ..errors import ClusterLookupError, InvalidArgumentError, ThumbprintError
 from ..lookups import fetch as _fetch
 from ..lookups.cluster import FIND_PATH, parse_find
-from ..lookups.thumbprint import EXPIRY_WARNING_DAYS, certificate_info, discover, normalise_issuer
+from ..lookups.thumbprint import (
+    EXPIRY_WARNING_DAYS,
+    LEAF_EXPIRY_WARNING_DAYS,
+    certificate_info,
+    check_options,
+    discover,
+    expiry_findings,
+    normalise_issuer,
+)
 from ..rules import default_role_name, issuer_from_proxy_url
 
-__all__ = ["Check", "run_checks"]
+__all__ = ["Check", "aws_failure", "run_checks", "trusts_provider"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,8 @@ class Check:
     ok: bool
     detail: str
     fix: str = ""
+    warning: str = ""
+    """For a passing check: something that will need attention (printed as WARN)."""
 
 
 def run_checks(
@@ -46,6 +62,7 @@ def run_checks(
     fetch: Callable[..., _fetch.FetchResult] | None = None,
 ) -> list[Check]:
     """Run every check that applies; never raises for a failed check."""
+    check_options(timeout, ca_bundle)  # InvalidArgumentError: doctor cannot run at all
     get = fetch or _fetch.https_get
     checks: list[Check] = []
     try:
@@ -68,10 +85,14 @@ def run_checks(
             )
         )
     except ThumbprintError as exc:
-        fix = "use the proxy's public_addr" if "issuer" in str(exc) else "see the message"
         return [
             *checks,
-            Check("discovery document answers and its issuer matches", False, str(exc), fix),
+            Check(
+                "discovery document answers and its issuer matches",
+                False,
+                str(exc),
+                _thumbprint_fix(exc),
+            ),
         ]
 
     try:
@@ -101,8 +122,7 @@ def run_checks(
         )
 
     try:
-        info = certificate_info(netloc, discovery.chain)
-        left = info.not_after - dt.datetime.now(dt.timezone.utc)
+        info = certificate_info(netloc, discovery.chain, check_expiry=False)
         checks.append(
             Check(
                 "TLS chain verifies",
@@ -111,22 +131,18 @@ def run_checks(
                 f"{info.chain_length} presented)",
             )
         )
-        checks.append(
-            Check(
-                f"certificate valid for {EXPIRY_WARNING_DAYS}+ days",
-                left.days >= EXPIRY_WARNING_DAYS,
-                f"expires {info.not_after.isoformat()} ({left.days} days)",
-                ""
-                if left.days >= EXPIRY_WARNING_DAYS
-                else "renew the chain; run `pulumi up` after",
-            )
-        )
+        checks.extend(_expiry_checks(info))
     except ThumbprintError as exc:
-        checks.append(Check("TLS chain verifies", False, str(exc), "see the message"))
+        checks.append(Check("TLS chain verifies", False, str(exc), _thumbprint_fix(exc)))
 
     checks.append(_cluster_check(netloc, timeout, ca_bundle, get))
     if iam is not None:
-        checks.extend(_aws_checks(iam, issuer, integration_name, role_name))
+        try:
+            _aws_checks(checks, iam, issuer, integration_name, role_name)
+        except Exception as exc:  # botocore's errors: kept optional, so matched by module
+            if not type(exc).__module__.startswith(("botocore", "boto3")):
+                raise
+            checks.append(aws_failure(exc))
     return checks
 
 
@@ -148,22 +164,87 @@ def _cluster_check(
     return Check(name, True, f"cluster {info.cluster_name!r}, Teleport {version}")
 
 
+def _thumbprint_fix(exc: ThumbprintError) -> str:
+    """The fix that fits the failure (the message says what happened)."""
+    text = str(exc)
+    if "STS would refuse" in text:
+        return "use the proxy's public_addr, exactly as Teleport reports it, as the proxy URL"
+    if "pass ca_bundle=" in text:
+        return (
+            "a private CA: run doctor with --ca-bundle <the CA's PEM file>, and give the "
+            "component ca_bundle= (or pin thumbprints=) the same way"
+        )
+    if "expired" in text:
+        return "renew the proxy's certificate"
+    return "the message above says what to check"
+
+
+def _expiry_checks(info: Any) -> list[Check]:
+    now = dt.datetime.now(dt.timezone.utc)
+    findings = {f.about: f for f in expiry_findings(info, now)}
+    leaf_end = info.leaf_not_after or info.not_after
+    leaf_days = (leaf_end - now).days
+    leaf = findings.get("leaf")
+    pinned = findings.get("pinned")
+    return [
+        Check(
+            f"proxy certificate valid for {LEAF_EXPIRY_WARNING_DAYS}+ days",
+            leaf is None,
+            f"expires {leaf_end.isoformat()} ({leaf_days} days)",
+            leaf.message if leaf else "",
+        ),
+        Check(
+            f"pinned certificate valid for {EXPIRY_WARNING_DAYS}+ days",
+            True,
+            f"{info.subject} expires {info.not_after.isoformat()} "
+            f"({(info.not_after - now).days} days)",
+            warning=pinned.message if pinned else "",
+        ),
+    ]
+
+
+def aws_failure(exc: Exception) -> Check:
+    """An AWS error (botocore's) as a FAIL with its cause and the fix that fits."""
+    response = getattr(exc, "response", None) or {}
+    code = str(response.get("Error", {}).get("Code", "")) if isinstance(response, dict) else ""
+    cause = f"{type(exc).__name__}: {exc}"
+    if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
+        fix = (
+            "let the caller run iam:ListOpenIDConnectProviders, iam:GetOpenIDConnectProvider "
+            "and iam:GetRole, or skip the account checks with --no-aws"
+        )
+    elif code in ("InvalidClientTokenId", "ExpiredToken", "SignatureDoesNotMatch") or (
+        "credentials" in type(exc).__name__.lower()
+    ):
+        fix = "refresh the AWS credentials (aws sts get-caller-identity), or use --no-aws"
+    elif "connect" in type(exc).__name__.lower() or "Endpoint" in type(exc).__name__:
+        fix = "check the network path to AWS IAM from here (proxy settings, VPN), or use --no-aws"
+    else:
+        fix = "see the cause; run with --no-aws to skip the AWS account checks"
+    return Check("AWS account checks could run", False, cause, fix)
+
+
 def _aws_checks(
-    iam: Any, issuer: str, integration_name: str | None, role_name: str | None
-) -> list[Check]:
+    checks: list[Check],
+    iam: Any,
+    issuer: str,
+    integration_name: str | None,
+    role_name: str | None,
+) -> None:
+    """Append the account's checks to ``checks`` as they are made (an AWS error keeps them)."""
     host = issuer.removeprefix("https://")
-    checks: list[Check] = []
     arns = [p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]]
     provider_arn = next((arn for arn in arns if arn.endswith(f":oidc-provider/{host}")), None)
     if provider_arn is None:
-        return [
+        checks.append(
             Check(
                 "IAM OIDC provider exists",
                 False,
                 f"no provider for {issuer}",
                 "run `pulumi up`, or reuse an existing one with existing_provider_arn",
             )
-        ]
+        )
+        return
     provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=provider_arn)
     has_audience = AUDIENCE in provider.get("ClientIDList", [])
     checks.append(
@@ -179,24 +260,26 @@ def _aws_checks(
     )
     name = role_name or (default_role_name(integration_name) if integration_name else None)
     if name is None:
-        return checks
+        return
     try:
         role = iam.get_role(RoleName=name)["Role"]
     except Exception as exc:
-        return [
-            *checks,
+        code = (getattr(exc, "response", None) or {}).get("Error", {}).get("Code")
+        if code != "NoSuchEntity":
+            raise
+        checks.append(
             Check(
-                f"IAM role {name} exists", False, str(exc), "run `pulumi up`, or pass --role-name"
-            ),
-        ]
+                f"IAM role {name} exists",
+                False,
+                f"no role named {name}",
+                "run `pulumi up`, or pass --role-name",
+            )
+        )
+        return
     document = role["AssumeRolePolicyDocument"]
     if isinstance(document, str):
         document = json.loads(unquote(document))
-    trusted = any(
-        statement.get("Principal", {}).get("Federated") == provider_arn
-        and statement.get("Condition", {}).get("StringEquals", {}).get(f"{host}:aud") == AUDIENCE
-        for statement in document.get("Statement", [])
-    )
+    trusted = trusts_provider(document, provider_arn, host)
     checks.append(
         Check(
             f"role {name} trusts the provider for {host}:aud",
@@ -217,4 +300,45 @@ def _aws_checks(
             "" if tagged else "let the component manage the role's tags",
         )
     )
-    return checks
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def trusts_provider(document: Any, provider_arn: str, host: str) -> bool:
+    """Whether a trust policy lets ``provider_arn``'s tokens for ``discover.teleport`` in.
+
+    Reads the policy grammar as IAM does: ``Statement`` an object or a list; ``Action`` and
+    ``Federated`` a string or a list; ``Principal`` ``"*"`` or ``{"AWS": "*"}`` (anyone, the
+    condition decides); the audience condition under ``StringEquals`` or ``StringLike``, its
+    value a string or a list, its key in any case (IAM condition keys are case-insensitive).
+    """
+    if not isinstance(document, dict):
+        return False
+    aud_key = f"{host}:aud".lower()
+    for statement in _as_list(document.get("Statement", [])):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
+        if not {"sts:assumerolewithwebidentity", "sts:*", "*"} & set(actions):
+            continue
+        principal = statement.get("Principal")
+        if isinstance(principal, dict):
+            federated = _as_list(principal.get("Federated", []))
+            anyone = "*" in _as_list(principal.get("AWS", []))
+            if provider_arn not in federated and not anyone:
+                continue
+        elif principal != "*":
+            continue
+        conditions = statement.get("Condition", {})
+        if not isinstance(conditions, dict):
+            continue
+        for operator in ("StringEquals", "StringLike"):
+            block = conditions.get(operator, {})
+            if not isinstance(block, dict):
+                continue
+            for key, value in block.items():
+                if str(key).lower() == aud_key and AUDIENCE in _as_list(value):
+                    return True
+    return False

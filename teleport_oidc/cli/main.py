@@ -17,7 +17,13 @@ from pathlib import Path
 from .. import __version__
 from ..errors import TeleportOidcError
 
-__all__ = ["main"]
+__all__ = ["DOCTOR_EXIT_CODES", "main"]
+
+#: What `teleport-oidc doctor` exits with (in its --help and the README).
+DOCTOR_EXIT_CODES = (
+    "exit codes: 0 every check passed (WARN lines included); 1 a check failed; "
+    "2 doctor could not run (a bad option such as a missing --ca-bundle, or an unexpected error)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     doctor = commands.add_parser(
         "doctor",
         help="check a proxy (and an AWS account) for the integration; exit 1 on any failure",
+        description="Check a proxy (and an AWS account) for the integration. Each check "
+        "prints PASS, WARN or FAIL with the fix.",
+        epilog=DOCTOR_EXIT_CODES,
     )
     doctor.add_argument("proxy_url")
     doctor.add_argument("--ca-bundle", help="PEM file of CAs for a private-CA proxy")
@@ -117,29 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 0
         if args.command == "doctor":
-            from .doctor import run_checks
-
-            iam = None if args.no_aws else _iam_client()
-            checks = run_checks(
-                args.proxy_url,
-                timeout=args.timeout,
-                ca_bundle=args.ca_bundle,
-                iam=iam,
-                integration_name=args.integration_name,
-                role_name=args.role_name,
-            )
-            for check in checks:
-                mark = "PASS" if check.ok else "FAIL"
-                print(f"{mark}  {check.name}: {check.detail}")
-                if not check.ok and check.fix:
-                    print(f"      fix: {check.fix}")
-            if iam is None and not args.no_aws:
-                print(
-                    "SKIP  AWS account checks: install boto3 in this environment (pip install "
-                    "boto3) "
-                    "and provide AWS credentials"
-                )
-            return 0 if all(check.ok for check in checks) else 1
+            return _doctor(args)
         from ..lookups.thumbprint import lookup_certificates
 
         for info in lookup_certificates(
@@ -153,6 +140,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TeleportOidcError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # no traceback reaches a user: say what failed, exit 2
+        print(f"error: {args.command} could not run: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """0: every check passed; 1: a check failed; 2: doctor could not run (raised)."""
+    from .doctor import Check, aws_failure, run_checks
+
+    iam: object | None = None
+    iam_problem: Check | None = None
+    if not args.no_aws:
+        try:
+            iam = _iam_client()
+        except Exception as exc:  # botocore's configuration errors (e.g. an unknown profile)
+            if not type(exc).__module__.startswith(("botocore", "boto3")):
+                raise
+            iam_problem = aws_failure(exc)
+    checks = run_checks(
+        args.proxy_url,
+        timeout=args.timeout,
+        ca_bundle=args.ca_bundle,
+        iam=iam,
+        integration_name=args.integration_name,
+        role_name=args.role_name,
+    )
+    if iam_problem is not None:
+        checks.append(iam_problem)
+    for check in checks:
+        mark = "FAIL" if not check.ok else "WARN" if check.warning else "PASS"
+        print(f"{mark}  {check.name}: {check.detail}")
+        if not check.ok and check.fix:
+            print(f"      fix: {check.fix}")
+        if check.ok and check.warning:
+            print(f"      note: {check.warning}")
+    if iam is None and iam_problem is None and not args.no_aws:
+        print(
+            "SKIP  AWS account checks: install boto3 in this environment (pip install boto3) "
+            "and provide AWS credentials"
+        )
+    return 0 if all(check.ok for check in checks) else 1
 
 
 if __name__ == "__main__":

@@ -29,17 +29,24 @@ from ..log import warn
 from ..rules import parse_https_url
 
 __all__ = [
+    "LEAF_EXPIRY_WARNING_DAYS",
     "CertificateInfo",
+    "ExpiryFinding",
     "certificate_info",
+    "check_options",
     "clear_cache",
     "discover",
+    "expiry_findings",
     "lookup_certificates",
     "lookup_thumbprints",
     "lookup_thumbprints_output",
     "normalise_issuer",
 ]
 
+#: A warning when the pinned (last presented) certificate expires within this many days.
 EXPIRY_WARNING_DAYS = 30
+#: A warning when the proxy's own (leaf) certificate expires within this many days.
+LEAF_EXPIRY_WARNING_DAYS = 14
 
 #: When true, :func:`lookup_thumbprints_output` makes no network call and yields an unknown
 #: value ("known after lookup"). Set by ``teleport-oidc plan --offline``.
@@ -68,6 +75,8 @@ class CertificateInfo:
     """When it expires (UTC)."""
     chain_length: int
     """How many certificates the server presented; the thumbprint is of the last one."""
+    leaf_not_after: dt.datetime | None = None
+    """When the proxy's own certificate (the first presented) expires (UTC)."""
 
 
 class _Cache:
@@ -124,7 +133,8 @@ def normalise_issuer(issuer_url: object) -> tuple[str, str]:
     return f"https://{netloc}", netloc
 
 
-def _check_options(timeout: object, ca_bundle: object) -> None:
+def check_options(timeout: object, ca_bundle: object) -> None:
+    """Check the lookup's options (a ``ca_bundle`` must be a readable PEM file)."""
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise InvalidArgumentError(
             "timeout", timeout, "must be a positive number of seconds", "leave it at 10.0"
@@ -190,7 +200,93 @@ def discover(
     return jwks_uri, result
 
 
-def certificate_info(host: str, chain: tuple[bytes, ...]) -> CertificateInfo:
+@dataclass(frozen=True)
+class ExpiryFinding:
+    """One expiry problem of a presented chain and whether it stops a deployment."""
+
+    fatal: bool
+    """True only where STS itself would fail: the certificate the proxy serves has expired."""
+    about: str
+    """``leaf`` (the proxy's own certificate) or ``pinned`` (the last one, the thumbprint's)."""
+    message: str
+
+
+def expiry_findings(info: CertificateInfo, now: dt.datetime | None = None) -> list[ExpiryFinding]:
+    """What will break, and when (the rule of issue 13, item 12).
+
+    - The leaf (the proxy's own certificate) expired: fatal. STS's TLS connection to the proxy
+      fails, so tokens are refused. (A verifying fetch already refuses it; this covers chains
+      handed in by other means.)
+    - The leaf expires within :data:`LEAF_EXPIRY_WARNING_DAYS`: a warning. Automated CAs renew
+      with a third of the lifetime left (30 days of 90, 16 of 47), so a leaf this close to its
+      end means the renewal is not happening, and STS will fail when it expires.
+    - The last certificate presented (the one the thumbprint pins) expired while the chain
+      still verified: a warning, not a refusal. It is outside the verified path (an old
+      cross-signed root, typically), so TLS clients, STS among them, ignore it; AWS checks
+      public CAs against its own library. With a private CA the thumbprint is the only check
+      and it pins that certificate, so the fix is to stop sending it.
+    - The pinned certificate expires within :data:`EXPIRY_WARNING_DAYS`: a warning; the
+      thumbprint changes at its renewal and the next ``pulumi up`` updates it.
+    """
+    now = now or dt.datetime.now(dt.timezone.utc)
+    findings: list[ExpiryFinding] = []
+    leaf_end = info.leaf_not_after or info.not_after
+    if leaf_end <= now:
+        return [
+            ExpiryFinding(
+                True,
+                "leaf",
+                f"the proxy's certificate expired at {leaf_end.isoformat()}; STS cannot "
+                "connect to the proxy, so Teleport's tokens would be refused. Renew the "
+                "proxy's certificate",
+            )
+        ]
+    if leaf_end - now < dt.timedelta(days=LEAF_EXPIRY_WARNING_DAYS):
+        findings.append(
+            ExpiryFinding(
+                False,
+                "leaf",
+                f"the proxy's certificate presented by {info.host} expires at "
+                f"{leaf_end.isoformat()} (in under {LEAF_EXPIRY_WARNING_DAYS} days); STS will "
+                "refuse Teleport's tokens once it expires: renew it and check that its "
+                "automatic renewal works",
+            )
+        )
+    if info.chain_length > 1 and info.not_after <= now:
+        findings.append(
+            ExpiryFinding(
+                False,
+                "pinned",
+                f"the last certificate {info.host} presents, {info.subject}, expired at "
+                f"{info.not_after.isoformat()}; the chain verified without it (an old "
+                "cross-signed certificate?), so a public CA keeps working (AWS checks those "
+                "itself), but the thumbprint pins this certificate, which matters with a "
+                "private CA: remove it from the proxy's certificate chain, then run "
+                "`pulumi up`",
+            )
+        )
+    elif info.not_after - now < dt.timedelta(days=EXPIRY_WARNING_DAYS) and not findings:
+        findings.append(
+            ExpiryFinding(
+                False,
+                "pinned",
+                f"the certificate {info.subject} presented by {info.host} expires at "
+                f"{info.not_after.isoformat()} (in under {EXPIRY_WARNING_DAYS} days); the "
+                "thumbprint will change when it is renewed, and the next `pulumi up` will "
+                "update it",
+            )
+        )
+    return findings
+
+
+def certificate_info(
+    host: str, chain: tuple[bytes, ...], *, check_expiry: bool = True
+) -> CertificateInfo:
+    """The certificate AWS pins (the last one presented), with the leaf's expiry.
+
+    With ``check_expiry``, :func:`expiry_findings` are applied: a fatal one raises
+    :class:`ThumbprintError`, the others become warnings.
+    """
     if not chain:
         raise ThumbprintError(
             "tls", host, "the server presented no certificate chain; check the proxy's TLS setup"
@@ -199,28 +295,20 @@ def certificate_info(host: str, chain: tuple[bytes, ...]) -> CertificateInfo:
     from cryptography import x509  # see the note at Fetch
 
     cert = x509.load_der_x509_certificate(der)
-    not_after = cert.not_valid_after_utc
+    leaf = cert if len(chain) == 1 else x509.load_der_x509_certificate(chain[0])
     info = CertificateInfo(
         host=host,
         thumbprint=hashlib.sha1(der, usedforsecurity=False).hexdigest(),
         subject=cert.subject.rfc4514_string(),
-        not_after=not_after,
+        not_after=cert.not_valid_after_utc,
         chain_length=len(chain),
+        leaf_not_after=leaf.not_valid_after_utc,
     )
-    now = dt.datetime.now(dt.timezone.utc)
-    if not_after <= now:
-        raise ThumbprintError(
-            "tls",
-            host,
-            f"the certificate {info.subject} expired at {not_after.isoformat()}; "
-            "renew the proxy's certificate chain",
-        )
-    if not_after - now < dt.timedelta(days=EXPIRY_WARNING_DAYS):
-        warn(
-            f"the certificate {info.subject} presented by {host} expires at "
-            f"{not_after.isoformat()} (in under {EXPIRY_WARNING_DAYS} days); the thumbprint will "
-            "change when it is renewed, and the next `pulumi up` will update it"
-        )
+    if check_expiry:
+        for finding in expiry_findings(info):
+            if finding.fatal:
+                raise ThumbprintError("tls", host, finding.message)
+            warn(finding.message)
     return info
 
 
@@ -232,7 +320,7 @@ def lookup_certificates(
     fetch: Fetch | None = None,
 ) -> list[CertificateInfo]:
     """Like :func:`lookup_thumbprints`, with the certificate each thumbprint came from."""
-    _check_options(timeout, ca_bundle)
+    check_options(timeout, ca_bundle)
     issuer, netloc = normalise_issuer(issuer_url)
     options = (float(timeout), ca_bundle, id(fetch) if fetch else None)
     if fetch is None:
@@ -306,7 +394,7 @@ def lookup_thumbprints_output(
     is reported as a warning and the thumbprints show as unknown, so a preview is never made
     to fail by the network; during ``pulumi up`` the error stops the deployment.
     """
-    _check_options(timeout, None)
+    check_options(timeout, None)
     if OFFLINE:
         return pulumi.Output.from_input(issuer_url).apply(lambda _: _unknown())
 
