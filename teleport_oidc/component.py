@@ -126,7 +126,8 @@ class AwsOidcIntegrationArgs:
     ca_bundle: pulumi.Input[str] | None = None
     """Default: the public CAs. A PEM file to verify the proxy with during the ``"auto"``
     lookup, for proxies with a private CA. A plain path is checked when the component is built
-    (it must exist, be readable and hold PEM certificates)."""
+    (it must exist, be readable and hold PEM certificates) whenever the lookup will read it:
+    not with pinned thumbprints, a reused provider or ``teleport-oidc plan --offline``."""
 
     thumbprint_timeout: float = 10.0
     """Default: 10 seconds per request of the ``"auto"`` lookup, everything included (connect,
@@ -267,10 +268,6 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
             "must be a positive number of seconds",
             "leave it at 10.0",
         )
-    if isinstance(args.ca_bundle, str):
-        from .lookups.fetch import check_ca_bundle  # file checks live with the network seam
-
-        check_ca_bundle(args.ca_bundle)
     reuse: Literal["arn", "url"] | None = None
     if args.existing_provider_arn is not None:
         reuse = "arn"
@@ -280,6 +277,15 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
             )
     elif not args.create_oidc_provider:
         reuse = "url"
+    if (
+        isinstance(args.ca_bundle, str)
+        and thumbprints == "auto"
+        and reuse is None
+        and not _thumbprint.OFFLINE
+    ):
+        from .lookups.fetch import check_ca_bundle  # file checks live with the network seam
+
+        check_ca_bundle(args.ca_bundle)
     if reuse and isinstance(args.thumbprints, (list, tuple)):
         raise InvalidArgumentError(
             "thumbprints",

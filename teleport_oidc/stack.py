@@ -10,16 +10,22 @@ Config (namespace ``teleport-oidc``; see the README for every key)::
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pulumi
 
 from .component import AwsOidcIntegration, AwsOidcIntegrationArgs
+from .constants import DEFAULT_ROLE_DESCRIPTION
 from .errors import InvalidArgumentError
 
-__all__ = ["program"]
+__all__ = ["config_key", "for_config", "program"]
 
 NAMESPACE = "teleport-oidc"
+
+
+def _key(name: str) -> str:
+    return f"{NAMESPACE}:{name}"
 
 
 def _thumbprints(config: pulumi.Config) -> Any:
@@ -33,52 +39,112 @@ def _thumbprints(config: pulumi.Config) -> Any:
         return json.loads(raw)
     except ValueError:
         raise InvalidArgumentError(
-            f"{NAMESPACE}:thumbprints",
+            _key("thumbprints"),
             raw,
             "must be 'auto', 'none' or a JSON list",
             "pulumi config set --path 'teleport-oidc:thumbprints[0]' <40 hex characters>",
         ) from None
 
 
-def _bool(config: pulumi.Config, key: str, default: bool) -> bool:
-    value = config.get_bool(key)
-    return default if value is None else value
+def _required(config: pulumi.Config, name: str, example: str) -> str:
+    value = config.get(name)
+    if value is None:
+        raise InvalidArgumentError(
+            _key(name), None, "is required", f"pulumi config set {_key(name)} {example}"
+        )
+    return value
+
+
+def _bool(config: pulumi.Config, name: str, default: bool) -> bool:
+    raw = config.get(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("true", "false"):
+        return raw.lower() == "true"
+    raise InvalidArgumentError(
+        _key(name),
+        raw,
+        "must be true or false",
+        f"pulumi config set {_key(name)} {'false' if default else 'true'}",
+    )
+
+
+def _int(config: pulumi.Config, name: str, default: int, example: str) -> int:
+    raw = config.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidArgumentError(
+            _key(name), raw, "must be a whole number", f"pulumi config set {_key(name)} {example}"
+        ) from None
+
+
+def _float(config: pulumi.Config, name: str, default: float, example: str) -> float:
+    raw = config.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise InvalidArgumentError(
+            _key(name), raw, "must be a number", f"pulumi config set {_key(name)} {example}"
+        ) from None
+
+
+def _object(config: pulumi.Config, name: str, example: tuple[str, str]) -> Any:
+    raw = config.get(name)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    if not isinstance(value, dict):
+        raise InvalidArgumentError(
+            _key(name),
+            raw,
+            "must be an object (a YAML mapping in the stack file, JSON on the command line)",
+            f"pulumi config set --path '{_key(name)}.{example[0]}' {example[1]}",
+        )
+    return value
+
+
+def _args(config: pulumi.Config) -> AwsOidcIntegrationArgs:
+    return AwsOidcIntegrationArgs(
+        proxy_url=_required(config, "proxyUrl", "https://teleport.example.com"),
+        integration_name=_required(config, "integrationName", "aws-prod"),
+        cluster_name=config.get("clusterName"),
+        enable_cluster_lookup=_bool(config, "enableClusterLookup", True),
+        thumbprints=_thumbprints(config),
+        ca_bundle=config.get("caBundle"),
+        thumbprint_timeout=_float(config, "thumbprintTimeout", 10.0, "10"),
+        create_oidc_provider=_bool(config, "createOidcProvider", True),
+        existing_provider_arn=config.get("existingProviderArn"),
+        role_name=config.get("roleName"),
+        role_path=config.get("rolePath") or "/",
+        role_description=config.get("roleDescription") or DEFAULT_ROLE_DESCRIPTION,
+        permissions_boundary_arn=config.get("permissionsBoundaryArn"),
+        max_session_duration=_int(config, "maxSessionDuration", 3600, "3600"),
+        restrict_subjects=_bool(config, "restrictSubjects", False),
+        tags=_object(config, "tags", ("team", "infra")),
+        features=_object(config, "features", ("rds", "true")),
+        create_teleport_integration=_bool(config, "createTeleportIntegration", True),
+        integration_labels=_object(config, "integrationLabels", ("env", "prod")),
+        adopt_existing_integration=_bool(config, "adoptExistingIntegration", False),
+        discovery=_object(config, "discovery", ("discovery_group", "cloud-discovery-group")),
+    )
 
 
 def program() -> None:
     """Read the stack's config, build one :class:`AwsOidcIntegration`, export its outputs."""
     config = pulumi.Config(NAMESPACE)
-    duration = config.get_int("maxSessionDuration")
-    timeout = config.get_float("thumbprintTimeout")
     try:
-        args = AwsOidcIntegrationArgs(
-            proxy_url=config.require("proxyUrl"),
-            integration_name=config.require("integrationName"),
-            cluster_name=config.get("clusterName"),
-            enable_cluster_lookup=_bool(config, "enableClusterLookup", True),
-            thumbprints=_thumbprints(config),
-            ca_bundle=config.get("caBundle"),
-            thumbprint_timeout=timeout if timeout is not None else 10.0,
-            create_oidc_provider=_bool(config, "createOidcProvider", True),
-            existing_provider_arn=config.get("existingProviderArn"),
-            role_name=config.get("roleName"),
-            role_path=config.get("rolePath") or "/",
-            permissions_boundary_arn=config.get("permissionsBoundaryArn"),
-            max_session_duration=duration if duration is not None else 3600,
-            restrict_subjects=_bool(config, "restrictSubjects", False),
-            tags=config.get_object("tags"),
-            features=config.get_object("features"),
-            create_teleport_integration=_bool(config, "createTeleportIntegration", True),
-            integration_labels=config.get_object("integrationLabels"),
-            adopt_existing_integration=_bool(config, "adoptExistingIntegration", False),
-            discovery=config.get_object("discovery"),
-        )
-        integration = AwsOidcIntegration(config.get("resourceName") or "teleport", args)
+        integration = AwsOidcIntegration(config.get("resourceName") or "teleport", _args(config))
     except InvalidArgumentError as exc:
-        # Name the config key, not the Python argument, so the fix is one `pulumi config set`.
-        raise InvalidArgumentError(
-            f"{NAMESPACE}:{_config_key(exc.argument)}", exc.value, exc.rule, exc.fix
-        ) from None
+        # Name the config key, not the Python argument, and give a fix in config terms.
+        raise for_config(exc) from None
 
     pulumi.export("issuerUrl", integration.issuer_url)
     pulumi.export("providerArn", integration.provider_arn)
@@ -96,10 +162,60 @@ def program() -> None:
     )
 
 
-def _config_key(argument: str) -> str:
+_PYTHONISMS = re.compile(r"\bpass\b|\bNone\b|\bTrue\b|\bFalse\b|\w+Options\b|\(\.\.\.\)|\{'|\['")
+_CONFIG_FIXES = {
+    "thumbprints": "pulumi config set teleport-oidc:thumbprints auto (or none, or a JSON list "
+    "of the 40-hex thumbprints `teleport-oidc thumbprint <proxy_url>` prints)",
+    "tags": "pulumi config set --path 'teleport-oidc:tags.team' infra",
+    "integrationLabels": "pulumi config set --path 'teleport-oidc:integrationLabels.env' prod",
+    "features": "pulumi config set --path 'teleport-oidc:features.rds' true",
+}
+
+
+def for_config(exc: InvalidArgumentError) -> InvalidArgumentError:
+    """The same error for someone who wrote stack config: the config key, a config fix."""
+    if exc.argument.startswith(f"{NAMESPACE}:"):
+        return exc  # already phrased for config
+    key = config_key(exc.argument)
+    top = re.split(r"[.\[]", key, maxsplit=1)[0]
+    rule = exc.rule
+    missing = re.search(
+        r"missing \d+ required (?:positional |keyword-only )?arguments?: (.*)\)", rule
+    )
+    required: list[str] = re.findall(r"(\w+)=\.\.\.", exc.fix)
+    if missing:
+        required = re.findall(r"'(\w+)'", missing.group(1))
+        rule = f"is missing the required options {', '.join(required)}"
+    rule = re.sub(r"\b(True|False|None)\b", lambda m: m.group(1).lower(), rule)
+    rule = re.sub(r"\b\w+Options\b", "an object of its options", rule)
+    fix = exc.fix
+    if required:
+        fix = "; ".join(
+            f"pulumi config set --path '{NAMESPACE}:{key}.{name}' <value>" for name in required
+        )
+    elif _PYTHONISMS.search(fix):
+        fix = _CONFIG_FIXES.get(
+            top,
+            f"pulumi config set --path '{NAMESPACE}:{key}' <value> (the README's root stack "
+            "configuration lists each key's form)",
+        )
+    value = exc.value
+    if isinstance(value, bool):  # config spells booleans in lower case
+        value = str(value).lower()
+    return InvalidArgumentError(f"{NAMESPACE}:{key}", value, rule, fix)
+
+
+def config_key(argument: str) -> str:
+    """``features['access_graph'].cloudtrail_kms_key_arns[0]`` ->
+    ``features.access_graph.cloudtrailKmsKeyArns[0]``: the path `pulumi config set --path`
+    takes. Top-level arguments become camelCase keys; option names keep their spelling."""
     if argument.startswith("discovery"):
         return argument  # an object whose keys are DiscoveryOptions' field names
     head, sep, rest = argument.partition("[")
+    head, dot, after = head.partition(".")
     words = head.split("_")
     camel = words[0] + "".join(w.title() for w in words[1:])
-    return camel + (sep + rest if sep else "")
+    path = camel + (dot + after if dot else "")
+    if sep:
+        path += re.sub(r"\['([A-Za-z_][\w-]*)'\]", r".\1", sep + rest)
+    return path

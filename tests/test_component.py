@@ -255,9 +255,9 @@ def test_preview_with_an_unknown_proxy_url_does_not_crash(run: Run, offline: Non
     assert {r.name for r in rec.resources} >= {"prod", "prod-provider", "prod-role"}
 
 
-def test_overriding_a_teleport_tag_warns(run: Run, caplog: pytest.LogCaptureFixture) -> None:
+def test_overriding_a_teleport_tag_warns(run: Run) -> None:
     rec = run(lambda: AwsOidcIntegration("prod", args(tags={"teleport.dev/cluster": "mine"})))
-    assert "['teleport.dev/cluster'] are set by teleport-oidc" in caplog.text
+    assert "['teleport.dev/cluster'] are set by teleport-oidc" in rec.warnings[0]
     assert rec.named("prod-role").inputs["tags"]["teleport.dev/cluster"] == "teleport.example.com"
 
 

@@ -44,10 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan.add_argument(
         "--stack",
-        default="example",
-        help="read Pulumi.<stack>.yaml from the program folder (default: example)",
+        help="read Pulumi.<stack>.yaml from the program folder, which must exist (default: "
+        "Pulumi.example.yaml when there is one, else no config)",
     )
-    plan.add_argument("--stack-config", type=Path, help="a stack config file to read instead")
+    plan.add_argument(
+        "--stack-config",
+        type=Path,
+        help="a stack config file to read instead; the stack is named from it (Pulumi.prod.yaml: "
+        "prod)",
+    )
     plan.add_argument(
         "--config",
         action="append",

@@ -8,9 +8,12 @@ saved before a run and restored after it, so runs do not leak into one another.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -62,6 +65,8 @@ class Recorded:
     resources: list[RecordedResource] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
     exports: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged as warnings (``pulumi.log.warn``), in order."""
 
     def of_type(self, type_: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_]
@@ -196,12 +201,45 @@ class FakeAws(pulumi.runtime.Mocks):
         return {}, []
 
 
+def _with_own_loop(call: Callable[[], Any]) -> Any:
+    """Run a monitor call with an event loop that is closed afterwards.
+
+    The SDK runs invokes on executor threads, and its mock monitor gives such a thread an
+    event loop (``_ensure_event_loop``) that nothing ever closes. At interpreter exit the
+    garbage collector may close the loop's self-pipe socket before the loop itself, whose
+    ``__del__`` then prints "Exception ignored ... Invalid file descriptor: -1" (seen on
+    ``plan examples/reuse-provider``). Here the thread gets a loop of ours, closed when the
+    call returns.
+    """
+    if threading.current_thread() is threading.main_thread():
+        return call()
+    try:
+        asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        pass
+    else:
+        return call()  # the thread already has a loop: not ours to close
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return call()
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
 class _RecordingMonitor(_mocks.MockMonitor):
     """The SDK's mock monitor, also keeping each registration's parent and outputs."""
 
     def __init__(self, mocks: FakeAws) -> None:
         super().__init__(mocks)
         self.fake = mocks
+
+    def Invoke(self, request: Any) -> Any:
+        return _with_own_loop(lambda: super(_RecordingMonitor, self).Invoke(request))
+
+    def ReadResource(self, request: Any) -> Any:
+        return _with_own_loop(lambda: super(_RecordingMonitor, self).ReadResource(request))
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
@@ -249,6 +287,22 @@ def _isolated() -> Iterator[None]:
         CONFIG.set(saved_config)
 
 
+class _ListHandler(logging.Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sink.append(record.getMessage())
+
+
+def _warning_recorder(sink: list[str]) -> logging.Logger:
+    """A logger of its own (no parent, so nothing reaches stderr) that keeps warnings."""
+    logger = logging.Logger("teleport_oidc.mockrun")
+    logger.addHandler(_ListHandler(sink))
+    return logger
+
+
 @dataclass
 class MockRun:
     """Options of one mock run."""
@@ -273,6 +327,7 @@ def run_program(
             project=options.project,
             stack=options.stack,
             preview=options.preview,
+            logger=_warning_recorder(fake.recorded.warnings),
             monitor=monitor,
         )
         set_all_config(dict(options.config), list(options.secret_keys))

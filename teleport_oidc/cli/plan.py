@@ -78,9 +78,7 @@ def load_config(
     config: dict[str, str] = {}
     secret_keys: list[str] = []
     if path is not None:
-        if not path.is_file():
-            raise PlanError(f"stack config {path} does not exist")
-        data = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
+        data = _stack_config_entries(path)
         for key, value in data.items():
             full = key if ":" in key else f"{project}:{key}"
             if isinstance(value, Mapping) and set(value) == {"secure"}:
@@ -101,6 +99,44 @@ def load_config(
     return config, secret_keys
 
 
+def _stack_config_entries(path: Path) -> dict[str, Any]:
+    """The ``config:`` mapping of a stack file, with errors that name the file and the line."""
+    if not path.is_file():
+        raise PlanError(
+            f"stack config {path} does not exist; give the path of a Pulumi.<stack>.yaml file"
+        )
+    try:
+        document = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise PlanError(
+            f"stack config {path} is not valid YAML{where}: {problem}; fix the file (each "
+            "entry is `  <namespace>:<key>: <value>` under `config:`)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(f"stack config {path} cannot be read: {exc}") from None
+    if document is None:
+        return {}
+    config = document.get("config") if isinstance(document, Mapping) else None
+    if not isinstance(document, Mapping) or not isinstance(config, (Mapping, type(None))):
+        raise PlanError(
+            f"stack config {path} must be a YAML mapping with a `config:` mapping, like "
+            "Pulumi.example.yaml"
+        )
+    return dict(config or {})
+
+
+def stack_name_of(config_file: Path) -> str:
+    """``prod`` for ``Pulumi.prod.yaml``, as the Pulumi CLI names the stack of that file."""
+    name = config_file.name
+    for suffix in (".yaml", ".yml"):
+        if name.startswith("Pulumi.") and name.endswith(suffix) and len(name) > 7 + len(suffix):
+            return name[len("Pulumi.") : -len(suffix)]
+    return config_file.stem
+
+
 @contextlib.contextmanager
 def _program_context(program_dir: Path) -> Iterator[None]:
     saved_path, saved_cwd = list(sys.path), os.getcwd()
@@ -113,19 +149,47 @@ def _program_context(program_dir: Path) -> Iterator[None]:
         sys.path[:] = saved_path
 
 
+@contextlib.contextmanager
+def _config_errors_as_plan_errors() -> Iterator[None]:
+    """The SDK's own config errors (a program's ``require``/``get_int``) already name the key."""
+    import pulumi
+
+    try:
+        yield
+    except (pulumi.ConfigMissingError, pulumi.ConfigTypeError) as exc:
+        raise PlanError(" ".join(str(exc).split())) from None
+
+
 def plan_program(
     program_dir: Path,
     *,
-    stack: str = "example",
+    stack: str | None = None,
     config_file: Path | None = None,
     overrides: Sequence[str] = (),
     offline: bool = True,
 ) -> Plan:
-    """Run the program in ``program_dir`` under mocks and return what it registered."""
+    """Run the program in ``program_dir`` under mocks and return what it registered.
+
+    The stack: ``stack`` reads ``Pulumi.<stack>.yaml`` from the program folder, which must
+    exist; ``config_file`` reads that file, and the stack is named from it (``prod`` for
+    ``Pulumi.prod.yaml``) unless ``stack`` is given too. With neither, ``Pulumi.example.yaml``
+    is read when the folder has one, else no config, and the stack is ``example``.
+    """
     program_dir = program_dir.resolve()
     project, entry = _project(program_dir)
-    if config_file is None:
-        candidate = program_dir / f"Pulumi.{stack}.yaml"
+    if config_file is not None:
+        stack = stack or stack_name_of(config_file)
+    elif stack is not None:
+        config_file = program_dir / f"Pulumi.{stack}.yaml"
+        if not config_file.is_file():
+            known = sorted(stack_name_of(p) for p in program_dir.glob("Pulumi.*.yaml"))
+            raise PlanError(
+                f"--stack {stack!r}: {program_dir} has no Pulumi.{stack}.yaml; stacks here: "
+                f"{', '.join(known) or '(none)'}; give one of them, or --stack-config FILE"
+            )
+    else:
+        stack = "example"
+        candidate = program_dir / "Pulumi.example.yaml"
         config_file = candidate if candidate.is_file() else None
     config, secret_keys = load_config(config_file, project, overrides)
 
@@ -135,7 +199,7 @@ def plan_program(
     saved_offline = _thumbprint.OFFLINE, _cluster.OFFLINE
     _thumbprint.OFFLINE = _cluster.OFFLINE = offline
     try:
-        with _program_context(program_dir):
+        with _program_context(program_dir), _config_errors_as_plan_errors():
             recorded = run_program(
                 program,
                 MockRun(
@@ -246,6 +310,7 @@ def render_json(plan: Plan) -> str:
             "project": plan.project,
             "stack": plan.stack,
             "placeholder_account": PLACEHOLDER_ACCOUNT,
+            "warnings": list(plan.recorded.warnings),
             "resources": resources,
             "outputs": _plain(plan.recorded.exports),
         },
@@ -263,9 +328,11 @@ def render_text(plan: Plan) -> str:
     lines = [
         f"Plan for project {plan.project!r}, stack {plan.stack!r} (mock engine: no cloud calls; "
         f"account {PLACEHOLDER_ACCOUNT} stands for yours)",
-        f"{len(plan.recorded.resources)} resources would be created:",
-        "",
     ]
+    if plan.recorded.warnings:
+        lines.append(f"{len(plan.recorded.warnings)} warning(s):")
+        lines.extend(f"  warning: {warning}" for warning in plan.recorded.warnings)
+    lines += [f"{len(plan.recorded.resources)} resources would be created:", ""]
     for resource in _ordered(plan):
         parent = names.get(resource.parent)
         lines.append(f"+ {resource.type}  {resource.name}")
