@@ -296,10 +296,13 @@ class _ListHandler(logging.Handler):
         self.sink.append(record.getMessage())
 
 
-def _warning_recorder(sink: list[str]) -> logging.Logger:
-    """A logger of its own (no parent, so nothing reaches stderr) that keeps warnings."""
+def _warning_recorder(sink: list[str], *, propagate: bool) -> logging.Logger:
+    """A logger of its own that keeps warnings in ``sink``; with ``propagate`` they also go on
+    to the ``teleport_oidc`` logger (and so to stderr, or to a test's log capture)."""
     logger = logging.Logger("teleport_oidc.mockrun")
     logger.addHandler(_ListHandler(sink))
+    if propagate:
+        logger.parent = logging.getLogger("teleport_oidc")
     return logger
 
 
@@ -312,6 +315,8 @@ class MockRun:
     config: Mapping[str, str] = field(default_factory=dict)
     secret_keys: list[str] = field(default_factory=list)
     preview: bool = True
+    echo_warnings: bool = True
+    """Also log warnings (to stderr); ``plan`` turns it off: they are part of its output."""
 
 
 def run_program(
@@ -327,7 +332,7 @@ def run_program(
             project=options.project,
             stack=options.stack,
             preview=options.preview,
-            logger=_warning_recorder(fake.recorded.warnings),
+            logger=_warning_recorder(fake.recorded.warnings, propagate=options.echo_warnings),
             monitor=monitor,
         )
         set_all_config(dict(options.config), list(options.secret_keys))

@@ -208,6 +208,7 @@ def plan_program(
                     config=config,
                     secret_keys=secret_keys,
                     preview=True,
+                    echo_warnings=False,
                 ),
             )
     finally:
