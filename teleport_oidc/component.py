@@ -152,7 +152,8 @@ class AwsOidcIntegrationArgs:
     """Default: Teleport's, ``Used by Teleport to provide access to AWS resources.``"""
 
     permissions_boundary_arn: pulumi.Input[str] | None = None
-    """Default: no permissions boundary."""
+    """Default: no permissions boundary. An Output is checked when it becomes known, before
+    any child is created (the children's tags wait for the check)."""
 
     max_session_duration: int = DEFAULT_MAX_SESSION_DURATION
     """Default: 3600 seconds (the IAM default). From 3600 to 43200."""
@@ -510,6 +511,14 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             )
             tags = cluster_name.apply(lambda c: self._merged_tags(checked, c))
 
+        boundary = _checked_output(args.permissions_boundary_arn, validate_permissions_boundary_arn)
+        if isinstance(boundary, pulumi.Output):
+            # An Output boundary is checked when it is known. Every AWS child is tagged (the
+            # provider first; policies and the integration wait for the role), so gating the
+            # tags on the check means a bad boundary stops the deployment before anything is
+            # created. Its cost: while the boundary is unknown (a preview), so are the tags.
+            tags = pulumi.Output.all(tags, boundary).apply(lambda v: v[0])
+
         provider_arn, thumbprints = self._oidc_provider(name, args, checked, issuer, tags, child)
         restrict = args.restrict_subjects
         # The provider's ARN carries the partition: warn there (no apply of its own).
@@ -526,9 +535,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 description=args.role_description,
                 assume_role_policy=trust,
                 max_session_duration=args.max_session_duration,
-                permissions_boundary=_checked_output(
-                    args.permissions_boundary_arn, validate_permissions_boundary_arn
-                ),
+                permissions_boundary=boundary,
                 tags=tags,
             ),
             opts=child,
