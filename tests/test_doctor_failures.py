@@ -264,3 +264,11 @@ def test_an_expired_cross_sign_sent_last_warns_but_does_not_block(pki: Pki, caps
     out = capsys.readouterr().out
     assert code == 1  # only the port check fails (the server is not on 443)
     assert "WARN  pinned certificate valid for 30+ days" in out
+
+
+def test_the_account_checks_still_run_when_the_proxy_does_not_answer(iam: Any) -> None:
+    with closed_port() as port:
+        checks = run_checks(f"https://localhost:{port}", iam=iam, timeout=2)
+    names = [c.name for c in checks]
+    assert "discovery document answers and its issuer matches" in failed(checks)
+    assert "IAM OIDC provider exists" in names  # reported, not lost with the proxy's failure

@@ -75,6 +75,26 @@ def run_checks(
     except InvalidArgumentError as exc:
         return [*checks, Check("discovery document", False, str(exc), exc.fix)]
 
+    _proxy_checks(checks, issuer, netloc, timeout, ca_bundle, get)
+    if iam is not None:
+        try:
+            _aws_checks(checks, iam, issuer, integration_name, role_name)
+        except Exception as exc:  # botocore's errors: kept optional, so matched by module
+            if not type(exc).__module__.startswith(("botocore", "boto3")):
+                raise
+            checks.append(aws_failure(exc))
+    return checks
+
+
+def _proxy_checks(
+    checks: list[Check],
+    issuer: str,
+    netloc: str,
+    timeout: float,
+    ca_bundle: str | None,
+    get: Callable[..., _fetch.FetchResult],
+) -> None:
+    """Append the checks of the proxy itself: discovery, keys, chain, expiry, cluster."""
     try:
         jwks_uri, discovery = discover(issuer, netloc, timeout, ca_bundle, get)
         checks.append(
@@ -85,15 +105,15 @@ def run_checks(
             )
         )
     except ThumbprintError as exc:
-        return [
-            *checks,
+        checks.append(
             Check(
                 "discovery document answers and its issuer matches",
                 False,
                 str(exc),
                 _thumbprint_fix(exc),
-            ),
-        ]
+            )
+        )
+        return  # the proxy checks after it need the document; the account checks do not
 
     try:
         result = get(jwks_uri, timeout=timeout, ca_bundle=ca_bundle, step="jwks")
@@ -136,14 +156,6 @@ def run_checks(
         checks.append(Check("TLS chain verifies", False, str(exc), _thumbprint_fix(exc)))
 
     checks.append(_cluster_check(netloc, timeout, ca_bundle, get))
-    if iam is not None:
-        try:
-            _aws_checks(checks, iam, issuer, integration_name, role_name)
-        except Exception as exc:  # botocore's errors: kept optional, so matched by module
-            if not type(exc).__module__.startswith(("botocore", "boto3")):
-                raise
-            checks.append(aws_failure(exc))
-    return checks
 
 
 def _cluster_check(
