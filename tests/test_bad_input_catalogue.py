@@ -160,6 +160,24 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
         "features['external_audit_storage'].region",
     ),
     (
+        "SQS queue URL with trailing newline",
+        component(
+            features={
+                "access_graph": {
+                    "cloudtrail_sqs_queue_url": "https://sqs.us-east-1.amazonaws.com/1234567890"
+                    "12/q\n",
+                    "cloudtrail_s3_bucket_arn": "arn:aws:s3:::b",
+                }
+            }
+        ),
+        "features['access_graph'].cloudtrail_sqs_queue_url",
+    ),
+    (
+        "SSM document name with trailing newline",
+        component(features={"ec2_ssm_discovery": {"ssm_document_name": "Installer\n"}}),
+        "features['ec2_ssm_discovery'].ssm_document_name",
+    ),
+    (
         "S3 URI with trailing newline",
         component(
             features={"external_audit_storage": {**EAS, "events_s3_uri": "s3://audit/events\n"}}
