@@ -272,3 +272,21 @@ def test_the_account_checks_still_run_when_the_proxy_does_not_answer(iam: Any) -
     names = [c.name for c in checks]
     assert "discovery document answers and its issuer matches" in failed(checks)
     assert "IAM OIDC provider exists" in names  # reported, not lost with the proxy's failure
+
+
+def test_an_expired_cross_sign_sent_last_does_not_block_up(pki: Pki) -> None:
+    """The lookup as `pulumi up` runs it (not a preview): a warning, the thumbprint, no error."""
+    from teleport_oidc import lookup_thumbprints_output
+    from teleport_oidc.cli.mockrun import MockRun, run_program
+
+    extra = expired_cross_sign(pki)
+    seen: list[Any] = []
+    with pki.serve(extra_pem=extra) as server:
+        recorded = run_program(
+            lambda: lookup_thumbprints_output(server.url, ca_bundle=str(pki.ca_bundle)).apply(
+                seen.append
+            ),
+            MockRun(preview=False),
+        )
+    assert seen == [[sha1_of_pem(extra)]]
+    assert any("verified without it" in warning for warning in recorded.warnings)
