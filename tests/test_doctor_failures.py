@@ -290,3 +290,13 @@ def test_an_expired_cross_sign_sent_last_does_not_block_up(pki: Pki) -> None:
         )
     assert seen == [[sha1_of_pem(extra)]]
     assert any("verified without it" in warning for warning in recorded.warnings)
+
+
+def test_the_thumbprint_command_prints_each_warning_once_as_a_line(
+    pki: Pki, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pki.serve(extra_pem=expired_cross_sign(pki)) as server:
+        assert main(["thumbprint", server.url, "--ca-bundle", str(pki.ca_bundle)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("verified without it") == 1
+    assert err.startswith("warning: the last certificate") and ".py:" not in err

@@ -10,12 +10,16 @@ teleport-oidc thumbprint ISSUER_URL [--ca-bundle PEM] [--timeout S]
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .. import __version__
 from ..errors import TeleportOidcError
+from ..log import TeleportOidcWarning
 
 __all__ = ["DOCTOR_EXIT_CODES", "main"]
 
@@ -113,8 +117,37 @@ def _iam_client() -> object | None:
     return session.client("iam")
 
 
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Warnings outside a Pulumi program print as one ``warning: ...`` line each on stderr,
+    not twice (the log's last-resort handler and ``warnings``' file:line form)."""
+    quiet = logging.NullHandler()
+    logger = logging.getLogger("teleport_oidc")
+    logger.addHandler(quiet)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TeleportOidcWarning)
+            try:
+                yield
+            finally:
+                for warning in caught:
+                    if issubclass(warning.category, TeleportOidcWarning):
+                        print(f"warning: {warning.message}", file=sys.stderr)
+                    else:
+                        warnings.showwarning(
+                            warning.message, warning.category, warning.filename, warning.lineno
+                        )
+    finally:
+        logger.removeHandler(quiet)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    with _warnings_as_lines():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "plan":
             from .plan import plan_program, render_json, render_text
