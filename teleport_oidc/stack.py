@@ -180,7 +180,7 @@ def for_config(exc: InvalidArgumentError) -> InvalidArgumentError:
     top = re.split(r"[.\[]", key, maxsplit=1)[0]
     rule = exc.rule
     missing = re.search(
-        r"missing \d+ required (?:positional |keyword-only )?arguments?: (.*)\)", rule
+        r"missing [0-9]+ required (?:positional |keyword-only )?arguments?: (.*)\)", rule
     )
     required: list[str] = re.findall(r"(\w+)=\.\.\.", exc.fix)
     if missing:

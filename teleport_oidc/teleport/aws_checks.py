@@ -45,16 +45,16 @@ WILDCARD = "*"
 
 # Teleport's awsapiutils.IsValidRegion: two letters, an optional partition marker, a
 # direction word and a counter (e.g. us-east-1, us-gov-west-1, cn-north-1).
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")
-_ACCOUNT = re.compile(r"^\d{12}$")
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+\Z")
+_ACCOUNT = re.compile(r"^[0-9]{12}\Z")
 # AWS Organizations API reference: Organization.Id, Root.Id, OrganizationalUnit.Id.
-_ORGANIZATION = re.compile(r"^o-[a-z0-9]{10,32}$")
-_OU = re.compile(r"^(r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$")
-_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$", re.ASCII)
+_ORGANIZATION = re.compile(r"^o-[a-z0-9]{10,32}\Z")
+_OU = re.compile(r"^(r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})\Z")
+_EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}\Z", re.ASCII)
 # A name ``tctl get <kind>/<name>`` can address: no slash, no whitespace, no control chars.
-_RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,252}$")
+_RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,252}\Z")
 _PARTITION = "|".join(re.escape(p) for p in PARTITIONS)
-_JOIN_ARN = re.compile(rf"^arn:({_PARTITION}):(sts|iam)::(\d{{12}}|\*):\S+$")
+_JOIN_ARN = re.compile(rf"^arn:({_PARTITION}):(sts|iam)::([0-9]{{12}}|\*):\S+\Z")
 
 
 def check_string_list(value: object, argument: str, fix: str) -> list[str]:

@@ -104,10 +104,10 @@ _INSTALL_FIXED = {
     "install_teleport": (True, "install Teleport (agentless discovery is not managed here)"),
     "join_method": ("iam", "join with the IAM method (Teleport supports only IAM for EC2)"),
 }
-_ALNUM_DASH = re.compile(r"^[A-Za-z0-9-]+$")
-_SSM_DOCUMENT = re.compile(r"^[A-Za-z0-9_.-]{3,128}$")
-_SQS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}(\.fifo)?$")
-_SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/\d{12}/[A-Za-z0-9_-]+$")
+_ALNUM_DASH = re.compile(r"^[A-Za-z0-9-]+\Z")
+_SSM_DOCUMENT = re.compile(r"^[A-Za-z0-9_.-]{3,128}\Z")
+_SQS_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}(\.fifo)?\Z")
+_SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[0-9]{12}/[A-Za-z0-9_-]+\Z")
 
 
 def _mapping(value: object, argument: str, fix: str) -> Mapping[str, Any]:
