@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
 
 import teleport_oidc
 from teleport_oidc.cli.main import main
+
+# tomllib is standard from Python 3.11; the package supports 3.10, where this file is skipped.
+tomllib = pytest.importorskip("tomllib", reason="tomllib needs Python 3.11 or newer")
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
