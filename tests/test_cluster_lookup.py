@@ -106,7 +106,7 @@ def test_a_failure_is_cached_briefly_then_retried(
             with pytest.raises(ClusterLookupError):
                 lookup_cluster(server.url, ca_bundle=str(pki.ca_bundle))
         assert server.counters.find == 1
-        monkeypatch.setattr(_cluster, "FAILURE_TTL", 0.0)
+        monkeypatch.setattr(_cluster._memo, "FAILURE_TTL", 0.0)
         _cluster.clear_cache()
         server.behaviour.find_status = 200
         assert lookup_cluster(server.url, ca_bundle=str(pki.ca_bundle)).cluster_name

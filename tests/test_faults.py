@@ -150,7 +150,8 @@ def test_a_refresh_error_leaves_state_alone(server: ProviderServer, teleport: Fa
 def test_a_failed_lookup_recovers_once_its_cache_entry_expires(
     pki: Pki, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_thumbprint._Cache, "FAILURE_TTL", 0.0)
+    monkeypatch.setattr(_thumbprint._chain_cache, "FAILURE_TTL", 0.0)
+    monkeypatch.setattr(_thumbprint._discovery_cache, "FAILURE_TTL", 0.0)
     with pki.serve() as server:
         server.behaviour.discovery_status = 500
         with pytest.raises(_thumbprint.ThumbprintError, match="HTTP 500"):

@@ -10,19 +10,16 @@ it in tests).
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pulumi
 
 from ..errors import ClusterLookupError, InvalidArgumentError, ThumbprintError
-from ..log import warn
 from ..rules import parse_https_url
+from .deferred import Memo, at_apply_time, unknown
 
 if TYPE_CHECKING:
     from .fetch import FetchResult
@@ -44,9 +41,6 @@ OFFLINE = False
 #: The fetch seam: ``None`` uses :func:`teleport_oidc.lookups.fetch.https_get`.
 FETCH: Callable[..., FetchResult] | None = None
 
-SUCCESS_TTL = 900.0
-FAILURE_TTL = 30.0
-
 
 @dataclass(frozen=True)
 class ClusterInfo:
@@ -58,16 +52,12 @@ class ClusterInfo:
     """The Teleport version the proxy runs, e.g. ``18.2.1``."""
 
 
-_lock = threading.Lock()
-_key_locks: dict[tuple[Any, ...], threading.Lock] = {}
-_values: dict[tuple[Any, ...], tuple[bool, Any, float]] = {}  # (ok, info or error, expiry)
+_memo = Memo(ClusterLookupError)
 
 
 def clear_cache() -> None:
     """Forget every cached answer and failure (tests, long-lived processes)."""
-    with _lock:
-        _key_locks.clear()
-        _values.clear()
+    _memo.clear()
 
 
 def parse_find(host: str, status: int, body: bytes) -> ClusterInfo:
@@ -130,22 +120,7 @@ def lookup_cluster(
 
         fetch = https_get
     key = (netloc, float(timeout), ca_bundle, id(fetch))
-    with _lock:
-        key_lock = _key_locks.setdefault(key, threading.Lock())
-    with key_lock:
-        entry: tuple[bool, Any, float] | None = _values.get(key)
-        if entry is None or entry[2] <= time.monotonic():
-            try:
-                info = _fetch_once(fetch, netloc, timeout, ca_bundle)
-                entry = (True, info, time.monotonic() + SUCCESS_TTL)
-            except ClusterLookupError as exc:
-                entry = (False, exc, time.monotonic() + FAILURE_TTL)
-            _values[key] = entry
-    ok: bool = entry[0]
-    value: Any = entry[1]
-    if not ok:
-        raise value
-    found: ClusterInfo = value
+    found: ClusterInfo = _memo.get(key, lambda: _fetch_once(fetch, netloc, timeout, ca_bundle))
     return found
 
 
@@ -182,27 +157,10 @@ def lookup_cluster_output(
     if OFFLINE:
         return pulumi.Output.from_input(proxy_url).apply(lambda _: None)
 
-    async def run(args: list[Any]) -> Any:
-        url, bundle = args
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(
-                None, lambda: lookup_cluster(url, timeout=timeout, ca_bundle=bundle)
-            )
-        except ClusterLookupError as exc:
-            if not pulumi.runtime.is_dry_run():
-                raise
-            warn(f"{exc}. The preview shows the cluster name as unknown; `pulumi up` will retry.")
-            return None
-
-    return pulumi.Output.all(proxy_url, ca_bundle).apply(run)
-
-
-def unknown() -> pulumi.Output[Any]:
-    """A value known only after the lookup: what a preview shows as unknown."""
-    loop = asyncio.get_event_loop()
-    value: asyncio.Future[Any] = loop.create_future()
-    value.set_result(None)
-    known: asyncio.Future[bool] = loop.create_future()
-    known.set_result(False)
-    return pulumi.Output(set(), value, known)
+    return at_apply_time(
+        [proxy_url, ca_bundle],
+        lambda url, bundle: lookup_cluster(url, timeout=timeout, ca_bundle=bundle),
+        ClusterLookupError,
+        shown_as="the cluster name",
+        on_preview_failure=lambda: None,
+    )

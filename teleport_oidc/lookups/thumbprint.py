@@ -11,15 +11,12 @@ All I/O goes through :func:`teleport_oidc.lookups.fetch.https_get`.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import json
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pulumi
@@ -27,6 +24,7 @@ import pulumi
 from ..errors import InvalidArgumentError, ThumbprintError
 from ..log import warn
 from ..rules import parse_https_url
+from .deferred import Memo, at_apply_time, unknown
 
 __all__ = [
     "LEAF_EXPIRY_WARNING_DAYS",
@@ -79,46 +77,8 @@ class CertificateInfo:
     """When the proxy's own certificate (the first presented) expires (UTC)."""
 
 
-class _Cache:
-    """Thread-safe memo of results and failures; one computation per key even under races.
-
-    Entries expire so a long-lived process (Automation API, a notebook) sees a rotated chain and
-    recovers from a passing failure: successes after ``SUCCESS_TTL``, failures after
-    ``FAILURE_TTL`` seconds. Within one deployment that is still one lookup per host.
-    """
-
-    SUCCESS_TTL = 900.0
-    FAILURE_TTL = 30.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._locks: dict[tuple[Any, ...], threading.Lock] = {}
-        self._values: dict[tuple[Any, ...], tuple[bool, Any, float]] = {}
-
-    def get(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            key_lock = self._locks.setdefault(key, threading.Lock())
-        with key_lock:
-            entry = self._values.get(key)
-            if entry is None or entry[2] <= time.monotonic():
-                try:
-                    entry = (True, compute(), time.monotonic() + self.SUCCESS_TTL)
-                except ThumbprintError as exc:
-                    entry = (False, exc, time.monotonic() + self.FAILURE_TTL)
-                self._values[key] = entry
-        ok, value, _ = entry
-        if not ok:
-            raise value
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._locks.clear()
-            self._values.clear()
-
-
-_discovery_cache = _Cache()
-_chain_cache = _Cache()
+_discovery_cache = Memo(ThumbprintError)
+_chain_cache = Memo(ThumbprintError)
 
 
 def clear_cache() -> None:
@@ -396,28 +356,12 @@ def lookup_thumbprints_output(
     """
     check_options(timeout, None)
     if OFFLINE:
-        return pulumi.Output.from_input(issuer_url).apply(lambda _: _unknown())
+        return pulumi.Output.from_input(issuer_url).apply(lambda _: unknown())
 
-    async def run(args: list[Any]) -> Any:
-        url, bundle = args
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(
-                None, lambda: lookup_thumbprints(url, timeout=timeout, ca_bundle=bundle)
-            )
-        except ThumbprintError as exc:
-            if not pulumi.runtime.is_dry_run():
-                raise
-            warn(f"{exc}. The preview shows the thumbprints as unknown; `pulumi up` will retry.")
-            return _unknown()
-
-    return pulumi.Output.all(issuer_url, ca_bundle).apply(run)
-
-
-def _unknown() -> pulumi.Output[Any]:
-    loop = asyncio.get_event_loop()
-    value: asyncio.Future[Any] = loop.create_future()
-    value.set_result(None)
-    known: asyncio.Future[bool] = loop.create_future()
-    known.set_result(False)
-    return pulumi.Output(set(), value, known)
+    return at_apply_time(
+        [issuer_url, ca_bundle],
+        lambda url, bundle: lookup_thumbprints(url, timeout=timeout, ca_bundle=bundle),
+        ThumbprintError,
+        shown_as="the thumbprints",
+        on_preview_failure=unknown,
+    )
