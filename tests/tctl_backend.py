@@ -1,0 +1,95 @@
+"""Out-of-band changes to a Teleport cluster through its ``tctl`` (the stand-in or the real one).
+
+The real-Teleport tier and the fast tier use the same helper, so a test written against one
+runs against the other: "a change made with tctl" is literally a tctl call. One class per kind
+of resource keeps it easy to extend (``discovery_config``, ``token``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass
+class TctlBackend:
+    """``tctl`` at ``path`` (a wrapper that already knows how to reach the cluster)."""
+
+    path: Path
+
+    def run(self, *args: str, document: dict[str, Any] | None = None) -> Run:
+        """Run ``tctl ARGS``; a ``document`` is written to a file appended as the last arg."""
+        with tempfile.TemporaryDirectory(prefix="tctl-backend-") as tmp:
+            argv = [str(self.path), *args]
+            if document is not None:
+                file = Path(tmp) / "resource.yaml"
+                file.write_text(yaml.safe_dump(document, sort_keys=False))
+                argv.append(str(file))
+            done = subprocess.run(
+                argv, capture_output=True, text=True, timeout=120, check=False
+            )
+        return Run(done.returncode, done.stdout, done.stderr)
+
+    def ok(self, *args: str, document: dict[str, Any] | None = None) -> Run:
+        result = self.run(*args, document=document)
+        if result.returncode != 0:
+            raise AssertionError(f"tctl {' '.join(args)} failed: {result.stderr or result.stdout}")
+        return result
+
+
+@dataclass
+class Integrations:
+    """``integration`` resources (sub_kind ``aws-oidc``) through tctl."""
+
+    tctl: TctlBackend
+
+    @staticmethod
+    def document(name: str, role_arn: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"name": name}
+        if labels:
+            metadata["labels"] = labels
+        return {
+            "kind": "integration",
+            "sub_kind": "aws-oidc",
+            "version": "v1",
+            "metadata": metadata,
+            "spec": {"aws_oidc": {"role_arn": role_arn}},
+        }
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        result = self.tctl.run("get", f"integration/{name}", "--format=json")
+        if result.returncode != 0:
+            return None
+        items = json.loads(result.stdout)
+        return items[0] if items else None
+
+    def names(self) -> list[str]:
+        items = json.loads(self.tctl.ok("get", "integrations", "--format=json").stdout or "[]")
+        return sorted(item["metadata"]["name"] for item in items or [])
+
+    def role_arn(self, name: str) -> str | None:
+        item = self.get(name)
+        return None if item is None else str(item["spec"]["aws_oidc"]["role_arn"])
+
+    def seed(self, name: str, role_arn: str) -> None:
+        """Created out of band (web UI, another tool)."""
+        self.tctl.ok("create", document=self.document(name, role_arn))
+
+    def edit_role(self, name: str, role_arn: str) -> None:
+        self.tctl.ok("create", "--force", document=self.document(name, role_arn))
+
+    def remove(self, name: str) -> None:
+        self.tctl.ok("rm", f"integration/{name}")

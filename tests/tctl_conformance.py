@@ -1,0 +1,154 @@
+"""One scenario of every tctl call the provider makes, errors included, run against any tctl.
+
+Each step goes through the provider's own tctl layer (``teleport_oidc.teleport.tctl.Tctl``) with a
+runner that records the raw call, so two things come out: the *transcript* (exact argv, exit
+code, stdout, stderr) and the *outcome* (what the provider concluded: created, already exists,
+the item it read, gone, failed). The stand-in conforms when its outcomes and exit codes equal
+the real tctl's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from teleport_oidc.errors import TctlError
+from teleport_oidc.teleport.tctl import (
+    AlreadyExistsError,
+    Connection,
+    RunResult,
+    Tctl,
+    integration_resource,
+    subprocess_runner,
+)
+
+NAME = "conformance-a"
+OTHER = "conformance-b"
+ROLE = "arn:aws:iam::123456789012:role/teleport-conformance"
+ROLE2 = "arn:aws:iam::123456789012:role/teleport-conformance-v2"
+TRANSCRIPT = Path(__file__).with_name("teleport") / "real_tctl_transcript.json"
+
+
+@dataclass
+class Recorder:
+    """A runner that keeps every call; temporary file paths become ``<FILE>``."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, argv: Sequence[str], *, timeout: float) -> RunResult:
+        result = subprocess_runner(argv, timeout=timeout)
+        shown = [re.sub(r"^/.*/teleport-oidc-[a-z]+-\w+$", "<FILE>", a) for a in argv[1:]]
+        self.calls.append(
+            {
+                "argv": ["tctl", *shown],
+                "returncode": result.returncode,
+                "stdout": result.stdout,
+                "stderr": result.stderr,
+            }
+        )
+        return result
+
+
+def _item(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The parts of a ``tctl get`` item the provider reads."""
+    if item is None:
+        return None
+    metadata, aws = item.get("metadata", {}), item.get("spec", {}).get("aws_oidc", {})
+    return {
+        "kind": item.get("kind"),
+        "sub_kind": item.get("sub_kind"),
+        "name": metadata.get("name"),
+        "labels": metadata.get("labels") or {},
+        "has_revision": bool(metadata.get("revision")),
+        "role_arn": aws.get("role_arn"),
+        "audience": aws.get("audience") or "",
+    }
+
+
+def _outcome(action: Callable[[], Any]) -> Any:
+    try:
+        value = action()
+    except AlreadyExistsError:
+        return "already-exists"
+    except TctlError:
+        return "failed"
+    if value is None:
+        return "ok" if action.__name__ == "create" else "not-found"
+    if isinstance(value, bool):
+        return "removed" if value else "already-gone"
+    if isinstance(value, list):
+        return value
+    return _item(value)
+
+
+def _bad(name: str, **changes: Any) -> dict[str, Any]:
+    doc = integration_resource(name, ROLE)
+    for path, value in changes.items():
+        where = doc
+        *parents, last = path.split("__")
+        for key in parents:
+            where = where[key]
+        where[last] = value
+    return doc
+
+
+def names(recorder: Recorder, tctl_path: Path) -> list[str]:
+    """``tctl get integrations --format=json``: the names it lists."""
+    import json
+
+    result = recorder([str(tctl_path), "get", "integrations", "--format=json"], timeout=120)
+    if result.returncode != 0:
+        raise TctlError("tctl get integrations failed", stderr=result.stderr)
+    return sorted(item["metadata"]["name"] for item in json.loads(result.stdout or "[]") or [])
+
+
+def run_scenario(tctl_path: Path) -> list[dict[str, Any]]:
+    """Run every step against ``tctl_path``; returns one record per step."""
+    recorder = Recorder()
+    tctl = Tctl(Connection(tctl_path=str(tctl_path), timeout=120), runner=recorder)
+    get_list = tctl.get  # the provider's get of one name, answered by a list
+
+    def create(doc: dict[str, Any], force: bool = False) -> Callable[[], None]:
+        def create() -> None:
+            tctl.create(doc, force=force)
+
+        return create
+
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("get of a missing one", lambda: get_list(NAME)),
+        ("rm of a missing one", lambda: tctl.remove(NAME)),
+        ("create", create(integration_resource(NAME, ROLE))),
+        ("get", lambda: get_list(NAME)),
+        ("create of an existing one", create(integration_resource(NAME, ROLE2))),
+        ("create --force of an existing one", create(integration_resource(NAME, ROLE2), True)),
+        ("get after --force", lambda: get_list(NAME)),
+        (
+            "create --force does not apply labels",
+            create(integration_resource(NAME, ROLE2, labels={"env": "x"}), True),
+        ),
+        ("get after --force with labels", lambda: get_list(NAME)),
+        ("get integrations (a list)", lambda: names(recorder, tctl_path)),
+        ("create with a bad name", create(_bad("Bad.Name"))),
+        ("create with an unknown field", create(_bad(OTHER, spec__aws_oidc__bogus_field="x"))),
+        ("create with a bad audience", create(_bad(OTHER, spec__aws_oidc__audience="nope"))),
+        ("rm", lambda: tctl.remove(NAME)),
+        ("get after rm", lambda: get_list(NAME)),
+        ("rm after rm", lambda: tctl.remove(NAME)),
+        ("clean-up: rm of the bad-audience one", lambda: tctl.remove(OTHER)),
+    ]
+    records = []
+    for label, action in steps:
+        before = len(recorder.calls)
+        outcome = _outcome(action)
+        records.append({"step": label, "outcome": outcome, "calls": recorder.calls[before:]})
+    return records
+
+
+def comparable(records: list[dict[str, Any]]) -> list[tuple[str, Any, list[int]]]:
+    """What must agree between two tctls: the outcome and every exit code, per step."""
+    return [
+        (r["step"], r["outcome"], [c["returncode"] for c in r["calls"]]) for r in records
+    ]
