@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 from collections.abc import Sequence
 
 MARK = "TELEPORT_OIDC_IN_NETNS"
@@ -38,3 +39,17 @@ def wrap(argv: Sequence[str]) -> list[str]:
     """``argv`` run in a new network namespace with ``lo`` up, marked by ``$MARK``."""
     script = f'ip link set lo up && {MARK}=1 exec "$@"'
     return ["unshare", "--net", "--", "sh", "-c", script, "sh", *argv]
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m tests.netns CMD...``: run CMD in a fresh loopback-only namespace."""
+    reason = unavailable_reason()
+    if reason:
+        print(f"cannot make a network namespace: {reason}", file=sys.stderr)
+        return 1
+    os.execvp("unshare", wrap(argv))
+    return 1  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -75,7 +75,7 @@ class TeleportNode:
 
 def _ready(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback http)
+        with urllib.request.urlopen(url, timeout=2) as response:
             return bool(response.status == 200)
     except OSError:
         return False
@@ -127,7 +127,9 @@ def running_node(bin_dir: Path, work: Path) -> Iterator[TeleportNode]:
                     + node.log_tail()
                 )
             if time.monotonic() > deadline:
-                raise RuntimeError(f"teleport not ready within {READY_LIMIT:g} s\n{node.log_tail()}")
+                raise RuntimeError(
+                    f"teleport not ready within {READY_LIMIT:g} s\n{node.log_tail()}"
+                )
             time.sleep(0.5)
         yield node
     finally:

@@ -38,9 +38,7 @@ class TctlBackend:
                 file = Path(tmp) / "resource.yaml"
                 file.write_text(yaml.safe_dump(document, sort_keys=False))
                 argv.append(str(file))
-            done = subprocess.run(
-                argv, capture_output=True, text=True, timeout=120, check=False
-            )
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
         return Run(done.returncode, done.stdout, done.stderr)
 
     def ok(self, *args: str, document: dict[str, Any] | None = None) -> Run:

@@ -149,6 +149,4 @@ def run_scenario(tctl_path: Path) -> list[dict[str, Any]]:
 
 def comparable(records: list[dict[str, Any]]) -> list[tuple[str, Any, list[int]]]:
     """What must agree between two tctls: the outcome and every exit code, per step."""
-    return [
-        (r["step"], r["outcome"], [c["returncode"] for c in r["calls"]]) for r in records
-    ]
+    return [(r["step"], r["outcome"], [c["returncode"] for c in r["calls"]]) for r in records]

@@ -81,7 +81,12 @@ def _overlay(module_dir: str, work: Path) -> Path:
     overlay = work / "overlay.json"
     overlay.write_text(
         json.dumps(
-            {"Replace": {str(target / "index.html"): str(index), str(target / "apphash"): str(apphash)}}
+            {
+                "Replace": {
+                    str(target / "index.html"): str(index),
+                    str(target / "apphash"): str(apphash),
+                }
+            }
         )
     )
     return overlay

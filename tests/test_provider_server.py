@@ -13,6 +13,7 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 
 from .fake_teleport import FakeTeleport
+from .lifecycle import integration_lifecycle
 from .provider_server import (
     UNKNOWN_VALUE,
     ProviderServer,
@@ -21,6 +22,7 @@ from .provider_server import (
     without_provider,
 )
 from .provider_server import integration_inputs as inputs
+from .tctl_backend import Integrations, TctlBackend
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-aws-prod-v2"
@@ -195,3 +197,10 @@ def test_the_serialized_provider_survives_an_edit_of_the_provider_code(tmp_path:
     )
     assert edited == provider_blob()
     assert b"s3cr3t" not in base64.b64decode(edited)
+
+
+def test_the_shared_lifecycle_with_changes_made_through_tctl(
+    server: ProviderServer, teleport: FakeTeleport
+) -> None:
+    # The same function runs against real Teleport in tests/test_real_teleport.py.
+    integration_lifecycle(server, Integrations(TctlBackend(teleport.tctl)))

@@ -25,7 +25,9 @@ ITEM = {
 
 
 def test_the_stand_in_answers_the_scenario_as_section_7_says(teleport: FakeTeleport) -> None:
-    got = {step: (outcome, codes) for step, outcome, codes in comparable(run_scenario(teleport.tctl))}
+    got = {
+        step: (outcome, codes) for step, outcome, codes in comparable(run_scenario(teleport.tctl))
+    }
     assert got["get of a missing one"] == ("not-found", [1])
     assert got["rm of a missing one"] == ("already-gone", [1])
     assert got["create"] == ("ok", [0])

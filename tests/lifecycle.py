@@ -1,0 +1,66 @@
+"""The TeleportIntegration lifecycle through the SDK's provider server, against any tctl.
+
+Out-of-band changes are real ``tctl`` calls (``tests/tctl_backend.py``), so the same steps run
+against the stand-in (fast tier) and against a real cluster (tests/test_real_teleport.py). A new
+kind adds its own function beside this one.
+"""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+from pulumi.runtime.proto import provider_pb2
+
+from .provider_server import ProviderServer, without_provider
+from .provider_server import integration_inputs as inputs
+from .tctl_backend import Integrations
+
+ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
+ROLE2 = "arn:aws:iam::123456789012:role/teleport-aws-prod-v2"
+SOME = provider_pb2.DiffResponse.DIFF_SOME
+
+
+def integration_lifecycle(server: ProviderServer, cluster: Integrations) -> None:
+    """create, refused second create, adopt, update, drift, gone, destroy twice."""
+    # create
+    id_, outs = server.up_create(inputs())
+    assert (id_, cluster.role_arn("aws-prod")) == ("aws-prod", ROLE)
+
+    # a second create of the same name (another stack) is refused with our message
+    with pytest.raises(grpc.RpcError) as info:
+        server.up_create(inputs(role_arn=ROLE2))
+    assert "adopt_existing=True" in info.value.details()
+    assert "tctl rm integration/aws-prod" in info.value.details()
+    assert cluster.role_arn("aws-prod") == ROLE
+
+    # adopt one made out of band
+    cluster.seed("aws-adopted", ROLE2)
+    adopted_id, adopted = server.up_create(
+        inputs(integration_name="aws-adopted", adopt_existing=True)
+    )
+    assert (adopted_id, adopted["role_arn"], cluster.role_arn("aws-adopted")) == (
+        "aws-adopted",
+        ROLE,
+        ROLE,
+    )
+
+    # update in place
+    outs = server.up_update(id_, outs, inputs(role_arn=ROLE2)) or {}
+    assert (outs.get("role_arn"), cluster.role_arn("aws-prod")) == (ROLE2, ROLE2)
+
+    # refresh after a change made with tctl: the drift is shown and the next diff wants an update
+    cluster.edit_role("aws-prod", ROLE)
+    read_id, read_outs, read_inputs = server.read(id_, outs, inputs(role_arn=ROLE2))
+    assert (read_id, read_outs["role_arn"], read_inputs["role_arn"]) == ("aws-prod", ROLE, ROLE)
+    checked = server.check(read_outs, inputs(role_arn=ROLE2))
+    assert server.diff(id_, read_outs, checked.inputs).changes == SOME
+
+    # refresh after `tctl rm`: gone
+    cluster.remove("aws-prod")
+    read_id, gone, _ = server.read(id_, read_outs, checked.inputs)
+    assert (read_id, without_provider(gone)) == ("", {})
+
+    # destroy, and destroy of an already-gone one, both succeed
+    server.delete(adopted_id, adopted)
+    server.delete(id_, read_outs)
+    assert "aws-adopted" not in cluster.names() and "aws-prod" not in cluster.names()
