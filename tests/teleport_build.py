@@ -3,10 +3,10 @@
 
 Cached by commit in ``${XDG_CACHE_HOME:-~/.cache}/teleport-oidc/teleport-<commit>/bin``; a no-op
 when built. ``TELEPORT_OIDC_TELEPORT_BIN_DIR`` points the tier at binaries of your own instead.
-Both tools come from ONE ``go build`` with the same tags (different tags would compile most of
-the tree twice). The proxy refuses to start without embedded web assets, so the build sets
-``webassets_embed`` and hands ``go build -overlay`` two placeholder files made here: Teleport's
-module files are never edited or copied.
+Both come from ONE ``go build`` with the same (default) tags, so the tree compiles once. ``tctl``
+is Teleport's own; ``teleport`` is Teleport's own CLI started with the web UI off
+(tests/teleport/cmd/teleport: the proxy refuses to start without embedded web assets, and
+``go build -overlay`` may not replace files in the module cache). Nothing of Teleport is copied.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from pathlib import Path
 
 WRAPPER = Path(__file__).resolve().parent / "teleport"
 MODULE = "github.com/gravitational/teleport"
-TOOLS = (f"{MODULE}/tool/teleport", f"{MODULE}/tool/tctl")
-TAGS = "webassets_embed"
+# ./cmd/teleport is Teleport's own CLI with the web UI off (see its comment); tctl is as is.
+TOOLS = ("./cmd/teleport", f"{MODULE}/tool/tctl")
 BIN_DIR_ENV = "TELEPORT_OIDC_TELEPORT_BIN_DIR"
 
 
@@ -35,7 +35,7 @@ class BuildError(Exception):
 def pinned_version() -> str:
     """The Teleport pseudo-version the wrapper go.mod requires."""
     text = (WRAPPER / "go.mod").read_text()
-    match = re.search(rf"^\s*{re.escape(MODULE)} (v\S+)$", text, re.MULTILINE)
+    match = re.search(rf"^(?:require)?\s*{re.escape(MODULE)} (v\S+)", text, re.MULTILINE)
     if not match:
         raise BuildError(f"{WRAPPER / 'go.mod'} requires no {MODULE}; run gen_gomod.py")
     return match.group(1)
@@ -58,7 +58,13 @@ def missing_binaries(where: Path) -> list[str]:
 
 
 def _go_env() -> dict[str, str]:
-    return {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod"}
+    # GONOSUMDB: see gen_gomod.go_env (go.sum, committed, pins Teleport's own hashes).
+    return {
+        **os.environ,
+        "GOTOOLCHAIN": "local",
+        "GOFLAGS": "-mod=mod",
+        "GONOSUMDB": ",".join(filter(None, [os.environ.get("GONOSUMDB"), MODULE])),
+    }
 
 
 def _go(*args: str) -> str:
@@ -68,28 +74,6 @@ def _go(*args: str) -> str:
     if proc.returncode != 0:
         raise BuildError(f"go {' '.join(args)} failed:\n{proc.stderr.strip()}")
     return proc.stdout
-
-
-def _overlay(module_dir: str, work: Path) -> Path:
-    """Placeholder web assets for ``//go:embed webassets/teleport``, through an overlay."""
-    work.mkdir(parents=True, exist_ok=True)
-    index = work / "index.html"
-    index.write_text("<!doctype html><title>Teleport (test build, no web UI)</title>\n")
-    apphash = work / "apphash"
-    apphash.write_text("teleport-oidc-test-build\n")
-    target = Path(module_dir) / "webassets" / "teleport"
-    overlay = work / "overlay.json"
-    overlay.write_text(
-        json.dumps(
-            {
-                "Replace": {
-                    str(target / "index.html"): str(index),
-                    str(target / "apphash"): str(apphash),
-                }
-            }
-        )
-    )
-    return overlay
 
 
 def build(log: bool = True) -> Path:
@@ -109,13 +93,11 @@ def build(log: bool = True) -> Path:
     started = time.monotonic()
     say(f"[1/3] downloading {MODULE}@{version} and its dependencies (module cache) ...")
     _go("mod", "download")
-    module_dir = _go("list", "-m", "-f", "{{.Dir}}", MODULE).strip()
-    overlay = _overlay(module_dir, out / "overlay")
     tmp = out / "bin.partial"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    say(f"[2/3] go build -p 2 -tags {TAGS} (cold: tens of minutes on 2 cores) ...", flush=True)
-    argv = ["go", "build", "-p", "2", "-v", "-tags", TAGS, f"-overlay={overlay}"]
+    say("[2/3] go build -p 2 teleport tctl (cold: tens of minutes on 2 cores) ...", flush=True)
+    argv = ["go", "build", "-p", "2", "-v"]
     argv += ["-o", f"{tmp}/", *TOOLS]
     proc = subprocess.Popen(
         argv, cwd=WRAPPER, env=_go_env(), stderr=subprocess.PIPE, text=True, bufsize=1

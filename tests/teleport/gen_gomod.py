@@ -25,7 +25,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 MODULE = "github.com/gravitational/teleport"
 WRAPPER = "teleport-oidc.test/teleport"
-TOOLS = (f"{MODULE}/tool/teleport", f"{MODULE}/tool/tctl")
+TOOLS = (f"{MODULE}/tool/tctl",)  # teleport itself is ./cmd/teleport (see its comment)
 PSEUDO = re.compile(r"(\d{14})-([0-9a-f]{12})$")
 
 

@@ -6,6 +6,8 @@ go 1.24
 // The binaries keep the run-time defaults of the Go release Teleport was written for.
 godebug default=go1.20
 
+require github.com/gravitational/teleport v0.0.0-20230905183941-c95e235e8855
+
 require (
 	cloud.google.com/go v0.110.0 // indirect
 	cloud.google.com/go/compute v1.19.0 // indirect
@@ -141,7 +143,6 @@ require (
 	github.com/gravitational/license v0.0.0-20210218173955-6d8fb49b117a // indirect
 	github.com/gravitational/oxy v0.0.0-20221029012416-9fbf4c444680 // indirect
 	github.com/gravitational/roundtrip v1.0.2 // indirect
-	github.com/gravitational/teleport v0.0.0-20230905183941-c95e235e8855 // indirect
 	github.com/gravitational/teleport/api v0.0.0 // indirect
 	github.com/gravitational/trace v1.2.1 // indirect
 	github.com/gravitational/ttlmap v0.0.0-20171116003245-91fd36b9004c // indirect
@@ -309,10 +310,7 @@ require (
 	software.sslmate.com/src/go-pkcs12 v0.2.0 // indirect
 )
 
-tool (
-	github.com/gravitational/teleport/tool/tctl
-	github.com/gravitational/teleport/tool/teleport
-)
+tool github.com/gravitational/teleport/tool/tctl
 
 replace (
 	github.com/alecthomas/kingpin/v2 => github.com/gravitational/kingpin/v2 v2.1.11-0.20230515143221-4ec6b70ecd33
