@@ -130,7 +130,13 @@ def running_node(bin_dir: Path, work: Path) -> Iterator[TeleportNode]:
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env={**os.environ, "HOME": str(work)},
+            # The proxy's /webapi/thumbprint dials its own public address and verifies it;
+            # its self-signed certificate (written at start-up, read lazily) is the only root.
+            env={
+                **os.environ,
+                "HOME": str(work),
+                "SSL_CERT_FILE": str(data_dir / "webproxy_cert.pem"),
+            },
         )
     node = TeleportNode(config_path, data_dir, tctl, process)
     try:
