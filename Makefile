@@ -33,7 +33,7 @@ teleport-build:
 # Teleport cannot be built or started. `make test` runs it only when the binaries are there.
 test-teleport: $(STAMP)
 	@status=0; tests/teleport/build || status=1; \
-	TELEPORT_OIDC_REQUIRE_TELEPORT=1 $(BIN)/python -m tests.netns \
+	TELEPORT_OIDC_REQUIRE_TELEPORT=1 TELEPORT_OIDC_RECORD=1 $(BIN)/python -m tests.netns \
 		$(BIN)/pytest -m teleport -p no:cacheprovider tests/test_real_teleport.py || status=1; \
 	exit $$status
 
