@@ -34,6 +34,13 @@ from typing import Any, NoReturn
 import yaml
 
 STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
+# The Teleport major version to behave like. 18 (default): the spec, from reading the source.
+# Below 16, for integrations: what real tctl v13.3.8 answered (tests/teleport/
+# real_tctl_transcript.json): a red "ERROR: " even without a terminal and a blank line after,
+# one not-found text, no name or unknown-field checks, the --force hint without a tab, and
+# items with ``metadata.id`` instead of ``metadata.revision`` and no sibling sub-specs.
+VERSION = int(os.environ.get("FAKE_TCTL_VERSION", "18"))
+OLD = VERSION < 16
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+\Z")  # api/types/common/common.go IsValidLabelKey
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")
@@ -225,6 +232,9 @@ KINDS: dict[str, dict[str, Any]] = {
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
+    if OLD:
+        sys.stderr.write(f"\x1b[31mERROR: \x1b[0m{message}\n\n")
+        sys.exit(code)
     sys.stderr.write(f"ERROR: {message}\n")
     sys.exit(code)
 
@@ -287,7 +297,8 @@ def not_found(kind: str, name: str) -> None:
     counter.write_text(str(n + 1))
     hidden = int(0.75 * len(name))  # backend.MaskKeyName
     masked = "*" * hidden + name[hidden:]
-    fail(texts[n % len(texts)].format(name=name, masked=masked))
+    text = texts[1] if OLD and kind == "integration" else texts[n % len(texts)]
+    fail(text.format(name=name, masked=masked))
 
 
 def unknown_field(fields: dict[str, set[str]], doc: Any, where: str = "") -> str | None:
@@ -330,7 +341,7 @@ def check_labels(doc: dict[str, Any]) -> None:
 
 
 def check_integration(doc: dict[str, Any], name: str) -> None:
-    if not NAME.match(name) or len(name) > 63:
+    if not OLD and (not NAME.match(name) or len(name) > 63):
         raise Invalid(
             f'integration name "{name}" must be a lower case valid DNS subdomain so that it '
             "can be used to allow Web/CLI access"
@@ -505,7 +516,9 @@ def scalar_strings(value: Any) -> Any:
 def stored_view(kind: str, item: dict[str, Any]) -> dict[str, Any]:
     """What `tctl get --format=json` prints for a stored item."""
     view = json.loads(json.dumps(item))
-    if kind == "integration":
+    if OLD and kind == "integration":
+        view["metadata"]["id"] = abs(hash(view["metadata"].pop("revision", ""))) + 1
+    elif kind == "integration":
         view["spec"].setdefault("aws_oidc", {})
         view["spec"]["azure_oidc"] = {}
         view["spec"]["github"] = {}
@@ -542,7 +555,8 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
     if kind not in KINDS:
         fail(f'resource type "{kind}" is not supported by this stand-in')
     entry = KINDS[kind]
-    bad = unknown_field(entry["fields"], doc)
+    old_integration = OLD and kind == "integration"
+    bad = None if old_integration else unknown_field(entry["fields"], doc)
     if bad:
         fail(f'unknown field "{bad}"')
     name = str(doc.get("metadata", {}).get("name", ""))
@@ -565,7 +579,8 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
         print(entry["forced"].format(name=name))
         return
     if path.exists():
-        fail(entry["exists"].format(name=name))
+        exists = entry["exists"].replace("\n\t", "\n") if old_integration else entry["exists"]
+        fail(exists.format(name=name))
     if kind == "integration":
         item = {
             "kind": "integration",

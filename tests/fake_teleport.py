@@ -17,7 +17,8 @@ class FakeTeleport:
     tctl: Path
 
     @classmethod
-    def create(cls, tmp: Path) -> FakeTeleport:
+    def create(cls, tmp: Path, version: int = 18) -> FakeTeleport:
+        """``version``: the Teleport major to behave like (see ``VERSION`` in fake_tctl.py)."""
         state = tmp / "teleport"
         for folder in ("integrations", "discovery_configs", "tokens"):
             (state / folder).mkdir(parents=True)
@@ -25,7 +26,8 @@ class FakeTeleport:
         tctl = tmp / "bin" / "tctl"
         tctl.parent.mkdir()
         tctl.write_text(
-            f'#!/bin/sh\nFAKE_TCTL_STATE="{state}" exec "{sys.executable}" "{SCRIPT}" "$@"\n'
+            f'#!/bin/sh\nFAKE_TCTL_STATE="{state}" FAKE_TCTL_VERSION={version} '
+            f'exec "{sys.executable}" "{SCRIPT}" "$@"\n'
         )
         tctl.chmod(0o755)
         return cls(state, tctl)

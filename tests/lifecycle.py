@@ -21,10 +21,12 @@ SOME = provider_pb2.DiffResponse.DIFF_SOME
 
 
 def integration_lifecycle(server: ProviderServer, cluster: Integrations) -> None:
-    """create, refused second create, adopt, update, drift, gone, destroy twice."""
+    """create, refused second create, update, drift, gone, destroy twice."""
+    # Real Teleport's reads follow writes about a second late: every check of the cluster
+    # waits for it to settle (`settled`), and so does every provider call that reads first.
     # create
     id_, outs = server.up_create(inputs())
-    assert (id_, cluster.role_arn("aws-prod")) == ("aws-prod", ROLE)
+    assert (id_, cluster.settled("aws-prod", ROLE)) == ("aws-prod", ROLE)
 
     # a second create of the same name (another stack) is refused with our message
     with pytest.raises(grpc.RpcError) as info:
@@ -33,23 +35,13 @@ def integration_lifecycle(server: ProviderServer, cluster: Integrations) -> None
     assert "tctl rm integration/aws-prod" in info.value.details()
     assert cluster.role_arn("aws-prod") == ROLE
 
-    # adopt one made out of band
-    cluster.seed("aws-adopted", ROLE2)
-    adopted_id, adopted = server.up_create(
-        inputs(integration_name="aws-adopted", adopt_existing=True)
-    )
-    assert (adopted_id, adopted["role_arn"], cluster.role_arn("aws-adopted")) == (
-        "aws-adopted",
-        ROLE,
-        ROLE,
-    )
-
     # update in place
     outs = server.up_update(id_, outs, inputs(role_arn=ROLE2)) or {}
-    assert (outs.get("role_arn"), cluster.role_arn("aws-prod")) == (ROLE2, ROLE2)
+    assert (outs.get("role_arn"), cluster.settled("aws-prod", ROLE2)) == (ROLE2, ROLE2)
 
     # refresh after a change made with tctl: the drift is shown and the next diff wants an update
     cluster.edit_role("aws-prod", ROLE)
+    assert cluster.settled("aws-prod", ROLE) == ROLE
     read_id, read_outs, read_inputs = server.read(id_, outs, inputs(role_arn=ROLE2))
     assert (read_id, read_outs["role_arn"], read_inputs["role_arn"]) == ("aws-prod", ROLE, ROLE)
     checked = server.check(read_outs, inputs(role_arn=ROLE2))
@@ -57,10 +49,28 @@ def integration_lifecycle(server: ProviderServer, cluster: Integrations) -> None
 
     # refresh after `tctl rm`: gone
     cluster.remove("aws-prod")
+    assert cluster.settled("aws-prod", None) is None
     read_id, gone, _ = server.read(id_, read_outs, checked.inputs)
     assert (read_id, without_provider(gone)) == ("", {})
 
     # destroy, and destroy of an already-gone one, both succeed
-    server.delete(adopted_id, adopted)
     server.delete(id_, read_outs)
-    assert "aws-adopted" not in cluster.names() and "aws-prod" not in cluster.names()
+    server.delete(id_, read_outs)
+    assert cluster.settled("aws-prod", None) is None
+
+
+def integration_adoption(server: ProviderServer, cluster: Integrations) -> None:
+    """adopt_existing=True takes over one made out of band (create --force, then read back)."""
+    cluster.seed("aws-adopted", ROLE2)
+    assert cluster.settled("aws-adopted", ROLE2) == ROLE2
+    adopted_id, adopted = server.up_create(
+        inputs(integration_name="aws-adopted", adopt_existing=True)
+    )
+    assert (adopted_id, adopted["role_arn"], cluster.settled("aws-adopted", ROLE)) == (
+        "aws-adopted",
+        ROLE,
+        ROLE,
+    )
+
+    server.delete(adopted_id, adopted)
+    assert cluster.settled("aws-adopted", None) is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,17 @@ class Integrations:
     def role_arn(self, name: str) -> str | None:
         item = self.get(name)
         return None if item is None else str(item["spec"]["aws_oidc"]["role_arn"])
+
+    def settled(self, name: str, role_arn: str | None, timeout: float = 15.0) -> str | None:
+        """The role ``tctl get`` shows once it shows ``role_arn`` (``None``: gone), or the last
+        one seen after ``timeout``. Real Teleport reads through the auth server's cache, which
+        follows writes about a second late on a single sqlite node."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.role_arn(name)
+            if seen == role_arn or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.2)
 
     def seed(self, name: str, role_arn: str) -> None:
         """Created out of band (web UI, another tool)."""

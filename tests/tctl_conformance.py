@@ -10,6 +10,7 @@ the real tctl's.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ from teleport_oidc.teleport.tctl import (
 )
 
 NAME = "conformance-a"
-OTHER = "conformance-b"
+UNKNOWN_FIELD = "conformance-b"
+BAD_AUDIENCE = "conformance-c"
 ROLE = "arn:aws:iam::123456789012:role/teleport-conformance"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-conformance-v2"
 TRANSCRIPT = Path(__file__).with_name("teleport") / "real_tctl_transcript.json"
@@ -102,11 +104,18 @@ def names(recorder: Recorder, tctl_path: Path) -> list[str]:
     result = recorder([str(tctl_path), "get", "integrations", "--format=json"], timeout=120)
     if result.returncode != 0:
         raise TctlError("tctl get integrations failed", stderr=result.stderr)
-    return sorted(item["metadata"]["name"] for item in json.loads(result.stdout or "[]") or [])
+    items = json.loads(result.stdout or "[]") or []
+    # Only this scenario's own: other tests may share the cluster.
+    return sorted(n for n in (i["metadata"]["name"] for i in items) if n.startswith("conformance-"))
 
 
-def run_scenario(tctl_path: Path) -> list[dict[str, Any]]:
-    """Run every step against ``tctl_path``; returns one record per step."""
+def run_scenario(tctl_path: Path, settle: float = 0.0) -> list[dict[str, Any]]:
+    """Run every step against ``tctl_path``; returns one record per step.
+
+    ``settle``: seconds to wait after each step. Real Teleport answers reads from the auth
+    server's cache, which follows writes late (the single-node sqlite backend polls its
+    change feed about once a second), so a read right after a write can be stale.
+    """
     recorder = Recorder()
     tctl = Tctl(Connection(tctl_path=str(tctl_path), timeout=120), runner=recorder)
     get_list = tctl.get  # the provider's get of one name, answered by a list
@@ -132,19 +141,30 @@ def run_scenario(tctl_path: Path) -> list[dict[str, Any]]:
         ("get after --force with labels", lambda: get_list(NAME)),
         ("get integrations (a list)", lambda: names(recorder, tctl_path)),
         ("create with a bad name", create(_bad("Bad.Name"))),
-        ("create with an unknown field", create(_bad(OTHER, spec__aws_oidc__bogus_field="x"))),
-        ("create with a bad audience", create(_bad(OTHER, spec__aws_oidc__audience="nope"))),
+        ("create with an unknown field", create(_bad(UNKNOWN_FIELD, spec__aws_oidc__bogus="x"))),
+        ("create with a bad audience", create(_bad(BAD_AUDIENCE, spec__aws_oidc__audience="no"))),
         ("rm", lambda: tctl.remove(NAME)),
         ("get after rm", lambda: get_list(NAME)),
         ("rm after rm", lambda: tctl.remove(NAME)),
-        ("clean-up: rm of the bad-audience one", lambda: tctl.remove(OTHER)),
+        ("clean-up: rm of the bad-name one", lambda: tctl.remove("Bad.Name")),
+        ("clean-up: rm of the unknown-field one", lambda: tctl.remove(UNKNOWN_FIELD)),
+        ("clean-up: rm of the bad-audience one", lambda: tctl.remove(BAD_AUDIENCE)),
     ]
     records = []
     for label, action in steps:
         before = len(recorder.calls)
         outcome = _outcome(action)
+        time.sleep(settle)
         records.append({"step": label, "outcome": outcome, "calls": recorder.calls[before:]})
     return records
+
+
+def major(version_text: str) -> int:
+    """``Teleport v13.3.8 git: go1.26.8`` -> 13 (what ``tctl version`` prints)."""
+    match = re.search(r"\bv(\d+)\.", version_text)
+    if not match:
+        raise ValueError(f"no version in {version_text!r}")
+    return int(match.group(1))
 
 
 def comparable(records: list[dict[str, Any]]) -> list[tuple[str, Any, list[int]]]:

@@ -13,7 +13,7 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 
 from .fake_teleport import FakeTeleport
-from .lifecycle import integration_lifecycle
+from .lifecycle import integration_adoption, integration_lifecycle
 from .provider_server import (
     UNKNOWN_VALUE,
     ProviderServer,
@@ -203,4 +203,6 @@ def test_the_shared_lifecycle_with_changes_made_through_tctl(
     server: ProviderServer, teleport: FakeTeleport
 ) -> None:
     # The same function runs against real Teleport in tests/test_real_teleport.py.
-    integration_lifecycle(server, Integrations(TctlBackend(teleport.tctl)))
+    cluster = Integrations(TctlBackend(teleport.tctl))
+    integration_lifecycle(server, cluster)
+    integration_adoption(server, cluster)

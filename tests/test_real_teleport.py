@@ -24,11 +24,11 @@ from teleport_oidc.cli.doctor import run_checks
 
 from . import netns
 from .fake_teleport import FakeTeleport
-from .lifecycle import integration_lifecycle
+from .lifecycle import integration_adoption, integration_lifecycle
 from .provider_server import ProviderServer
 from .real_teleport import ISSUER, TeleportNode, running_node
 from .tctl_backend import Integrations, TctlBackend
-from .tctl_conformance import TRANSCRIPT, comparable, run_scenario
+from .tctl_conformance import TRANSCRIPT, comparable, major, run_scenario
 from .teleport_build import BIN_DIR_ENV, bin_dir, missing_binaries
 
 pytestmark = pytest.mark.teleport
@@ -36,6 +36,7 @@ REQUIRED = os.environ.get("TELEPORT_OIDC_REQUIRE_TELEPORT") == "1"
 INSIDE = os.environ.get(netns.MARK) == "1"
 FIND = TRANSCRIPT.with_name("real_webapi_find.json")
 # `make test-teleport` refreshes the committed records; other runs leave the tree clean.
+SETTLE = 2.5  # seconds after each step: the auth server's cache follows writes ~1 s late
 RECORD = os.environ.get("TELEPORT_OIDC_RECORD") == "1"
 
 
@@ -102,6 +103,20 @@ def test_the_integration_lifecycle_against_real_teleport(
         integration_lifecycle(server, Integrations(TctlBackend(node.tctl)))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="v13.3.8: `tctl create` and `tctl create --force` of an integration made moments "
+    "before by another tctl both answer 'use -f or --force flag to overwrite / integration "
+    '"aws-adopted" already exists\' (exit 1): the adopt step fails (recorded, not explained)',
+)
+def test_adopting_one_made_out_of_band_against_real_teleport(
+    node: TeleportNode, tmp_path: Path
+) -> None:
+    config = {"teleport-oidc:tctlPath": str(node.tctl)}
+    with ProviderServer(tmp_path / "provider.log", config=config) as server:
+        integration_adoption(server, Integrations(TctlBackend(node.tctl)))
+
+
 def test_thumbprint_and_doctor_against_the_real_proxy(node: TeleportNode) -> None:
     bundle = str(node.ca_bundle)
     teleport_says = requests.get(f"{ISSUER}/webapi/thumbprint", verify=bundle, timeout=10).json()
@@ -132,12 +147,12 @@ def test_thumbprint_and_doctor_against_the_real_proxy(node: TeleportNode) -> Non
 
 
 def test_the_stand_in_tctl_conforms_to_the_real_one(node: TeleportNode, tmp_path: Path) -> None:
-    real = run_scenario(node.tctl)
+    real = run_scenario(node.tctl, settle=SETTLE)
     version = subprocess.run(
         [str(node.tctl), "version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     if RECORD:
         record = {"tctl_version": version, "records": real}
         TRANSCRIPT.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    fake = FakeTeleport.create(tmp_path)
+    fake = FakeTeleport.create(tmp_path, version=major(version))
     assert comparable(run_scenario(fake.tctl)) == comparable(real)
