@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from teleport_oidc.errors import TctlError
+from teleport_oidc.teleport.provider import integration_resource
 from teleport_oidc.teleport.tctl import (
     AlreadyExistsError,
     Connection,
     RunResult,
     Tctl,
-    integration_resource,
     subprocess_runner,
 )
 
@@ -118,7 +118,12 @@ def run_scenario(tctl_path: Path, settle: float = 0.0) -> list[dict[str, Any]]:
     """
     recorder = Recorder()
     tctl = Tctl(Connection(tctl_path=str(tctl_path), timeout=120), runner=recorder)
-    get_list = tctl.get  # the provider's get of one name, answered by a list
+
+    def get_list(name: str) -> dict[str, Any] | None:
+        return tctl.get("integration", name)  # the provider's get of one name: a JSON list
+
+    def remove(name: str) -> bool:
+        return tctl.remove("integration", name)
 
     def create(doc: dict[str, Any], force: bool = False) -> Callable[[], None]:
         def create() -> None:
@@ -128,7 +133,7 @@ def run_scenario(tctl_path: Path, settle: float = 0.0) -> list[dict[str, Any]]:
 
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("get of a missing one", lambda: get_list(NAME)),
-        ("rm of a missing one", lambda: tctl.remove(NAME)),
+        ("rm of a missing one", lambda: remove(NAME)),
         ("create", create(integration_resource(NAME, ROLE))),
         ("get", lambda: get_list(NAME)),
         ("create of an existing one", create(integration_resource(NAME, ROLE2))),
@@ -143,12 +148,12 @@ def run_scenario(tctl_path: Path, settle: float = 0.0) -> list[dict[str, Any]]:
         ("create with a bad name", create(_bad("Bad.Name"))),
         ("create with an unknown field", create(_bad(UNKNOWN_FIELD, spec__aws_oidc__bogus="x"))),
         ("create with a bad audience", create(_bad(BAD_AUDIENCE, spec__aws_oidc__audience="no"))),
-        ("rm", lambda: tctl.remove(NAME)),
+        ("rm", lambda: remove(NAME)),
         ("get after rm", lambda: get_list(NAME)),
-        ("rm after rm", lambda: tctl.remove(NAME)),
-        ("clean-up: rm of the bad-name one", lambda: tctl.remove("Bad.Name")),
-        ("clean-up: rm of the unknown-field one", lambda: tctl.remove(UNKNOWN_FIELD)),
-        ("clean-up: rm of the bad-audience one", lambda: tctl.remove(BAD_AUDIENCE)),
+        ("rm after rm", lambda: remove(NAME)),
+        ("clean-up: rm of the bad-name one", lambda: remove("Bad.Name")),
+        ("clean-up: rm of the unknown-field one", lambda: remove(UNKNOWN_FIELD)),
+        ("clean-up: rm of the bad-audience one", lambda: remove(BAD_AUDIENCE)),
     ]
     records = []
     for label, action in steps:

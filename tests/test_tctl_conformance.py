@@ -19,7 +19,7 @@ ITEM = {
     "kind": "integration",
     "sub_kind": "aws-oidc",
     "name": NAME,
-    "labels": {},
+    "labels": {"teleport.dev/iac-tool": "pulumi"},  # what the provider's documents carry
     "has_revision": True,
     "audience": "",
 }
