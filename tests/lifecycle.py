@@ -66,11 +66,10 @@ def integration_adoption(server: ProviderServer, cluster: Integrations) -> None:
     adopted_id, adopted = server.up_create(
         inputs(integration_name="aws-adopted", adopt_existing=True)
     )
-    assert (adopted_id, adopted["role_arn"], cluster.settled("aws-adopted", ROLE)) == (
-        "aws-adopted",
-        ROLE,
-        ROLE,
-    )
+    assert adopted_id == "aws-adopted"
+    assert cluster.settled("aws-adopted", ROLE) == ROLE  # Teleport holds our role now
+    # ...and the provider's outputs say so (it reads the integration back after --force)
+    assert adopted["role_arn"] == ROLE, adopted
 
     server.delete(adopted_id, adopted)
     assert cluster.settled("aws-adopted", None) is None
