@@ -199,10 +199,12 @@ def test_adopt_takes_it_over_and_reports_what_teleport_holds(
 ) -> None:
     teleport.seed("aws-prod", "arn:aws:iam::123456789012:role/theirs", labels={"old": "1"})
     result = provider.create(props(adopt_existing=True, labels={"new": "2"}))
+    # What --force keeps is read *before* it writes: real Teleport answers reads from a cache
+    # that lags writes, so a read after --force can show the old spec.
     assert [c[1:3] for c in recorder.commands()] == [
         ["create", "FILE"],
-        ["create", "--force"],
         ["get", "integration/aws-prod"],
+        ["create", "--force"],
     ]
     assert result.outs is not None
     assert result.outs["role_arn"] == ROLE

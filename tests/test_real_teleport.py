@@ -103,12 +103,6 @@ def test_the_integration_lifecycle_against_real_teleport(
         integration_lifecycle(server, Integrations(TctlBackend(node.tctl)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider bug shown by real v13.3.8: after `tctl create --force` the provider reads the "
-    "integration back at once, and Teleport answers reads from a cache that follows writes "
-    "about a second late, so the outputs keep the old role_arn (Teleport holds the new one)",
-)
 def test_adopting_one_made_out_of_band_against_real_teleport(
     node: TeleportNode, tmp_path: Path
 ) -> None:

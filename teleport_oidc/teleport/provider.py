@@ -119,6 +119,7 @@ INTEGRATION = Kind(
     defaults={"audience": "", "labels": {}},
     replace_keys=("integration_name", "labels"),
     delete_before_replace_keys=("labels",),
+    force_keeps=("labels",),
     document=_document,
     read_back=_read_back,
     name_key="integration_name",

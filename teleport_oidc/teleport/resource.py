@@ -211,6 +211,10 @@ class Kind:
     matches: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = field(default=None)
     """Whether the existing resource (``tctl get`` JSON) is exactly what these inputs create.
     Default: :func:`document_matches` against ``document(inputs)``."""
+    force_keeps: tuple[str, ...] = ()
+    """Inputs that ``tctl create --force`` leaves as Teleport had them (``integration``: only
+    the spec is copied, so ``labels`` stay). Adopting records those from Teleport, the rest
+    from the inputs."""
     create_overwrites: bool = False
     """``tctl create`` of this kind overwrites an existing one instead of refusing (``token``:
     ``createToken`` upserts). Then create looks first with ``tctl get`` (two calls)."""
@@ -349,9 +353,19 @@ class TctlResourceProvider(ResourceProvider):
         """It exists: adopt it when asked, take it when it is exactly ours, else refuse."""
         kind = self.KIND
         if props.get("adopt_existing"):
-            # --force may apply only part of the file: record what Teleport now holds.
+            # --force may apply only part of the file. What it applies is known (the inputs);
+            # what it keeps is read *before* writing: Teleport answers reads from a cache that
+            # follows writes about a second late, so a read right after --force can show the
+            # old spec (seen on real Teleport).
+            kept = None
+            if kind.force_keeps:
+                kept = current if current is not None else self._get(tctl, name)
             tctl.create(document, force=True)
-            return CreateResult(name, self._outputs(props, self._get(tctl, name)))
+            outs = self._outputs(props)
+            if kept is not None:
+                read = self._outputs(props, kept)
+                outs.update({key: read[key] for key in (*kind.force_keeps, "revision")})
+            return CreateResult(name, outs)
         if current is None:
             current = tctl.get(kind.kind, name)
         if current is None or not kind.is_exactly(current, props):
@@ -377,7 +391,7 @@ class TctlResourceProvider(ResourceProvider):
         current = tctl.get(self.KIND.kind, name)
         if current is None:
             raise TctlError(
-                f"the Teleport {self.KIND.kind} {name!r} was written but is gone again; "
+                f"the Teleport {self.KIND.kind} {name!r} was reported to exist but is gone; "
                 "something else is deleting it: run again"
             )
         return current

@@ -29,6 +29,7 @@ import errno
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -308,6 +309,10 @@ def _private_file(kind: str, content: str) -> Iterator[str]:
         _REAPER.tell(f"-file {path}")
 
 
+#: Terminal escape sequences (colours) as tctl prints them.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
 def _found(output: str, templates: Sequence[str], kind: str, name: str) -> bool:
     return any(text in output for text in texts.render(templates, kind, name))
 
@@ -340,7 +345,12 @@ class Tctl:
 
     def _call(self, *args: str) -> tuple[list[str], RunResult]:
         with self._argv(*args) as argv:
-            return argv, self._runner(argv, timeout=self.connection.timeout)
+            result = self._runner(argv, timeout=self.connection.timeout)
+        # Real tctl colours "ERROR:" even when not writing to a terminal: keep escapes out of
+        # matching and out of the messages users read.
+        return argv, RunResult(
+            result.returncode, _ANSI.sub("", result.stdout), _ANSI.sub("", result.stderr)
+        )
 
     @staticmethod
     def _failure(what: str, argv: list[str], result: RunResult) -> TctlError:
@@ -363,8 +373,8 @@ class Tctl:
         if result.returncode == 0:
             return
         output = result.stderr + result.stdout
-        exists = texts.ALREADY_EXISTS.get(kind)
-        if not force and exists and _found(output, [exists], kind, name):
+        exists = texts.ALREADY_EXISTS.get(kind, ())
+        if not force and _found(output, exists, kind, name):
             raise AlreadyExistsError(
                 f"the Teleport {kind} {name!r} already exists",
                 argv=argv,

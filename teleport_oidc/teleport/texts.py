@@ -3,7 +3,8 @@
 One table, so a text found to differ on a real Teleport is corrected in one place. ``{kind}`` is
 the resource kind (``integration``), ``{name}`` the resource name quoted as Go's ``%q`` quotes it
 (``"aws-prod"``): a text counts only when it names this kind and this name. tctl prints an error
-as ``ERROR: <message>`` on stderr, and a wrapped error puts the wrapping text first and the cause
+as ``ERROR: <message>`` on stderr, coloured with terminal escapes even when its output is not a
+terminal (``Tctl`` strips them), and a wrapped error puts the wrapping text first and the cause
 on a following, indented line; a text is therefore looked for anywhere in what tctl printed.
 Paths are inside gravitational/teleport.
 """
@@ -49,14 +50,20 @@ NOT_FOUND_BY_KIND: dict[str, dict[str, str]] = {
 }
 
 #: ``tctl create FILE`` (without ``--force``) when the resource exists, by kind.
-ALREADY_EXISTS: dict[str, str] = {
-    # tool/tctl/common/resource_command.go, createIntegration:
-    #   trace.AlreadyExists("Integration %q already exists", integration.GetName())
-    "integration": "Integration {name} already exists",
+ALREADY_EXISTS: dict[str, tuple[str, ...]] = {
+    "integration": (
+        # tool/tctl/common/resource_command.go, createIntegration:
+        #   trace.AlreadyExists("Integration %q already exists", integration.GetName())
+        "Integration {name} already exists",
+        # Real tctl v13.3.8 (tests/teleport/real_tctl_transcript.json), when its check read a
+        # cache that had not seen the integration yet and the backend refused the write:
+        # lib/services/local/generic/generic.go, Service.CreateResource (below).
+        "{kind} {name} already exists",
+    ),
     # tool/tctl/common/resource_command.go, createDiscoveryConfig (no --force) calls
     # CreateDiscoveryConfig: lib/services/local/generic/generic.go, Service.CreateResource:
     #   trace.AlreadyExists("%s %q already exists", s.resourceKind, name)
-    "discovery_config": "{kind} {name} already exists",
+    "discovery_config": ("{kind} {name} already exists",),
     # token: none. createToken calls UpsertToken with or without --force, so a plain create of
     # an existing token overwrites it; the token provider asks `tctl get` first.
 }
