@@ -28,7 +28,7 @@ from .discovery_rules import (
     normalize_matchers,
     read_back_spec,
 )
-from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
+from .document import carries_iac_label, check_description, check_labels
 from .matchers import (
     AccessGraphAwsSync,
     AwsAssumeRole,
@@ -70,14 +70,6 @@ def _whole(props: Mapping[str, Any]) -> None:
         )
 
 
-def _description(value: object) -> str:
-    if not isinstance(value, str) or len(value) > 1024:
-        raise InvalidArgumentError(
-            "description", value, "must be a string of at most 1024 characters", "shorten it"
-        )
-    return value
-
-
 def _document(props: Mapping[str, Any]) -> dict[str, Any]:
     return discovery_config_document(
         props["name"],
@@ -111,10 +103,7 @@ def _read_back(_props: Mapping[str, Any], current: Mapping[str, Any]) -> dict[st
 def _matches(existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
     # Teleport fills install/ssm defaults into every matcher, so compare in the read-back shape
     # (which drops them for non-EC2 matchers), and require the package's label.
-    labels = (existing.get("metadata") or {}).get("labels") or {}
-    return labels.get(IAC_LABEL_KEY) == IAC_LABEL[IAC_LABEL_KEY] and read_back_spec(
-        existing
-    ) == _inputs_view(props)
+    return carries_iac_label(existing) and read_back_spec(existing) == _inputs_view(props)
 
 
 #: ``discovery_config``: everything but the name updates in place (``--force`` upserts it whole).
@@ -128,7 +117,7 @@ DISCOVERY_CONFIG = Kind(
         "aws": unless_unknown(normalize_matchers),
         "access_graph": unless_unknown(normalize_access_graph),
         "labels": check_labels,
-        "description": _description,
+        "description": check_description,
     },
     defaults={"aws": [], "labels": {}, "description": ""},
     replace_keys=("name",),

@@ -33,8 +33,7 @@ from .aws_checks import (
     check_role_arn,
     check_string_list,
 )
-from .document import check_labels, managed_labels
-from .provider import user_labels
+from .document import managed_metadata, user_labels
 
 __all__ = [
     "AWS_TYPES",
@@ -399,10 +398,7 @@ def discovery_config_document(
     description: str | None = None,
 ) -> dict[str, Any]:
     """The ``discovery_config`` handed to ``tctl create``, from normalised inputs."""
-    metadata: dict[str, Any] = {"name": name}
-    if description:
-        metadata["description"] = description
-    metadata["labels"] = managed_labels(check_labels(labels or {}))
+    metadata = managed_metadata(name, labels, description)
     spec: dict[str, Any] = {"discovery_group": discovery_group, "aws": aws}
     if access_graph:
         spec["access_graph"] = access_graph

@@ -21,7 +21,17 @@ from typing import Any
 
 from ..errors import InvalidArgumentError
 
-__all__ = ["IAC_LABEL", "IAC_LABEL_KEY", "check_labels", "managed_labels", "to_yaml"]
+__all__ = [
+    "IAC_LABEL",
+    "IAC_LABEL_KEY",
+    "carries_iac_label",
+    "check_description",
+    "check_labels",
+    "managed_labels",
+    "managed_metadata",
+    "to_yaml",
+    "user_labels",
+]
 
 IAC_LABEL_KEY = "teleport.dev/iac-tool"
 IAC_LABEL = {IAC_LABEL_KEY: "pulumi"}
@@ -66,6 +76,45 @@ def check_labels(value: object, argument: str = "labels") -> dict[str, str]:
 def managed_labels(user_labels: Mapping[str, str] | None) -> dict[str, str]:
     """The labels written to Teleport: the user's (already checked) plus the iac-tool label."""
     return dict(sorted({**(user_labels or {}), **IAC_LABEL}.items()))
+
+
+def user_labels(labels: Mapping[str, Any]) -> dict[str, Any]:
+    """Teleport's labels as the user wrote them: the iac-tool label dropped when it is ours (a
+    missing or changed one stays visible, so the next diff shows it)."""
+    return dict(
+        sorted(
+            (key, value)
+            for key, value in labels.items()
+            if not (key == IAC_LABEL_KEY and value == IAC_LABEL[IAC_LABEL_KEY])
+        )
+    )
+
+
+def carries_iac_label(resource: Mapping[str, Any]) -> bool:
+    """Whether a ``tctl get`` JSON object carries ``teleport.dev/iac-tool: pulumi``."""
+    labels = (resource.get("metadata") or {}).get("labels") or {}
+    return bool(labels.get(IAC_LABEL_KEY) == IAC_LABEL[IAC_LABEL_KEY])
+
+
+def check_description(value: object, argument: str = "description") -> str:
+    """A resource's ``metadata.description``: a string of at most 1024 characters."""
+    if not isinstance(value, str) or len(value) > 1024:
+        raise InvalidArgumentError(
+            argument, value, "must be a string of at most 1024 characters", "shorten it"
+        )
+    return value
+
+
+def managed_metadata(
+    name: str, labels: Mapping[str, str] | None, description: str | None
+) -> dict[str, Any]:
+    """``metadata`` of a managed resource: its name, the description if any, and the user's
+    labels (checked) plus the iac-tool label."""
+    metadata: dict[str, Any] = {"name": name}
+    if description:
+        metadata["description"] = description
+    metadata["labels"] = managed_labels(check_labels(labels or {}))
+    return metadata
 
 
 _PLAIN_KEY = re.compile(r"^[a-z_][a-z0-9_]*\Z")

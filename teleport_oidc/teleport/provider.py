@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import TctlError
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
-from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels, managed_labels, to_yaml
+from .document import check_labels, managed_labels, to_yaml, user_labels
 from .resource import (
     CONFIG_NAMESPACE,
     SHARED_KEYS,
@@ -75,18 +75,6 @@ def _document(props: Mapping[str, Any]) -> dict[str, Any]:
         props["role_arn"],
         props.get("audience") or "",
         props.get("labels") or {},
-    )
-
-
-def user_labels(labels: Mapping[str, Any]) -> dict[str, Any]:
-    """Teleport's labels as the user wrote them: the iac-tool label dropped when it is ours (a
-    missing or changed one stays visible, so the next diff shows it)."""
-    return dict(
-        sorted(
-            (key, value)
-            for key, value in labels.items()
-            if not (key == IAC_LABEL_KEY and value == IAC_LABEL[IAC_LABEL_KEY])
-        )
     )
 
 

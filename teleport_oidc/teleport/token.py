@@ -25,7 +25,7 @@ import pulumi.dynamic
 from ..errors import InvalidArgumentError
 from ..rules import validate_integration_name
 from .aws_checks import WILDCARD, check_resource_name, is_known, unless_unknown
-from .document import IAC_LABEL, IAC_LABEL_KEY, check_labels
+from .document import carries_iac_label, check_description, check_labels
 from .matchers import OrganizationalUnits
 from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider, check_stack_config
 from .token_rules import (
@@ -91,14 +91,6 @@ def _integration(value: object) -> str:
     return validate_integration_name(value, "integration")
 
 
-def _description(value: object) -> str:
-    if not isinstance(value, str) or len(value) > 1024:
-        raise InvalidArgumentError(
-            "description", value, "must be a string of at most 1024 characters", "shorten it"
-        )
-    return value
-
-
 def _document(props: Mapping[str, Any]) -> dict[str, Any]:
     return token_document(
         props["name"],
@@ -142,10 +134,7 @@ def _read_back(_props: Mapping[str, Any], current: Mapping[str, Any]) -> dict[st
 
 
 def _matches(existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
-    labels = (existing.get("metadata") or {}).get("labels") or {}
-    return labels.get(IAC_LABEL_KEY) == IAC_LABEL[IAC_LABEL_KEY] and read_back_spec(
-        existing
-    ) == _inputs_view(props)
+    return carries_iac_label(existing) and read_back_spec(existing) == _inputs_view(props)
 
 
 #: ``token`` (IAM joining): everything but the name updates in place (any create upserts it).
@@ -161,7 +150,7 @@ TOKEN = Kind(
         "integration": _integration,
         "expires": check_expires,
         "labels": check_labels,
-        "description": _description,
+        "description": check_description,
     },
     defaults={
         "roles": list(DEFAULT_ROLES),

@@ -24,8 +24,7 @@ from .aws_checks import (
     check_organizational_units,
     check_string_list,
 )
-from .document import check_labels, managed_labels
-from .provider import user_labels
+from .document import managed_metadata, user_labels
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -188,10 +187,7 @@ def token_document(
     description: str | None = None,
 ) -> dict[str, Any]:
     """The ``token`` handed to ``tctl create``, from normalised inputs."""
-    metadata: dict[str, Any] = {"name": name}
-    if description:
-        metadata["description"] = description
-    metadata["labels"] = managed_labels(check_labels(labels or {}))
+    metadata = managed_metadata(name, labels, description)
     if expires:
         metadata["expires"] = expires
     spec: dict[str, Any] = {"roles": roles, "join_method": "iam", "allow": allow}
