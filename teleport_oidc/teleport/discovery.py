@@ -39,7 +39,13 @@ from .matchers import (
     access_graph_input,
     matcher_input,
 )
-from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider, check_stack_config
+from .resource import (
+    Kind,
+    TctlResourceProvider,
+    check_known,
+    check_stack_config,
+    shared_props,
+)
 
 __all__ = [
     "DISCOVERY_CONFIG",
@@ -213,22 +219,11 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
         "access_graph": access_graph_input(args.access_graph),
         "labels": dict(args.labels) if isinstance(args.labels, Mapping) else (args.labels or {}),
         "description": args.description,
-        "adopt_existing": args.adopt_existing,
     }
-    for key, check in DISCOVERY_CONFIG.checks.items():
-        value = props[key]
-        if value is not None and is_known(value):
-            check(value)
+    check_known(DISCOVERY_CONFIG, props)
     if all(is_known(props[k]) for k in ("aws", "access_graph")):
         _whole(props)
-    if not isinstance(args.adopt_existing, bool):
-        raise InvalidArgumentError(
-            "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
-        )
-    props.update({key: getattr(args, key) for key in CONNECTION_KEYS})
-    props["cluster"] = args.cluster
-    props["revision"] = None
-    return props
+    return {**props, **shared_props(args)}
 
 
 class TeleportDiscoveryConfig(

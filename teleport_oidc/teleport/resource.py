@@ -80,6 +80,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .. import log
 from ..errors import InvalidArgumentError, TctlError
+from .aws_checks import is_known
 from .tctl import AlreadyExistsError, Runner, Tctl, parse_timeout, resolve_connection
 
 __all__ = [
@@ -90,9 +91,11 @@ __all__ = [
     "Kind",
     "TctlResourceProvider",
     "check_cluster",
+    "check_known",
     "check_stack_config",
     "document_matches",
     "mapping",
+    "shared_props",
 ]
 
 CONFIG_NAMESPACE = "teleport-oidc"
@@ -223,6 +226,28 @@ class Kind:
         if self.matches is not None:
             return self.matches(existing, props)
         return document_matches(existing, self.document(props))
+
+
+def check_known(kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The kind's inputs in ``props`` whose values are already known, checked now, before
+    anything is registered (the provider's ``check()`` sees the rest): input -> checked value."""
+    return {
+        key: check(props[key])
+        for key, check in kind.checks.items()
+        if props[key] is not None and is_known(props[key])
+    }
+
+
+def shared_props(args: Any) -> dict[str, Any]:
+    """The shared inputs an Args holds (``adopt_existing`` must be a bool: checked now) and the
+    ``revision`` output, as the resource class registers them (``adopt_hint`` aside)."""
+    if not isinstance(args.adopt_existing, bool):
+        raise InvalidArgumentError(
+            "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
+        )
+    props = {key: getattr(args, key) for key in ("adopt_existing", *CONNECTION_KEYS, "cluster")}
+    props["revision"] = None
+    return props
 
 
 class TctlResourceProvider(ResourceProvider):

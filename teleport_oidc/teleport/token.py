@@ -24,10 +24,16 @@ import pulumi.dynamic
 
 from ..errors import InvalidArgumentError
 from ..rules import validate_integration_name
-from .aws_checks import WILDCARD, check_resource_name, is_known, unless_unknown
+from .aws_checks import WILDCARD, check_resource_name, unless_unknown
 from .document import carries_iac_label, check_description, check_labels
 from .matchers import OrganizationalUnits
-from .resource import CONNECTION_KEYS, Kind, TctlResourceProvider, check_stack_config
+from .resource import (
+    Kind,
+    TctlResourceProvider,
+    check_known,
+    check_stack_config,
+    shared_props,
+)
 from .token_rules import (
     DEFAULT_ROLES,
     KIND,
@@ -254,22 +260,11 @@ def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
         "expires": args.expires,
         "labels": dict(args.labels) if isinstance(args.labels, Mapping) else (args.labels or {}),
         "description": args.description,
-        "adopt_existing": args.adopt_existing,
     }
-    for key, check in TOKEN.checks.items():
-        value = props[key]
-        if value is not None and is_known(value):
-            checked = check(value)
-            if key == "expires":  # a datetime becomes the string Teleport stores
-                props[key] = checked
-    if not isinstance(args.adopt_existing, bool):
-        raise InvalidArgumentError(
-            "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
-        )
-    props.update({key: getattr(args, key) for key in CONNECTION_KEYS})
-    props["cluster"] = args.cluster
-    props["revision"] = None
-    return props
+    checked = check_known(TOKEN, props)
+    if "expires" in checked:  # a datetime becomes the string Teleport stores
+        props["expires"] = checked["expires"]
+    return {**props, **shared_props(args)}
 
 
 class TeleportProvisionToken(
