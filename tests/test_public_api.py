@@ -54,8 +54,10 @@ def test_every_args_field_is_documented() -> None:
         teleport_oidc.AccessGraphAwsSync,
         teleport_oidc.IamAllowRule,
     ):
-        source = inspect.getsource(cls)
         for field in cls.__dataclass_fields__:
+            # A shared field is documented where it is declared (a base such as TctlArgs).
+            owner = next(c for c in cls.__mro__ if field in vars(c).get("__annotations__", {}))
+            source = inspect.getsource(owner)
             after = source.split(f"\n    {field}:", 1)[1]
             assert after.split("\n", 2)[1].strip().startswith('"""'), f"{cls.__name__}.{field}"
 

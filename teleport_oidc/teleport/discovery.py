@@ -41,6 +41,7 @@ from .matchers import (
 )
 from .resource import (
     Kind,
+    TctlArgs,
     TctlResourceProvider,
     check_known,
     check_stack_config,
@@ -154,8 +155,10 @@ class TeleportDiscoveryConfigProvider(TctlResourceProvider):
 
 
 @dataclass
-class TeleportDiscoveryConfigArgs:
-    """Inputs of :class:`TeleportDiscoveryConfig`."""
+class TeleportDiscoveryConfigArgs(TctlArgs):
+    """Inputs of :class:`TeleportDiscoveryConfig`. Shared, keyword-only and documented on
+    :class:`~teleport_oidc.teleport.resource.TctlArgs`: ``adopt_existing``, ``cluster``,
+    ``auth_server``, ``identity_file``, ``tctl_path``."""
 
     name: pulumi.Input[str]
     """The discovery_config's name (``tctl get discovery_config/<name>``). Changing it replaces
@@ -178,25 +181,6 @@ class TeleportDiscoveryConfigArgs:
 
     description: str = ""
     """Default: no description. Updates in place."""
-
-    adopt_existing: bool = False
-    """Default: fail when a discovery_config of this name exists, naming the two ways out.
-    ``True``: take it over (overwritten; destroy deletes it)."""
-
-    auth_server: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``."""
-
-    identity_file: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:identityFile`` / secret ``teleport-oidc:identity``, then
-    ``TELEPORT_IDENTITY_FILE``, then tctl's own default."""
-
-    tctl_path: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl``."""
-
-    cluster: pulumi.Input[str] | None = None
-    """Default: the cluster is identified by ``auth_server``. A stable name of the Teleport
-    cluster holding it (``tctl status``); changing it to another value replaces the resource,
-    deleting first."""
 
 
 def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:

@@ -11,8 +11,8 @@ import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
 from .provider import TeleportIntegrationProvider, check_labels
+from .resource import TctlArgs, check_stack_config
 from .resource import check_cluster as _check_cluster
-from .resource import check_stack_config
 
 __all__ = [
     "INTEGRATION_TYPE",
@@ -26,8 +26,10 @@ INTEGRATION_TYPE = "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
 
 
 @dataclass
-class TeleportIntegrationArgs:
-    """Inputs of :class:`TeleportIntegration`."""
+class TeleportIntegrationArgs(TctlArgs):
+    """Inputs of :class:`TeleportIntegration`. Shared, keyword-only and documented on
+    :class:`~teleport_oidc.teleport.resource.TctlArgs`: ``adopt_existing``, ``cluster``,
+    ``auth_server``, ``identity_file``, ``tctl_path``."""
 
     integration_name: pulumi.Input[str]
     """Name of the integration in Teleport: a DNS-1035 label (lowercase letters, digits and '-',
@@ -46,35 +48,6 @@ class TeleportIntegrationArgs:
     rule (letters, digits and ``/ . _ : * -``). ``teleport.dev/iac-tool: pulumi`` is always
     added and cannot be set here. ``tctl create --force`` does not apply labels, so changing
     them deletes and re-creates the integration."""
-
-    adopt_existing: bool = False
-    """Default: fail when an integration of this name already exists, naming the two ways out,
-    unless it is exactly what this resource would create (left by a create tctl did not
-    confirm): that one is taken over and logged. ``True``: take any existing one over (its spec
-    is overwritten; destroy deletes it)."""
-
-    cluster: pulumi.Input[str] | None = None
-    """Default: the ``auth_server`` input identifies the cluster. Which Teleport cluster holds
-    the integration: any stable name, conventionally the cluster name ``tctl status`` prints.
-    Changing it from one value to another replaces the integration (deleted from the old
-    cluster, created on the new); with it set, changing ``auth_server`` is only a new way to
-    reach the same cluster (recorded, no tctl call)."""
-
-    auth_server: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``, then tctl's
-    own default. The proxy (``teleport.example.com:443``) or auth server address. Without
-    ``cluster``, changing this input from one address to another replaces the integration
-    (another address is taken to be another cluster)."""
-
-    identity_file: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:identityFile`` or the secret ``teleport-oidc:identity``
-    (content), then ``TELEPORT_IDENTITY_FILE``, then tctl's own default (the tsh profile). A path
-    to an identity file from ``tctl auth sign`` or Machine ID; the path is stored, never the
-    content."""
-
-    tctl_path: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl`` on
-    ``PATH``."""
 
 
 class TeleportIntegration(

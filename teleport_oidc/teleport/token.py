@@ -29,6 +29,7 @@ from .document import carries_iac_label, check_description, check_labels
 from .matchers import OrganizationalUnits
 from .resource import (
     Kind,
+    TctlArgs,
     TctlResourceProvider,
     check_known,
     check_stack_config,
@@ -186,8 +187,10 @@ class TeleportProvisionTokenProvider(TctlResourceProvider):
 
 
 @dataclass
-class TeleportProvisionTokenArgs:
-    """Inputs of :class:`TeleportProvisionToken`."""
+class TeleportProvisionTokenArgs(TctlArgs):
+    """Inputs of :class:`TeleportProvisionToken`. Shared, keyword-only and documented on
+    :class:`~teleport_oidc.teleport.resource.TctlArgs`: ``adopt_existing``, ``cluster``,
+    ``auth_server``, ``identity_file``, ``tctl_path``."""
 
     name: pulumi.Input[str]
     """The token's name (``tctl get token/<name>``): what joining nodes and a
@@ -220,25 +223,6 @@ class TeleportProvisionTokenArgs:
 
     description: str = ""
     """Default: no description. Updates in place."""
-
-    adopt_existing: bool = False
-    """Default: fail when a token of this name exists, naming the two ways out. ``True``: take
-    it over (overwritten; destroy deletes it)."""
-
-    auth_server: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``."""
-
-    identity_file: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:identityFile`` / secret ``teleport-oidc:identity``, then
-    ``TELEPORT_IDENTITY_FILE``, then tctl's own default."""
-
-    tctl_path: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl``."""
-
-    cluster: pulumi.Input[str] | None = None
-    """Default: the cluster is identified by ``auth_server``. A stable name of the Teleport
-    cluster holding it (``tctl status``); changing it to another value replaces the token,
-    deleting first."""
 
 
 def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
