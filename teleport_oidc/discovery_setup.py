@@ -54,6 +54,7 @@ __all__ = [
     "add_discovery_policies",
     "add_discovery_resources",
     "check_discovery",
+    "discovery_role_policy",
 ]
 
 
@@ -81,25 +82,36 @@ class DiscoveryChildren:
     config: TeleportDiscoveryConfig | None = None
 
 
+def discovery_role_policy(
+    name: str,
+    role: aws.iam.Role,
+    types: Sequence[str],
+    regions: Sequence[str],
+    opts: pulumi.ResourceOptions,
+) -> aws.iam.RolePolicy:
+    """``<name>-discovery``: the inline policy that lets ``role`` discover ``types`` in
+    ``regions`` (the component's role, or a member account's)."""
+    return aws.iam.RolePolicy(
+        f"{name}-discovery",
+        aws.iam.RolePolicyArgs(
+            role=role.name,
+            name=DISCOVERY_POLICY_NAME,
+            policy=json.dumps(discovery_policy(types, list(regions) == [WILDCARD])),
+        ),
+        opts=opts,
+    )
+
+
 def add_discovery_policies(
     parent: pulumi.Resource, name: str, options: DiscoveryOptions, role: aws.iam.Role
 ) -> DiscoveryChildren:
     """The role's discovery policies (AWS side, before the integration)."""
     child = pulumi.ResourceOptions(parent=parent)
     org = options.organization
-    wildcard = list(options.regions) == [WILDCARD]
     if org is None:
         if not options.types:  # Access Graph sync only: its feature holds the permissions
             return DiscoveryChildren([], None)
-        policy = aws.iam.RolePolicy(
-            f"{name}-discovery",
-            aws.iam.RolePolicyArgs(
-                role=role.name,
-                name=DISCOVERY_POLICY_NAME,
-                policy=json.dumps(discovery_policy(options.types, wildcard)),
-            ),
-            opts=child,
-        )
+        policy = discovery_role_policy(name, role, options.types, options.regions, child)
         return DiscoveryChildren([policy], None)
     if org.organization_id is not None:
         org_id = pulumi.Output.from_input(org.organization_id).apply(

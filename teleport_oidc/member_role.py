@@ -22,13 +22,12 @@ import pulumi
 import pulumi_aws as aws
 
 from .constants import TAG_IAC_TOOL
+from .discovery_setup import discovery_role_policy
 from .errors import InvalidArgumentError
 from .features.discovery import (
-    DISCOVERY_POLICY_NAME,
     DISCOVERY_TYPES,
     MEMBER_ROLE_DESCRIPTION,
     MEMBER_ROLE_NAME,
-    discovery_policy,
     member_role_trust_policy,
 )
 from .tags import merge_tags, validate_tags
@@ -119,16 +118,7 @@ class DiscoveryMemberRole(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        wildcard = list(args.regions) == [WILDCARD]
-        aws.iam.RolePolicy(
-            f"{name}-discovery",
-            aws.iam.RolePolicyArgs(
-                role=role.name,
-                name=DISCOVERY_POLICY_NAME,
-                policy=json.dumps(discovery_policy(args.types, wildcard)),
-            ),
-            opts=child,
-        )
+        discovery_role_policy(name, role, args.types, args.regions, child)
         self.role_arn = role.arn
         self.role_name = role.name
         self.register_outputs({"role_arn": role.arn, "role_name": role.name})
