@@ -28,7 +28,7 @@ from .discovery_rules import (
     normalize_matchers,
     read_back_spec,
 )
-from .document import carries_iac_label, check_description, check_labels
+from .document import carries_iac_label, check_description, check_labels, metadata_inputs
 from .matchers import (
     AccessGraphAwsSync,
     AwsAssumeRole,
@@ -94,9 +94,7 @@ _INPUT_KEYS = ("name", "discovery_group", "aws", "access_graph", "labels", "desc
 def _inputs_view(props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as read_back_spec shows them, for comparing with what Teleport holds."""
     return {
-        "name": props["name"],
-        "description": props.get("description") or "",
-        "labels": check_labels(props.get("labels") or {}),
+        **metadata_inputs(props),
         "discovery_group": props["discovery_group"],
         "aws": normalize_matchers(props.get("aws")),
         "access_graph": normalize_access_graph(props.get("access_graph")),

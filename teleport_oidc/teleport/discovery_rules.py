@@ -33,7 +33,7 @@ from .aws_checks import (
     check_role_arn,
     check_string_list,
 )
-from .document import managed_metadata, user_labels
+from .document import managed_metadata, metadata_read_back
 
 __all__ = [
     "AWS_TYPES",
@@ -490,13 +490,9 @@ def _read_access_graph(raw: Any) -> dict[str, Any] | None:
 
 def read_back_spec(resource: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs a ``tctl get discovery_config/<name> --format=json`` item corresponds to."""
-    metadata = resource.get("metadata") or {}
     spec = resource.get("spec") or {}
-    labels = user_labels(metadata.get("labels") or {})
     return {
-        "name": metadata.get("name", ""),
-        "description": metadata.get("description") or "",
-        "labels": dict(sorted(labels.items())),
+        **metadata_read_back(resource),
         "discovery_group": spec.get("discovery_group", ""),
         "aws": [_read_matcher(m) for m in spec.get("aws") or []],
         "access_graph": _read_access_graph(spec.get("access_graph")),

@@ -29,6 +29,8 @@ __all__ = [
     "check_labels",
     "managed_labels",
     "managed_metadata",
+    "metadata_inputs",
+    "metadata_read_back",
     "to_yaml",
     "user_labels",
 ]
@@ -115,6 +117,27 @@ def managed_metadata(
         metadata["description"] = description
     metadata["labels"] = managed_labels(check_labels(labels or {}))
     return metadata
+
+
+def metadata_inputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``name``, ``description`` and ``labels`` of a kind's inputs as
+    :func:`metadata_read_back` shows them."""
+    return {
+        "name": props["name"],
+        "description": props.get("description") or "",
+        "labels": check_labels(props.get("labels") or {}),
+    }
+
+
+def metadata_read_back(resource: Mapping[str, Any]) -> dict[str, Any]:
+    """``name``, ``description`` and the user's ``labels`` of a ``tctl get`` JSON object, in
+    the shape of the inputs."""
+    metadata = resource.get("metadata") or {}
+    return {
+        "name": metadata.get("name", ""),
+        "description": metadata.get("description") or "",
+        "labels": user_labels(metadata.get("labels") or {}),
+    }
 
 
 _PLAIN_KEY = re.compile(r"^[a-z_][a-z0-9_]*\Z")

@@ -25,7 +25,7 @@ import pulumi.dynamic
 from ..errors import InvalidArgumentError
 from ..rules import validate_integration_name
 from .aws_checks import WILDCARD, check_resource_name, unless_unknown
-from .document import carries_iac_label, check_description, check_labels
+from .document import carries_iac_label, check_description, check_labels, metadata_inputs
 from .matchers import OrganizationalUnits
 from .resource import (
     Kind,
@@ -125,9 +125,7 @@ _INPUT_KEYS = (
 def _inputs_view(props: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs as read_back_spec shows them, for comparing with what Teleport holds."""
     return {
-        "name": props["name"],
-        "description": props.get("description") or "",
-        "labels": check_labels(props.get("labels") or {}),
+        **metadata_inputs(props),
         "expires": check_expires(props["expires"]) if props.get("expires") else None,
         "roles": normalize_roles(props.get("roles") or list(DEFAULT_ROLES)),
         "join_method": "iam",

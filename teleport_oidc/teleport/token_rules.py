@@ -24,7 +24,7 @@ from .aws_checks import (
     check_organizational_units,
     check_string_list,
 )
-from .document import managed_metadata, user_labels
+from .document import managed_metadata, metadata_read_back
 
 __all__ = [
     "DEFAULT_ROLES",
@@ -216,7 +216,6 @@ def read_back_spec(resource: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs a ``tctl get token/<name> --format=json`` item corresponds to."""
     metadata = resource.get("metadata") or {}
     spec = resource.get("spec") or {}
-    labels = user_labels(metadata.get("labels") or {})
     expires = metadata.get("expires")
     if expires:
         try:
@@ -225,9 +224,7 @@ def read_back_spec(resource: Mapping[str, Any]) -> dict[str, Any]:
             pass
     roles = [_ROLE_BY_LOWER.get(str(r).lower(), str(r)) for r in spec.get("roles") or []]
     return {
-        "name": metadata.get("name", ""),
-        "description": metadata.get("description") or "",
-        "labels": dict(sorted(labels.items())),
+        **metadata_read_back(resource),
         "expires": expires or None,
         "roles": sorted(set(roles)),
         "join_method": spec.get("join_method") or "",
