@@ -10,7 +10,7 @@ so labels, description and spec are all written, unlike ``integration`` (spec on
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +88,15 @@ def _document(props: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-_INPUT_KEYS = ("name", "discovery_group", "aws", "access_graph", "labels", "description")
+#: The kind's inputs, in order, each with its check (validate and normalise; see Kind.checks).
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: check_resource_name(v, "name", KIND),
+    "discovery_group": check_discovery_group,
+    "aws": unless_unknown(normalize_matchers),
+    "access_graph": unless_unknown(normalize_access_graph),
+    "labels": check_labels,
+    "description": check_description,
+}
 
 
 def _inputs_view(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,16 +122,9 @@ def _matches(existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
 #: ``discovery_config``: everything but the name updates in place (``--force`` upserts it whole).
 DISCOVERY_CONFIG = Kind(
     kind=KIND,
-    input_keys=_INPUT_KEYS,
+    input_keys=tuple(_CHECKS),  # every input is checked
     required=("name", "discovery_group"),
-    checks={
-        "name": lambda v: check_resource_name(v, "name", KIND),
-        "discovery_group": check_discovery_group,
-        "aws": unless_unknown(normalize_matchers),
-        "access_graph": unless_unknown(normalize_access_graph),
-        "labels": check_labels,
-        "description": check_description,
-    },
+    checks=_CHECKS,
     defaults={"aws": [], "labels": {}, "description": ""},
     replace_keys=("name",),
     delete_before_replace_keys=(),

@@ -15,7 +15,7 @@ over unless ``adopt_existing=True`` (two tctl calls).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,16 +110,17 @@ def _document(props: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-_INPUT_KEYS = (
-    "name",
-    "roles",
-    "join_method",
-    "allow",
-    "integration",
-    "expires",
-    "labels",
-    "description",
-)
+#: The kind's inputs, in order, each with its check (validate and normalise; see Kind.checks).
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "name": lambda v: check_resource_name(v, "name", KIND),
+    "roles": normalize_roles,
+    "join_method": check_join_method,
+    "allow": unless_unknown(normalize_allow),
+    "integration": _integration,
+    "expires": check_expires,
+    "labels": check_labels,
+    "description": check_description,
+}
 
 
 def _inputs_view(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -145,18 +146,9 @@ def _matches(existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
 #: ``token`` (IAM joining): everything but the name updates in place (any create upserts it).
 TOKEN = Kind(
     kind=KIND,
-    input_keys=_INPUT_KEYS,
+    input_keys=tuple(_CHECKS),  # every input is checked
     required=("name", "allow"),
-    checks={
-        "name": lambda v: check_resource_name(v, "name", KIND),
-        "roles": normalize_roles,
-        "join_method": check_join_method,
-        "allow": unless_unknown(normalize_allow),
-        "integration": _integration,
-        "expires": check_expires,
-        "labels": check_labels,
-        "description": check_description,
-    },
+    checks=_CHECKS,
     defaults={
         "roles": list(DEFAULT_ROLES),
         "join_method": "iam",
