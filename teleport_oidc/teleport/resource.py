@@ -41,8 +41,8 @@ input does. A change of that identity from one value to another is a replace, de
 (safe whether or not it really is another cluster); declaring or dropping ``cluster`` is not.
 Config and environment never identify the cluster: they differ from machine to machine.
 
-For a new kind (the ``discovery`` helper's ``discovery_config`` and ``token``): define a
-``Kind`` (checks raise InvalidArgumentError naming the argument; ``document`` must put
+For a new kind (as ``discovery_config`` and ``token`` were added): define a ``Kind`` (checks
+raise InvalidArgumentError naming the argument; ``document`` must put
 :func:`~teleport_oidc.teleport.document.managed_labels` in ``metadata.labels``), add its texts
 to ``texts.ALREADY_EXISTS`` (and ``NOT_FOUND_BY_KIND`` if Teleport words it differently), and
 decide ``replace_keys`` from what ``tctl create --force`` does for that kind in
@@ -52,9 +52,11 @@ update in place); for ``token`` plain ``tctl create`` already upserts (``createT
 ``UpsertToken``, never "already exists"): set ``create_overwrites=True``. Token not-found may
 print a masked name (``provisioning token(...) not found``, ``lib/services/local/provisioning.go``
 in some versions): check what real tctl prints before adding it to ``texts.NOT_FOUND_BY_KIND``.
-The resource class (``pulumi.dynamic.Resource`` subclass, like ``integration.py``) checks plain
-inputs eagerly, calls :func:`check_stack_config` before registering, and passes every
-shared key (``adopt_hint`` only from a component, naming the component's own knob).
+Its Args subclasses :class:`TctlArgs` (the shared inputs); its resource class
+(``pulumi.dynamic.Resource`` subclass, like ``discovery.py``) checks plain inputs eagerly
+(:func:`check_known`, :func:`shared_props`), calls :func:`check_stack_config` before
+registering, and passes every shared key (``adopt_hint`` only from a component, naming the
+component's own knob).
 """
 
 from __future__ import annotations
