@@ -1,0 +1,632 @@
+"""A stand-in ``aws`` resource plugin for the real Pulumi engine, backed by a moto server.
+
+It serves exactly the AWS types and functions this package's programs use, with pulumi-aws 7's
+wire names, required inputs, replace rules and outputs, and sends every call to the moto server
+at ``AWS_ENDPOINT_URL`` (loopback, dummy credentials). Anything else fails naming the type. It
+stands in for the engine's view of AWS (orchestration, validation by moto), not for pulumi-aws
+internals such as the bridge's JSON normalisation or default tags.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from pulumi.provider.experimental import provider as p
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+
+PLAIN = Any
+UNKNOWN = Computed()
+
+
+def plain(value: PropertyValue) -> PLAIN:
+    """A PropertyValue as plain Python; unknowns stay ``UNKNOWN``."""
+    inner = value.value
+    if isinstance(inner, Computed):
+        return UNKNOWN
+    if isinstance(inner, Mapping):
+        return {k: plain(v) for k, v in inner.items()}
+    if isinstance(inner, tuple):
+        return [plain(v) for v in inner]
+    return inner
+
+
+def wire(value: PLAIN) -> PropertyValue:
+    if value is UNKNOWN or isinstance(value, Computed):
+        return PropertyValue.computed()
+    if isinstance(value, Mapping):
+        return PropertyValue({k: wire(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return PropertyValue([wire(v) for v in value])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return PropertyValue(float(value))
+    return PropertyValue(value)
+
+
+def plain_map(values: Mapping[str, PropertyValue]) -> dict[str, PLAIN]:
+    return {k: plain(v) for k, v in values.items()}
+
+
+def wire_map(values: Mapping[str, PLAIN]) -> dict[str, PropertyValue]:
+    return {k: wire(v) for k, v in values.items()}
+
+
+def known(value: PLAIN) -> bool:
+    if value is UNKNOWN:
+        return False
+    if isinstance(value, dict):
+        return all(known(v) for v in value.values())
+    if isinstance(value, list):
+        return all(known(v) for v in value)
+    return True
+
+
+def _tags(tags: Mapping[str, str] | None) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    try:
+        left = json.loads(a) if isinstance(a, str) else a
+        right = json.loads(b) if isinstance(b, str) else b
+    except ValueError:
+        return False
+    return bool(left == right)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What pulumi-aws 7 says about one resource: required inputs, replace-on-change inputs,
+    defaults the provider fills in, and the outputs computed at create."""
+
+    required: tuple[str, ...]
+    replaces: tuple[str, ...]
+    optional: tuple[str, ...]
+    defaults: dict[str, Any] = field(default_factory=dict)
+    computed: tuple[str, ...] = ()
+
+
+OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+DOCUMENT = "aws:ssm/document:Document"
+
+SCHEMAS: dict[str, Schema] = {
+    OIDC: Schema(
+        required=("url", "clientIdLists"),
+        replaces=("url",),
+        optional=("thumbprintLists", "tags"),
+        computed=("arn", "tagsAll", "thumbprintLists"),
+    ),
+    ROLE: Schema(
+        required=("assumeRolePolicy",),
+        replaces=("name", "namePrefix", "path"),
+        optional=(
+            "name",
+            "namePrefix",
+            "path",
+            "description",
+            "maxSessionDuration",
+            "permissionsBoundary",
+            "forceDetachPolicies",
+            "tags",
+        ),
+        defaults={"path": "/", "maxSessionDuration": 3600, "forceDetachPolicies": False},
+        computed=("arn", "createDate", "uniqueId", "tagsAll", "name"),
+    ),
+    ROLE_POLICY: Schema(
+        required=("role", "policy"),
+        replaces=("role", "name", "namePrefix"),
+        optional=("name", "namePrefix"),
+        computed=("name",),
+    ),
+    DOCUMENT: Schema(
+        required=("content", "documentType"),
+        replaces=("name", "documentType"),
+        optional=("name", "documentFormat", "tags", "targetType", "versionName"),
+        defaults={"documentFormat": "JSON"},
+        computed=("arn", "createdDate", "defaultVersion", "latestVersion", "owner", "status"),
+    ),
+}
+
+INVOKES = {
+    "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
+    "aws:index/getCallerIdentity:getCallerIdentity",
+    "aws:index/getPartition:getPartition",
+}
+
+
+class Unsupported(Exception):
+    def __init__(self, what: str, token: str) -> None:
+        super().__init__(
+            f"the stand-in aws plugin (tests/engine) does not serve {what} {token!r}; it serves "
+            f"only {sorted(SCHEMAS)} and the functions {sorted(INVOKES)}"
+        )
+
+
+def _schema(type_: str) -> Schema:
+    if type_ not in SCHEMAS:
+        raise Unsupported("the resource type", type_)
+    return SCHEMAS[type_]
+
+
+def _config_value(raw: Any) -> Any:
+    """Provider inputs cross the wire JSON-encoded when they are not strings."""
+    if isinstance(raw, str) and raw[:1] in "[{":
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+class AwsStandIn(p.Provider):
+    """The engine's ``aws`` plugin, over moto."""
+
+    def __init__(self) -> None:
+        self.region = os.environ.get("AWS_REGION", "us-east-1")
+        self.session: boto3.Session | None = None
+        self.allowed: list[str] = []
+
+    # --- configuration ------------------------------------------------------------------------
+
+    async def check_config(self, request: p.CheckRequest) -> p.CheckResponse:
+        return p.CheckResponse(inputs=request.new_inputs)
+
+    async def diff_config(self, request: p.DiffRequest) -> p.DiffResponse:
+        old = {k: _config_value(v) for k, v in plain_map(request.old_state).items()}
+        new = {k: _config_value(v) for k, v in plain_map(request.new_inputs).items()}
+        keys = sorted(k for k in set(old) | set(new) if k != "version" and old.get(k) != new.get(k))
+        return p.DiffResponse(changes=bool(keys), diffs=keys)
+
+    async def configure(self, request: p.ConfigureRequest) -> p.ConfigureResponse:
+        args = {k: _config_value(v) for k, v in plain_map(request.args or {}).items()}
+        variables = request.variables or {}
+        self.region = str(args.get("region") or variables.get("aws:config:region") or self.region)
+        session = boto3.Session(region_name=self.region)
+        for assume in args.get("assumeRoles") or []:
+            if not isinstance(assume, dict) or not assume.get("roleArn"):
+                continue
+            creds = session.client("sts").assume_role(
+                RoleArn=assume["roleArn"], RoleSessionName="pulumi-standin"
+            )["Credentials"]
+            session = boto3.Session(
+                region_name=self.region,
+                aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"],
+            )
+        self.session = session
+        self.allowed = [str(a) for a in args.get("allowedAccountIds") or []]
+        if self.allowed:
+            account = self._identity()["Account"]
+            if account not in self.allowed:
+                raise ValueError(
+                    f"AWS account ID not allowed: {account} (allowed_account_ids {self.allowed})"
+                )
+        return p.ConfigureResponse(accept_secrets=True, supports_preview=True)
+
+    def _client(self, service: str) -> Any:
+        session = self.session or boto3.Session(region_name=self.region)
+        return session.client(service)
+
+    def _identity(self) -> dict[str, Any]:
+        return dict(self._client("sts").get_caller_identity())
+
+    def _partition(self) -> str:
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        if self.region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+    # --- functions ----------------------------------------------------------------------------
+
+    async def invoke(self, request: p.InvokeRequest) -> p.InvokeResponse:
+        args = plain_map(request.args)
+        if request.tok == "aws:index/getCallerIdentity:getCallerIdentity":
+            who = self._identity()
+            result = {
+                "accountId": who["Account"],
+                "arn": who["Arn"],
+                "userId": who["UserId"],
+                "id": who["Account"],
+            }
+        elif request.tok == "aws:index/getPartition:getPartition":
+            partition = self._partition()
+            suffix = "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+            result = {
+                "partition": partition,
+                "dnsSuffix": suffix,
+                "reverseDnsPrefix": ".".join(reversed(suffix.split("."))),
+                "id": partition,
+            }
+        elif request.tok == "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+            result = self._find_oidc(args)
+        else:
+            raise Unsupported("the function", request.tok)
+        return p.InvokeResponse(return_value=wire_map(result))
+
+    def _find_oidc(self, args: dict[str, Any]) -> dict[str, Any]:
+        iam = self._client("iam")
+        arn = args.get("arn")
+        if not arn:
+            url = str(args.get("url") or "").removeprefix("https://")
+            for item in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
+                if item["Arn"].endswith(f":oidc-provider/{url}"):
+                    arn = item["Arn"]
+                    break
+            else:
+                raise LookupError(f"no IAM OIDC provider with URL {url!r} found")
+        found = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+        tags = {t["Key"]: t["Value"] for t in found.get("Tags", [])}
+        return {
+            "arn": arn,
+            "id": arn,
+            "url": found["Url"],
+            "clientIdLists": found.get("ClientIDList", []),
+            "thumbprintLists": found.get("ThumbprintList", []),
+            "tags": tags,
+        }
+
+    # --- resources ----------------------------------------------------------------------------
+
+    async def check(self, request: p.CheckRequest) -> p.CheckResponse:
+        schema = _schema(request.type)
+        news = plain_map(request.new_inputs)
+        failures = [
+            p.CheckFailure(name, f"Missing required argument: {name!r} is required")
+            for name in schema.required
+            if news.get(name) is None
+        ]
+        allowed = set(schema.required) | set(schema.optional) | {"__defaults"}
+        failures += [
+            p.CheckFailure(name, f"{name!r} is not an input of {request.type} in pulumi-aws 7")
+            for name in news
+            if name not in allowed
+        ]
+        for name, value in schema.defaults.items():
+            news.setdefault(name, value)
+        return p.CheckResponse(inputs=wire_map(news), failures=failures)
+
+    async def diff(self, request: p.DiffRequest) -> p.DiffResponse:
+        schema = _schema(request.type)
+        olds = plain_map(request.old_state)
+        news = plain_map(request.new_inputs)
+        inputs = set(schema.required) | set(schema.optional)
+        changed = []
+        for name in sorted(inputs):
+            if name in request.ignore_changes:
+                continue
+            old, new = olds.get(name), news.get(name)
+            if name == "tags":
+                old, new = old or {}, new or {}
+            if new is None and name in schema.computed:
+                continue  # left to the provider, as the old state holds it
+            if known(new) and (old == new or (isinstance(new, str) and _same_json(old, new))):
+                continue
+            changed.append(name)
+        detailed = {
+            name: p.PropertyDiff(
+                p.PropertyDiffKind.UPDATE_REPLACE
+                if name in schema.replaces
+                else p.PropertyDiffKind.UPDATE,
+                True,
+            )
+            for name in changed
+        }
+        return p.DiffResponse(
+            changes=bool(changed),
+            replaces=[n for n in changed if n in schema.replaces],
+            diffs=changed,
+            detailed_diff=detailed,
+        )
+
+    async def create(self, request: p.CreateRequest) -> p.CreateResponse:
+        schema = _schema(request.type)
+        news = plain_map(request.properties)
+        if request.preview:
+            outs = dict(news)
+            for name in schema.computed:
+                if outs.get(name) is None:
+                    outs[name] = UNKNOWN
+            if "tagsAll" in schema.computed:
+                outs["tagsAll"] = news.get("tags") or {}
+            if request.type == ROLE_POLICY and known(news.get("role")) and news.get("name"):
+                pass
+            return p.CreateResponse(resource_id=None, properties=wire_map(outs))
+        resource_id, outs = getattr(self, "_create_" + request.type.split(":")[-1])(news)
+        return p.CreateResponse(resource_id=resource_id, properties=wire_map(outs))
+
+    async def read(self, request: p.ReadRequest) -> p.ReadResponse:
+        _schema(request.type)
+        state = plain_map(request.properties or {})
+        inputs = plain_map(request.inputs or {})
+        found = getattr(self, "_read_" + request.type.split(":")[-1])(request.resource_id, state)
+        if found is None:
+            return p.ReadResponse(resource_id=None, properties={}, inputs={})
+        # Keep the state's JSON strings when AWS holds the same document (as pulumi-aws does).
+        for key, value in list(found.items()):
+            if isinstance(value, (dict, list)) and isinstance(state.get(key), str):
+                if _same_json(state[key], value):
+                    found[key] = state[key]
+        merged = {**state, **found}
+        new_inputs = {k: merged.get(k, v) for k, v in inputs.items()}
+        return p.ReadResponse(
+            resource_id=request.resource_id,
+            properties=wire_map(merged),
+            inputs=wire_map(new_inputs),
+        )
+
+    async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
+        _schema(request.type)
+        olds = plain_map(request.olds)
+        news = plain_map(request.news)
+        if request.preview:
+            return p.UpdateResponse(properties=wire_map({**olds, **news}))
+        outs = getattr(self, "_update_" + request.type.split(":")[-1])(
+            request.resource_id, olds, news
+        )
+        return p.UpdateResponse(properties=wire_map(outs))
+
+    async def delete(self, request: p.DeleteRequest) -> None:
+        _schema(request.type)
+        state = plain_map(request.properties)
+        getattr(self, "_delete_" + request.type.split(":")[-1])(request.resource_id, state)
+
+    # --- aws:iam/openIdConnectProvider ---------------------------------------------------------
+
+    def _create_OpenIdConnectProvider(self, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        args: dict[str, Any] = {"Url": news["url"], "ClientIDList": news["clientIdLists"]}
+        if news.get("thumbprintLists"):
+            args["ThumbprintList"] = news["thumbprintLists"]
+        if news.get("tags"):
+            args["Tags"] = _tags(news["tags"])
+        arn = self._client("iam").create_open_id_connect_provider(**args)[
+            "OpenIDConnectProviderArn"
+        ]
+        outs = {**news, "arn": arn, "tagsAll": news.get("tags") or {}}
+        outs["thumbprintLists"] = news.get("thumbprintLists") or []
+        return arn, outs
+
+    def _read_OpenIdConnectProvider(self, rid: str, state: dict[str, Any]) -> Any:
+        iam = self._client("iam")
+        try:
+            found = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=rid)
+        except iam.exceptions.NoSuchEntityException:
+            return None
+        tags = {t["Key"]: t["Value"] for t in found.get("Tags", [])}
+        url = found["Url"]
+        if str(state.get("url", "")).removeprefix("https://") == url:
+            url = state["url"]
+        return {
+            "arn": rid,
+            "url": url,
+            "clientIdLists": found.get("ClientIDList", []),
+            "thumbprintLists": found.get("ThumbprintList", []),
+            "tags": tags or state.get("tags"),
+            "tagsAll": tags,
+        }
+
+    def _update_OpenIdConnectProvider(
+        self, rid: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        iam = self._client("iam")
+        if olds.get("thumbprintLists") != news.get("thumbprintLists"):
+            iam.update_open_id_connect_provider_thumbprint(
+                OpenIDConnectProviderArn=rid, ThumbprintList=news.get("thumbprintLists") or []
+            )
+        for cid in set(news["clientIdLists"]) - set(olds.get("clientIdLists") or []):
+            iam.add_client_id_to_open_id_connect_provider(
+                OpenIDConnectProviderArn=rid, ClientID=cid
+            )
+        for cid in set(olds.get("clientIdLists") or []) - set(news["clientIdLists"]):
+            iam.remove_client_id_from_open_id_connect_provider(
+                OpenIDConnectProviderArn=rid, ClientID=cid
+            )
+        self._retag(
+            lambda t: iam.tag_open_id_connect_provider(OpenIDConnectProviderArn=rid, Tags=t),
+            lambda k: iam.untag_open_id_connect_provider(OpenIDConnectProviderArn=rid, TagKeys=k),
+            olds.get("tags"),
+            news.get("tags"),
+        )
+        return {**olds, **news, "arn": rid, "tagsAll": news.get("tags") or {}}
+
+    def _delete_OpenIdConnectProvider(self, rid: str, state: dict[str, Any]) -> None:
+        self._client("iam").delete_open_id_connect_provider(OpenIDConnectProviderArn=rid)
+
+    @staticmethod
+    def _retag(tag: Any, untag: Any, old: Any, new: Any) -> None:
+        old, new = old or {}, new or {}
+        gone = [k for k in old if k not in new]
+        if gone:
+            untag(gone)
+        changed = {k: v for k, v in new.items() if old.get(k) != v}
+        if changed:
+            tag(_tags(changed))
+
+    # --- aws:iam/role --------------------------------------------------------------------------
+
+    def _role_outs(self, role: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **news,
+            "arn": role["Arn"],
+            "name": role["RoleName"],
+            "uniqueId": role["RoleId"],
+            "createDate": role["CreateDate"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "tagsAll": news.get("tags") or {},
+        }
+
+    def _create_Role(self, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        args: dict[str, Any] = {
+            "RoleName": news["name"],
+            "Path": news.get("path") or "/",
+            "AssumeRolePolicyDocument": news["assumeRolePolicy"],
+            "MaxSessionDuration": int(news.get("maxSessionDuration") or 3600),
+        }
+        if news.get("description"):
+            args["Description"] = news["description"]
+        if news.get("permissionsBoundary"):
+            args["PermissionsBoundary"] = news["permissionsBoundary"]
+        if news.get("tags"):
+            args["Tags"] = _tags(news["tags"])
+        role = self._client("iam").create_role(**args)["Role"]
+        return role["RoleName"], self._role_outs(role, news)
+
+    def _read_Role(self, rid: str, state: dict[str, Any]) -> Any:
+        iam = self._client("iam")
+        try:
+            role = iam.get_role(RoleName=rid)["Role"]
+        except iam.exceptions.NoSuchEntityException:
+            return None
+        tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
+        found = {
+            "arn": role["Arn"],
+            "name": role["RoleName"],
+            "path": role["Path"],
+            "uniqueId": role["RoleId"],
+            "assumeRolePolicy": role["AssumeRolePolicyDocument"],
+            "maxSessionDuration": role.get("MaxSessionDuration", 3600),
+            "tags": tags or state.get("tags"),
+            "tagsAll": tags,
+        }
+        if role.get("Description") or state.get("description"):
+            found["description"] = role.get("Description", "")
+        boundary = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+        if boundary or state.get("permissionsBoundary"):
+            found["permissionsBoundary"] = boundary or ""
+        return found
+
+    def _update_Role(self, rid: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        iam = self._client("iam")
+        if not _same_json(olds.get("assumeRolePolicy"), news["assumeRolePolicy"]):
+            iam.update_assume_role_policy(RoleName=rid, PolicyDocument=news["assumeRolePolicy"])
+        if olds.get("description") != news.get("description") or olds.get(
+            "maxSessionDuration"
+        ) != news.get("maxSessionDuration"):
+            iam.update_role(
+                RoleName=rid,
+                Description=news.get("description") or "",
+                MaxSessionDuration=int(news.get("maxSessionDuration") or 3600),
+            )
+        if olds.get("permissionsBoundary") != news.get("permissionsBoundary"):
+            if news.get("permissionsBoundary"):
+                iam.put_role_permissions_boundary(
+                    RoleName=rid, PermissionsBoundary=news["permissionsBoundary"]
+                )
+            else:
+                iam.delete_role_permissions_boundary(RoleName=rid)
+        self._retag(
+            lambda t: iam.tag_role(RoleName=rid, Tags=t),
+            lambda k: iam.untag_role(RoleName=rid, TagKeys=k),
+            olds.get("tags"),
+            news.get("tags"),
+        )
+        role = iam.get_role(RoleName=rid)["Role"]
+        return self._role_outs(role, news)
+
+    def _delete_Role(self, rid: str, state: dict[str, Any]) -> None:
+        self._client("iam").delete_role(RoleName=rid)
+
+    # --- aws:iam/rolePolicy --------------------------------------------------------------------
+
+    def _create_RolePolicy(self, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        self._client("iam").put_role_policy(
+            RoleName=news["role"], PolicyName=news["name"], PolicyDocument=news["policy"]
+        )
+        return f"{news['role']}:{news['name']}", dict(news)
+
+    def _read_RolePolicy(self, rid: str, state: dict[str, Any]) -> Any:
+        role, _, name = rid.partition(":")
+        iam = self._client("iam")
+        try:
+            found = iam.get_role_policy(RoleName=role, PolicyName=name)
+        except iam.exceptions.NoSuchEntityException:
+            return None
+        return {"role": role, "name": name, "policy": found["PolicyDocument"]}
+
+    def _update_RolePolicy(
+        self, rid: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        self._create_RolePolicy(news)
+        return dict(news)
+
+    def _delete_RolePolicy(self, rid: str, state: dict[str, Any]) -> None:
+        role, _, name = rid.partition(":")
+        self._client("iam").delete_role_policy(RoleName=role, PolicyName=name)
+
+    # --- aws:ssm/document ----------------------------------------------------------------------
+
+    def _document_outs(self, doc: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+        who = self._identity()
+        return {
+            **news,
+            "arn": f"arn:{self._partition()}:ssm:{self.region}:{who['Account']}:document/"
+            f"{doc['Name']}",
+            "name": doc["Name"],
+            "createdDate": doc["CreatedDate"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "defaultVersion": doc.get("DefaultVersion", "1"),
+            "latestVersion": doc.get("LatestVersion", "1"),
+            "owner": doc.get("Owner", who["Account"]),
+            "status": doc.get("Status", "Active"),
+            "tagsAll": news.get("tags") or {},
+        }
+
+    def _create_Document(self, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        args: dict[str, Any] = {
+            "Name": news["name"],
+            "Content": news["content"],
+            "DocumentType": news["documentType"],
+            "DocumentFormat": news.get("documentFormat") or "JSON",
+        }
+        if news.get("tags"):
+            args["Tags"] = _tags(news["tags"])
+        doc = self._client("ssm").create_document(**args)["DocumentDescription"]
+        return doc["Name"], self._document_outs(doc, news)
+
+    def _read_Document(self, rid: str, state: dict[str, Any]) -> Any:
+        ssm = self._client("ssm")
+        try:
+            doc = ssm.describe_document(Name=rid)["Document"]
+        except ssm.exceptions.InvalidDocument:
+            return None
+        content = ssm.get_document(Name=rid)["Content"]
+        return {"name": rid, "content": content, "documentType": doc["DocumentType"]}
+
+    def _update_Document(
+        self, rid: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        ssm = self._client("ssm")
+        if not _same_json(olds.get("content"), news["content"]):
+            doc = ssm.update_document(
+                Name=rid, Content=news["content"], DocumentVersion="$LATEST"
+            )["DocumentDescription"]
+            ssm.update_document_default_version(Name=rid, DocumentVersion=doc["DocumentVersion"])
+        doc = ssm.describe_document(Name=rid)["Document"]
+        return self._document_outs(doc, news)
+
+    def _delete_Document(self, rid: str, state: dict[str, Any]) -> None:
+        self._client("ssm").delete_document(Name=rid)
+
+
+def plugin_version() -> str:
+    """The version the engine asks for: the installed pulumi-aws package's plugin version."""
+    from importlib.resources import files
+
+    data = json.loads((files("pulumi_aws") / "pulumi-plugin.json").read_text())
+    return str(data["version"])
+
+
+def main() -> None:
+    from pulumi.provider.experimental.server import main as serve
+
+    serve(sys.argv[1:], plugin_version(), AwsStandIn())
+
+
+if __name__ == "__main__":
+    main()
