@@ -349,15 +349,30 @@ def _verify_reused(found: list[Any], issuer: str, argument: str) -> str:
     return str(arn)
 
 
-def _context(role_arn: str) -> PolicyContext:
-    arn = parse_arn(
-        role_arn,
-        "role_arn",
-        service="iam",
-        what="an IAM role",
-        example="arn:aws:iam::123456789012:role/x",
+def _where(parent: pulumi.Resource) -> pulumi.Output[PolicyContext]:
+    """The account and partition the component deploys into, from invokes that run during
+    preview (through the component's AWS provider), so ARNs are known in the first preview."""
+    invoke = pulumi.InvokeOutputOptions(parent=parent)
+    identity = aws.get_caller_identity_output(opts=invoke)
+    partition = aws.get_partition_output(opts=invoke)
+    return pulumi.Output.all(partition.partition, identity.account_id).apply(
+        lambda v: PolicyContext(partition=v[0], account_id=v[1])
     )
-    return PolicyContext(partition=arn.partition, account_id=arn.account)
+
+
+def _same_arn(what: str, built: pulumi.Output[str], real: pulumi.Output[str]) -> Any:
+    """The ARN AWS returned, checked against the one the previewed documents were built from."""
+
+    def check(values: list[Any]) -> str:
+        expected, got = values
+        if expected != got:
+            raise RuntimeError(
+                f"the {what} ARN AWS returned, {got!r}, differs from {expected!r}, the one built "
+                "from the account and partition (getCallerIdentity/getPartition); please report"
+            )
+        return str(got)
+
+    return pulumi.Output.all(built, real).apply(check)
 
 
 def _cluster_lookup(
@@ -421,6 +436,14 @@ def _checked_output(value: Any, check: Callable[[Any], Any]) -> Any:
         return known
 
     return value.apply(checked)
+
+
+def _task_role_arn(path: str, name: str) -> Callable[[list[Any]], str]:
+    def render(values: list[Any]) -> str:
+        where: PolicyContext = values[0]
+        return f"arn:{where.partition}:iam::{where.account_id}:role{path}{name}"
+
+    return render
 
 
 def _document_for(key: str, opts: Any) -> Callable[[list[Any]], str]:
@@ -519,13 +542,28 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             # created. Its cost: while the boundary is unknown (a preview), so are the tags.
             tags = pulumi.Output.all(tags, boundary).apply(lambda v: v[0])
 
-        provider_arn, thumbprints = self._oidc_provider(name, args, checked, issuer, tags, child)
+        where = _where(self)
+        provider_arn, thumbprints, provider = self._oidc_provider(
+            name, args, checked, issuer, tags, child
+        )
+        # Built from values known at preview, so the first preview shows the whole trust policy.
+        principal = (
+            pulumi.Output.all(where, host).apply(
+                lambda v: f"arn:{v[0].partition}:iam::{v[0].account_id}:oidc-provider/{v[1]}"
+            )
+            if provider is not None
+            else provider_arn
+        )
         restrict = args.restrict_subjects
         # The provider's ARN carries the partition: warn there (no apply of its own).
-        trust = pulumi.Output.all(provider_arn, host).apply(
+        trust = pulumi.Output.all(principal, host).apply(
             lambda v: json.dumps(
                 trust_policy(_warn_unsupported_partition(v[0]), v[1], restrict_subjects=restrict)
             )
+        )
+        role_path, role_name = args.role_path, checked.role_name
+        role_arn = where.apply(
+            lambda w: f"arn:{w.partition}:iam::{w.account_id}:role{role_path}{role_name}"
         )
         role = aws.iam.Role(
             f"{name}-role",
@@ -538,9 +576,12 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 permissions_boundary=boundary,
                 tags=tags,
             ),
-            opts=child,
+            # IAM refuses a trust policy naming a provider that does not exist yet.
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(depends_on=[provider] if provider else [])
+            ),
         )
-        policies = self._feature_policies(name, args, checked, role, host, tags, child)
+        policies = self._feature_policies(name, args, checked, role, where, host, tags, child)
 
         self.discovery: DiscoveryChildren | None = None
         if checked.discovery is not None:
@@ -554,7 +595,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 f"{name}-integration",
                 TeleportIntegrationArgs(
                     integration_name=checked.integration_name,
-                    role_arn=role.arn,
+                    role_arn=role_arn,
                     audience=audience,
                     labels=args.integration_labels,
                     adopt_existing=args.adopt_existing_integration,
@@ -578,7 +619,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 checked.discovery,
                 self.discovery,
                 integration_name=checked.integration_name,
-                role_arn=role.arn,
+                role_arn=role_arn,
                 after=[self.integration] if self.integration else [role, *policies],
                 labels=args.integration_labels,
                 access_graph=checked.features.get("access_graph"),
@@ -592,8 +633,10 @@ class AwsOidcIntegration(pulumi.ComponentResource):
 
         self.issuer_url = pulumi.Output.from_input(issuer)
         self.issuer_host = pulumi.Output.from_input(host)
+        if provider is not None:
+            provider_arn = _same_arn("OIDC provider", principal, provider_arn)
         self.provider_arn = provider_arn
-        self.role_arn = role.arn
+        self.role_arn = _same_arn("role", role_arn, role.arn)
         self.cluster_name = pulumi.Output.from_input(cluster_name)
         self.teleport_version = _teleport_version(cluster, checked)
         self.role_name = role.name
@@ -619,7 +662,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 "issuer_url": self.issuer_url,
                 "issuer_host": self.issuer_host,
                 "provider_arn": provider_arn,
-                "role_arn": role.arn,
+                "role_arn": self.role_arn,
                 "cluster_name": self.cluster_name,
                 "teleport_version": self.teleport_version,
                 "role_name": role.name,
@@ -656,7 +699,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         issuer: pulumi.Input[str],
         tags: pulumi.Input[dict[str, str]],
         child: pulumi.ResourceOptions,
-    ) -> tuple[pulumi.Output[str], pulumi.Output[Any]]:
+    ) -> tuple[pulumi.Output[str], pulumi.Output[Any], aws.iam.OpenIdConnectProvider | None]:
         if checked.reuse is not None:
             invoke_opts = pulumi.InvokeOutputOptions(parent=self)
             if checked.reuse == "arn":
@@ -674,7 +717,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             arn = pulumi.Output.all(found.arn, found.url, found.client_id_lists, issuer).apply(
                 lambda v: _verify_reused(v[:3], v[3], argument)
             )
-            return arn, found.thumbprint_lists
+            return arn, found.thumbprint_lists, None
 
         thumbprints: Any = checked.thumbprints
         if thumbprints == "auto":
@@ -691,7 +734,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        return provider.arn, provider.thumbprint_lists
+        return provider.arn, provider.thumbprint_lists, provider
 
     @staticmethod
     def _feature_policies(
@@ -699,6 +742,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         args: AwsOidcIntegrationArgs,
         checked: _Checked,
         role: aws.iam.Role,
+        context: pulumi.Output[PolicyContext],
         host: pulumi.Input[str],
         tags: pulumi.Input[dict[str, str]],
         child: pulumi.ResourceOptions,
@@ -706,7 +750,6 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         created: list[pulumi.Resource] = []
         if not checked.features:
             return created
-        context = role.arn.apply(_context)
         for key, opts in checked.features.items():
             task_role_arn: pulumi.Input[str | None] = None
             if isinstance(opts, EcsDeployServiceOptions):
@@ -738,7 +781,10 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                         opts=child,
                     )
                 )
-                task_role_arn = task_role.arn
+                # Known at preview: the name and path are ours.
+                task_role_arn = pulumi.Output.all(context, task_role.name).apply(
+                    _task_role_arn(args.role_path, task_role_name)
+                )
             document = pulumi.Output.all(context, task_role_arn).apply(_document_for(key, opts))
             created.append(
                 aws.iam.RolePolicy(

@@ -44,6 +44,7 @@ class Behaviour:
     # Writes the raw HTTP answer to the discovery request itself (status line, headers, body):
     # trickles, stalls, truncated or malformed bodies.
     discovery_writer: Callable[[Any], None] | None = None
+    issuer_from_host: bool = False  # True: issuer https://<Host header>, as a proxy of that name
 
 
 @dataclass
@@ -94,13 +95,16 @@ class OidcServer:
                             b.discovery_writer(self.wfile)
                         self.close_connection = True
                         return
+                    own = outer.url
+                    if b.issuer_from_host:
+                        own = "https://" + str(self.headers.get("Host", "")).removesuffix(":443")
                     body = (
                         b.discovery_body
                         if b.discovery_body is not None
                         else json.dumps(
                             {
-                                "issuer": b.issuer or outer.url,
-                                "jwks_uri": b.jwks_uri or f"{outer.url}/.well-known/jwks-oidc",
+                                "issuer": b.issuer or own,
+                                "jwks_uri": b.jwks_uri or f"{own}/.well-known/jwks-oidc",
                                 "claims": ["iss", "sub", "obo", "aud", "jti", "iat", "exp", "nbf"],
                                 "id_token_signing_alg_values_supported": ["RS256"],
                                 "response_types_supported": ["id_token"],

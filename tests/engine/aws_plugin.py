@@ -603,9 +603,9 @@ class AwsStandIn(p.Provider):
     ) -> dict[str, Any]:
         ssm = self._client("ssm")
         if not _same_json(olds.get("content"), news["content"]):
-            doc = ssm.update_document(
-                Name=rid, Content=news["content"], DocumentVersion="$LATEST"
-            )["DocumentDescription"]
+            doc = ssm.update_document(Name=rid, Content=news["content"], DocumentVersion="$LATEST")[
+                "DocumentDescription"
+            ]
             ssm.update_document_default_version(Name=rid, DocumentVersion=doc["DocumentVersion"])
         doc = ssm.describe_document(Name=rid)["Document"]
         return self._document_outs(doc, news)

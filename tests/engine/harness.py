@@ -1,0 +1,267 @@
+"""The world a real ``pulumi`` runs in for the engine tier and the sandbox, all on loopback.
+
+An isolated ``PULUMI_HOME`` with the stand-in aws plugin installed, a local file backend, a
+passphrase, a moto server (dummy credentials), the stand-in tctl, and a loopback HTTPS proxy that
+sends the examples' Teleport host names to a stand-in Teleport proxy with a trustme chain, so
+the thumbprint lookup really runs. ``bin/pulumi`` runs the real CLI through ``langhost.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+
+from . import build
+from .aws_plugin import plugin_version
+
+REPO = Path(__file__).resolve().parents[2]
+PASSPHRASE = "engine-tier-passphrase"
+#: Environment variables of CI systems that change the CLI's display; dropped for stable text.
+_CI_VARS = ("CI", "GITHUB_ACTIONS", "BUILD_NUMBER", "TRAVIS", "GITLAB_CI")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Harness:
+    root: Path
+    cli: Path
+    moto_url: str
+    tctl: Path
+    https_proxy: str | None = None
+    ca_bundle: Path | None = None
+
+    @property
+    def home(self) -> Path:
+        return self.root / "pulumi-home"
+
+    @property
+    def backend(self) -> Path:
+        return self.root / "backend"
+
+    @property
+    def bin(self) -> Path:
+        return self.root / "bin"
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k not in _CI_VARS}
+        env.update(
+            PATH=os.pathsep.join(
+                [
+                    str(self.bin),
+                    str(self.cli.parent),
+                    str(Path(sys.executable).parent),
+                    env.get("PATH", ""),
+                ]
+            ),
+            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+            PULUMI_HOME=str(self.home),
+            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
+            PULUMI_SKIP_UPDATE_CHECK="true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+            # The dynamic provider (pulumi-resource-pulumi-python) runs this interpreter.
+            PULUMI_PYTHON_CMD=sys.executable,
+            AWS_ENDPOINT_URL=self.moto_url,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_REGION="us-east-1",
+            AWS_DEFAULT_REGION="us-east-1",
+            AWS_EC2_METADATA_DISABLED="true",
+            TELEPORT_TCTL=str(self.tctl),
+            NO_PROXY="127.0.0.1,localhost",
+            no_proxy="127.0.0.1,localhost",
+        )
+        for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE"):
+            env.pop(key, None)
+        if self.https_proxy:
+            env.update(HTTPS_PROXY=self.https_proxy, https_proxy=self.https_proxy)
+        if self.ca_bundle:
+            env["REQUESTS_CA_BUNDLE"] = str(self.ca_bundle)
+        return env
+
+    def setup(self) -> None:
+        """Create the folders, the ``pulumi`` shim and install the stand-in aws plugin."""
+        for folder in (self.home, self.backend, self.bin):
+            folder.mkdir(parents=True, exist_ok=True)
+        shim = self.bin / "pulumi"
+        shim.write_text(
+            "#!/bin/sh\n"
+            f'exec "{sys.executable}" -m tests.engine.langhost "{self.cli}" "$PWD" -- "$@"\n'
+        )
+        shim.chmod(0o755)
+        version = plugin_version()
+        if (self.home / "plugins" / f"resource-aws-v{version}").is_dir():
+            return
+        plugin = self.root / "aws-plugin"
+        plugin.mkdir(exist_ok=True)
+        launcher = plugin / "pulumi-resource-aws"
+        launcher.write_text(
+            "#!/bin/sh\n"
+            f'exec "{sys.executable}" "{REPO / "tests" / "engine" / "aws_plugin.py"}" "$@"\n'
+        )
+        launcher.chmod(0o755)
+        done = subprocess.run(
+            [str(self.cli), "plugin", "install", "resource", "aws", version, "--file", str(plugin)],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise build.EngineUnavailable(f"installing the stand-in aws plugin failed:\n{done}")
+
+    def pulumi(
+        self, program: Path, *args: str, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(self.bin / "pulumi"), *args, "--non-interactive", "--color=never"],
+            cwd=program,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def aws(self, service: str) -> object:
+        return boto3.client(
+            service,
+            endpoint_url=self.moto_url,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+
+def aws_leftovers(harness: Harness) -> dict[str, list[str]]:
+    """What the moto server still holds of the types the package creates, per account."""
+    iam = harness.aws("iam")
+    ssm = harness.aws("ssm")
+    return {
+        "roles": [r["RoleName"] for r in iam.list_roles()["Roles"]],  # type: ignore[attr-defined]
+        "oidc_providers": [
+            p["Arn"]
+            for p in iam.list_open_id_connect_providers()[  # type: ignore[attr-defined]
+                "OpenIDConnectProviderList"
+            ]
+        ],
+        "documents": [
+            d["Name"]
+            for d in ssm.list_documents(  # type: ignore[attr-defined]
+                Filters=[{"Key": "Owner", "Values": ["Self"]}]
+            )["DocumentIdentifiers"]
+        ],
+    }
+
+
+class MappingProxy:
+    """A loopback HTTP CONNECT proxy that sends every ``host:443`` to one loopback port."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.tunnels: list[str] = []
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(32)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
+
+    def _tunnel(self, client: socket.socket) -> None:
+        with client, contextlib.suppress(OSError):
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = client.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            target = request.split(b" ", 2)[1].decode()
+            self.tunnels.append(target)
+            if not target.endswith(":443"):
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\n\r\n")
+                return
+            with socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5) as up:
+                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                pipes = [
+                    threading.Thread(target=self._pipe, args=(a, b), daemon=True)
+                    for a, b in ((client, up), (up, client))
+                ]
+                for pipe in pipes:
+                    pipe.start()
+                for pipe in pipes:
+                    pipe.join(30)
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+
+    def __enter__(self) -> MappingProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self.thread.join()
+        self.listener.close()
+
+
+#: The Teleport proxy host names the examples and the root stack use.
+EXAMPLE_HOSTS = (
+    "teleport.example.com",
+    "teleport.internal.example.com",
+    "teleport-dr.internal.example.com",
+)
+
+
+@contextlib.contextmanager
+def teleport_proxy(tmp: Path) -> Iterator[tuple[str, Path]]:
+    """A stand-in Teleport proxy for every example host, behind a mapping CONNECT proxy.
+
+    Yields the ``HTTPS_PROXY`` URL and the CA bundle to trust. The OIDC server answers with the
+    issuer the request asked for, as a real proxy serving that name would.
+    """
+    from tests.tls_server import Pki
+
+    pki = Pki(tmp)
+    server = pki.serve(hosts=EXAMPLE_HOSTS, host=EXAMPLE_HOSTS[0])
+    server.behaviour.issuer_from_host = True
+    with server, MappingProxy(server.port) as proxy:
+        yield proxy.url, pki.ca_bundle
+
+
+def copy_program(source: Path, target: Path) -> Path:
+    """A program folder copy (the root stack: just its manifest, entry point and config)."""
+    if source.resolve() == REPO:
+        target.mkdir(parents=True)
+        for name in ("Pulumi.yaml", "__main__.py", "Pulumi.example.yaml"):
+            shutil.copy(source / name, target / name)
+    else:
+        shutil.copytree(source, target)
+    return target
