@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 from pulumi.provider.experimental import provider as p
+from pulumi.runtime import rpc
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
 PLAIN = Any
@@ -38,7 +39,9 @@ def plain(value: PropertyValue) -> PLAIN:
 
 def wire(value: PLAIN) -> PropertyValue:
     if value is UNKNOWN or isinstance(value, Computed):
-        return PropertyValue.computed()
+        # PropertyValue.computed() cannot be marshalled by SDK 3.260's provider server; the wire
+        # form of an unknown is this sentinel string, which the engine reads as unknown.
+        return PropertyValue(rpc.UNKNOWN)
     if isinstance(value, Mapping):
         return PropertyValue({k: wire(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
@@ -147,6 +150,11 @@ class Unsupported(Exception):
             f"the stand-in aws plugin (tests/engine) does not serve {what} {token!r}; it serves "
             f"only {sorted(SCHEMAS)} and the functions {sorted(INVOKES)}"
         )
+
+
+def _type(request: Any) -> str:
+    """The resource type of a request: the URN's type, without its parents' (``a$b$type``)."""
+    return str(request.type).rsplit("$", 1)[-1]
 
 
 def _schema(type_: str) -> Schema:
@@ -277,7 +285,7 @@ class AwsStandIn(p.Provider):
     # --- resources ----------------------------------------------------------------------------
 
     async def check(self, request: p.CheckRequest) -> p.CheckResponse:
-        schema = _schema(request.type)
+        schema = _schema(_type(request))
         news = plain_map(request.new_inputs)
         failures = [
             p.CheckFailure(name, f"Missing required argument: {name!r} is required")
@@ -286,7 +294,7 @@ class AwsStandIn(p.Provider):
         ]
         allowed = set(schema.required) | set(schema.optional) | {"__defaults"}
         failures += [
-            p.CheckFailure(name, f"{name!r} is not an input of {request.type} in pulumi-aws 7")
+            p.CheckFailure(name, f"{name!r} is not an input of {_type(request)} in pulumi-aws 7")
             for name in news
             if name not in allowed
         ]
@@ -295,7 +303,7 @@ class AwsStandIn(p.Provider):
         return p.CheckResponse(inputs=wire_map(news), failures=failures)
 
     async def diff(self, request: p.DiffRequest) -> p.DiffResponse:
-        schema = _schema(request.type)
+        schema = _schema(_type(request))
         olds = plain_map(request.old_state)
         news = plain_map(request.new_inputs)
         inputs = set(schema.required) | set(schema.optional)
@@ -328,7 +336,7 @@ class AwsStandIn(p.Provider):
         )
 
     async def create(self, request: p.CreateRequest) -> p.CreateResponse:
-        schema = _schema(request.type)
+        schema = _schema(_type(request))
         news = plain_map(request.properties)
         if request.preview:
             outs = dict(news)
@@ -337,17 +345,15 @@ class AwsStandIn(p.Provider):
                     outs[name] = UNKNOWN
             if "tagsAll" in schema.computed:
                 outs["tagsAll"] = news.get("tags") or {}
-            if request.type == ROLE_POLICY and known(news.get("role")) and news.get("name"):
-                pass
             return p.CreateResponse(resource_id=None, properties=wire_map(outs))
-        resource_id, outs = getattr(self, "_create_" + request.type.split(":")[-1])(news)
+        resource_id, outs = getattr(self, "_create_" + _type(request).split(":")[-1])(news)
         return p.CreateResponse(resource_id=resource_id, properties=wire_map(outs))
 
     async def read(self, request: p.ReadRequest) -> p.ReadResponse:
-        _schema(request.type)
+        _schema(_type(request))
         state = plain_map(request.properties or {})
         inputs = plain_map(request.inputs or {})
-        found = getattr(self, "_read_" + request.type.split(":")[-1])(request.resource_id, state)
+        found = getattr(self, "_read_" + _type(request).split(":")[-1])(request.resource_id, state)
         if found is None:
             return p.ReadResponse(resource_id=None, properties={}, inputs={})
         # Keep the state's JSON strings when AWS holds the same document (as pulumi-aws does).
@@ -364,20 +370,20 @@ class AwsStandIn(p.Provider):
         )
 
     async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
-        _schema(request.type)
+        _schema(_type(request))
         olds = plain_map(request.olds)
         news = plain_map(request.news)
         if request.preview:
             return p.UpdateResponse(properties=wire_map({**olds, **news}))
-        outs = getattr(self, "_update_" + request.type.split(":")[-1])(
+        outs = getattr(self, "_update_" + _type(request).split(":")[-1])(
             request.resource_id, olds, news
         )
         return p.UpdateResponse(properties=wire_map(outs))
 
     async def delete(self, request: p.DeleteRequest) -> None:
-        _schema(request.type)
+        _schema(_type(request))
         state = plain_map(request.properties)
-        getattr(self, "_delete_" + request.type.split(":")[-1])(request.resource_id, state)
+        getattr(self, "_delete_" + _type(request).split(":")[-1])(request.resource_id, state)
 
     # --- aws:iam/openIdConnectProvider ---------------------------------------------------------
 

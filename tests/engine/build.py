@@ -119,6 +119,7 @@ def build() -> Path:
             (work / name).chmod(0o755)
         if target.exists():
             shutil.rmtree(target)
+        work.chmod(0o755)
         work.rename(target)
         work.mkdir()  # for TemporaryDirectory's clean-up
     _say(f"built in {time.monotonic() - started:.0f}s: {target}")
