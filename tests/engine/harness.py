@@ -126,7 +126,7 @@ class Harness:
             raise build.EngineUnavailable(f"installing the stand-in aws plugin failed:\n{done}")
 
     def pulumi(
-        self, program: Path, *args: str, timeout: float = 600
+        self, program: Path, *args: str, timeout: float = 600, stdin: str | None = None
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(self.bin / "pulumi"), *args, "--non-interactive", "--color=never"],
@@ -134,6 +134,7 @@ class Harness:
             env=self.env(),
             capture_output=True,
             text=True,
+            input=stdin,
             timeout=timeout,
             check=False,
         )

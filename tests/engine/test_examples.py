@@ -1,0 +1,206 @@
+"""Every example and the root stack through the real engine: preview (against a golden text),
+up, a clean second preview, a refresh without drift, one real change, destroy."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.fake_teleport import FakeTeleport
+
+from .harness import REPO, Harness, aws_leftovers, copy_program
+
+GOLDEN = Path(__file__).with_name("golden")
+EXAMPLES = REPO / "examples"
+IDENTITY = "-----BEGIN IDENTITY engine-tier-sentinel-7f3a-----"
+PINNED = {"9e99a48a9960b14926bb7f3b02e22da2b0ab7280"}
+SEEDED_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/teleport.example.com"
+
+
+def edit(path: str, old: str, new: str) -> Callable[[Path, Harness], None]:
+    def change(program: Path, engine: Harness) -> None:
+        file = program / path
+        text = file.read_text()
+        assert old in text, f"{old!r} not in {file}"
+        file.write_text(text.replace(old, new, 1))
+
+    return change
+
+
+def config(*pairs: str, path: bool = False) -> Callable[[Path, Harness], None]:
+    def change(program: Path, engine: Harness) -> None:
+        for pair in pairs:
+            key, _, value = pair.partition("=")
+            flags = ["--path"] if path else []
+            ok(engine.pulumi(program, "config", "set", *flags, key, value))
+
+    return change
+
+
+@dataclass
+class Case:
+    source: Path
+    change: Callable[[Path, Harness], None]
+    expected: dict[str, str]
+    """Resource name -> the step the real preview shows after the change."""
+    unset: list[str] = field(default_factory=list)
+    """Config keys of the copied stack file to drop (the identity comes from a secret)."""
+    seed_provider: bool = False
+
+
+CASES = {
+    "basic": Case(
+        EXAMPLES / "basic",
+        config("integrationName=aws-example-two"),
+        {
+            "teleport-provider": "update",
+            "teleport-role": "replace",
+            "teleport-integration": "replace",
+        },
+    ),
+    "bring-your-own-role": Case(
+        EXAMPLES / "bring-your-own-role",
+        config("roleArn=arn:aws:iam::123456789012:role/teleport-byo-two"),
+        {"teleport-integration": "update"},
+    ),
+    "features": Case(
+        EXAMPLES / "features",
+        edit("__main__.py", '"eks": True,', ""),
+        {"teleport-eks": "delete"},
+    ),
+    "multi-account": Case(
+        EXAMPLES / "multi-account",
+        edit("__main__.py", 'features={"ec2_instance_connect": True}', 'features={"rds": True}'),
+        {
+            f"teleport-{env}-{feature}": op
+            for env in ("dev", "staging", "prod")
+            for feature, op in (("rds", "create"), ("ec2_instance_connect", "delete"))
+        },
+    ),
+    "private-ca": Case(
+        EXAMPLES / "private-ca",
+        edit("__main__.py", "9e99a48a9960b14926bb7f3b02e22da2b0ab7280", "0" * 40),
+        {"private-ca-pinned-provider": "update"},
+    ),
+    "reuse-provider": Case(
+        EXAMPLES / "reuse-provider",
+        edit("__main__.py", 'integration_name="aws-reuse-url"', 'integration_name="aws-reuse-two"'),
+        {"by-url-role": "replace", "by-url-integration": "replace"},
+        seed_provider=True,
+    ),
+    "root": Case(
+        REPO,
+        config(
+            "teleport-oidc:features.ec2_ssm_discovery=true",
+            "teleport-oidc:integrationLabels.env=staging",
+            path=True,
+        ),
+        {
+            "teleport-ec2_ssm_discovery": "create",
+            "teleport-ec2_ssm_discovery-document": "create",
+            "teleport-integration": "update",
+        },
+        unset=["teleport-oidc:identityFile"],
+    ),
+}
+
+
+def ok(done: object) -> str:
+    assert getattr(done, "returncode", 1) == 0, f"{done}"
+    return str(getattr(done, "stdout", ""))
+
+
+def normalise(text: str) -> str:
+    """Only what truly varies between runs: the looked-up thumbprint (a fresh test CA)."""
+    return re.sub(
+        r"\b[0-9a-f]{40}\b", lambda m: m.group(0) if m.group(0) in PINNED else "<thumbprint>", text
+    )
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / f"{name}.preview.txt"
+    if os.environ.get("TELEPORT_OIDC_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+    assert path.is_file(), f"no golden {path}; run with TELEPORT_OIDC_UPDATE_GOLDEN=1 to write it"
+    assert text == path.read_text()
+
+
+def steps(preview_json: str) -> dict[str, str]:
+    """Resource name -> the step of `pulumi preview --json` (create/update/replace/delete)."""
+    found: dict[str, str] = {}
+    for step in json.loads(preview_json).get("steps", []):
+        op = step["op"]
+        name = step["urn"].rsplit("::", 1)[-1]
+        if op in ("create-replacement", "delete-replaced", "replace"):
+            op = "replace"
+        if op != "same" and not step["urn"].split("::")[2].startswith("pulumi:"):
+            found[name] = op
+    return found
+
+
+def init_stack(case: Case, program: Path, engine: Harness, teleport: FakeTeleport) -> None:
+    ok(engine.pulumi(program, "stack", "init", "test"))
+    if case.source == REPO:
+        (program / "Pulumi.test.yaml").write_text((program / "Pulumi.example.yaml").read_text())
+    for key in case.unset:
+        ok(engine.pulumi(program, "config", "rm", key))
+    # From stdin: a secret never goes on argv.
+    ok(engine.pulumi(program, "config", "set", "--secret", "teleport-oidc:identity", stdin=IDENTITY))
+    teleport.require_identity(IDENTITY)
+    if case.source.name == "private-ca":
+        assert engine.ca_bundle is not None
+        ok(engine.pulumi(program, "config", "set", "caBundle", str(engine.ca_bundle)))
+    if case.seed_provider:
+        engine.aws("iam").create_open_id_connect_provider(  # type: ignore[attr-defined]
+            Url="https://teleport.example.com",
+            ClientIDList=["discover.teleport"],
+            ThumbprintList=["a" * 40],
+        )
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_program_through_the_real_engine(
+    name: str, engine: Harness, teleport: FakeTeleport, tmp_path: Path
+) -> None:
+    case = CASES[name]
+    program = copy_program(case.source, tmp_path / "program")
+    init_stack(case, program, engine, teleport)
+
+    check_golden(name, normalise(ok(engine.pulumi(program, "preview", "--diff"))))
+    assert teleport.integrations() == {}
+
+    ok(engine.pulumi(program, "up", "--yes"))
+    assert teleport.integrations()
+    ok(engine.pulumi(program, "preview", "--diff", "--expect-no-changes"))
+    ok(engine.pulumi(program, "refresh", "--yes", "--expect-no-changes"))
+
+    assert IDENTITY not in ok(engine.pulumi(program, "stack", "export"))
+    exported = ok(engine.pulumi(program, "stack", "export", "--show-secrets"))
+    for resource in json.loads(exported)["deployment"]["resources"]:
+        # The engine keeps its own copy of the stack config as the inputs of the dynamic
+        # provider's default provider, encrypted like any secret config; nowhere else.
+        if resource["type"] != "pulumi:providers:pulumi-python":
+            assert IDENTITY not in json.dumps(resource), resource["urn"]
+        provider = resource.get("outputs", {}).get("__provider")
+        if provider is not None:  # a pickle by reference to the provider class, ~100 bytes
+            pickled = base64.b64decode(json.loads(provider["plaintext"]))
+            assert len(pickled) < 200, pickled
+            assert b"teleport_oidc.teleport.provider" in pickled
+
+    case.change(program, engine)
+    assert steps(ok(engine.pulumi(program, "preview", "--json"))) == case.expected
+    ok(engine.pulumi(program, "up", "--yes"))
+    ok(engine.pulumi(program, "preview", "--expect-no-changes"))
+
+    ok(engine.pulumi(program, "destroy", "--yes"))
+    assert teleport.integrations() == {}
+    seeded = [SEEDED_PROVIDER] if case.seed_provider else []
+    assert aws_leftovers(engine) == {"roles": [], "oidc_providers": seeded, "documents": []}
