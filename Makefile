@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test test-teleport teleport-build lint clean
+.PHONY: plan test test-fast test-engine engine test-teleport teleport-build lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +17,27 @@ $(STAMP): pyproject.toml
 plan: $(STAMP)
 	$(BIN)/teleport-oidc plan --stack-config Pulumi.example.yaml --offline
 
-# The whole suite: lint, types, tests.
+# The whole suite: lint, types, the fast tier, then the engine tier when Go is here (it builds
+# the Pulumi CLI once per machine; without Go it is skipped with the reason).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not engine"
+	@if command -v go >/dev/null 2>&1; then $(MAKE) --no-print-directory test-engine; \
+	else $(BIN)/pytest -m engine tests/engine; fi
+
+# The fast tier alone.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not engine"
+
+# Build the real Pulumi CLI into ~/.cache/teleport-oidc/pulumi-<version>/ (a no-op when there).
+engine: $(STAMP)
+	tests/engine/build
+
+# The real-engine tier alone: fails, not skips, when the engine cannot be built or run.
+test-engine: engine
+	TELEPORT_OIDC_REQUIRE_ENGINE=1 $(BIN)/pytest -m engine tests/engine
 
 # Real Teleport, built once per machine from the Go module proxy (cached by commit; a no-op
 # when built). See README "Real Teleport tier".

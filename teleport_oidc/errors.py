@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pulumi.errors import RunError
+
 __all__ = [
     "ClusterLookupError",
     "InvalidArgumentError",
@@ -27,8 +29,12 @@ __all__ = [
 _STDERR_LIMIT = 2000
 
 
-class TeleportOidcError(Exception):
-    """Base class of every error raised by teleport-oidc."""
+class TeleportOidcError(RunError):
+    """Base class of every error raised by teleport-oidc.
+
+    A ``pulumi.RunError``: the Python language host reports it as its message alone, without a
+    traceback (any other exception from a program is printed with its stack).
+    """
 
 
 class InvalidArgumentError(TeleportOidcError, ValueError):

@@ -18,8 +18,8 @@ from typing import Any
 
 import boto3
 from pulumi.provider.experimental import provider as p
-from pulumi.runtime import rpc
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime import rpc
 
 PLAIN = Any
 UNKNOWN = Computed()
