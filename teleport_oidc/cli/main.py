@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
         help="set or override a config value (repeatable)",
     )
     plan.add_argument("--format", choices=("text", "json"), default="text")
+    plan.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="a `pulumi stack export` file: mark each resource create/update/replace/delete/same",
+    )
     mode = plan.add_mutually_exclusive_group()
     mode.add_argument(
         "--offline",
@@ -159,6 +165,12 @@ def _run(args: argparse.Namespace) -> int:
                 overrides=args.config,
                 offline=args.offline,
             )
+            if args.state is not None:
+                from .statediff import compare, load_state, render_changes
+
+                changes = compare(plan.recorded.resources, load_state(args.state))
+                sys.stdout.write(render_changes(changes, as_json=args.format == "json"))
+                return 0
             sys.stdout.write(
                 render_json(plan) + "\n" if args.format == "json" else render_text(plan)
             )

@@ -141,17 +141,17 @@ def sibling_order(text: str) -> str:
         len(lines),
     )
     ends = [*heads[1:], tail]
-    root: list[tuple[int, str, list]] = []  # type: ignore[type-arg]
-    stack: list[tuple[int, list]] = [(-1, root)]  # type: ignore[type-arg]
+    root: list[tuple[int, str, list]] = []
+    stack: list[tuple[int, list]] = [(-1, root)]
     for start, end in zip(heads, ends, strict=False):
         indent = len(lines[start]) - len(lines[start].lstrip(" -+~<>"))
         while stack[-1][0] >= indent:
             stack.pop()
-        children: list = []  # type: ignore[type-arg]
+        children: list = []
         stack[-1][1].append((indent, "".join(lines[start:end]), children))
         stack.append((indent, children))
 
-    def render(nodes: list) -> str:  # type: ignore[type-arg]
+    def render(nodes: list) -> str:
         return "".join(text + render(kids) for _, text, kids in sorted(nodes, key=lambda n: n[1]))
 
     return "".join(lines[: heads[0]]) + render(root) + "".join(lines[tail:])

@@ -10,7 +10,7 @@ from tests.fake_teleport import FakeTeleport
 
 from .harness import REPO, Harness, aws_leftovers, copy_program
 
-EMPTY = {"roles": [], "oidc_providers": [], "documents": []}
+EMPTY: dict[str, list[str]] = {"roles": [], "oidc_providers": [], "documents": []}
 
 
 def resources(engine: Harness, program: Path) -> list[str]:

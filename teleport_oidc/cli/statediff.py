@@ -1,0 +1,165 @@
+"""``teleport-oidc plan --state FILE``: mark each planned resource against a `pulumi stack export`.
+
+Each resource is ``create``, ``update``, ``replace``, ``delete`` or ``same``, by the rules the
+real preview follows: pulumi-aws 7's replace-on-change properties, the integration provider's
+own diff, and the defaults the providers fill in. Offline, a looked-up value (the thumbprint) is
+assumed unchanged: it is looked up again on every deployment.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pulumi.output import Unknown
+
+from ..errors import TeleportOidcError
+from ..teleport.integration import INTEGRATION_TYPE
+from .mockrun import RecordedResource
+
+__all__ = ["Change", "StateError", "compare", "load_state", "render_changes"]
+
+#: Per type: inputs whose change replaces the resource, and defaults providers fill in.
+_REPLACES: dict[str, tuple[str, ...]] = {
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url",),
+    "aws:iam/role:Role": ("name", "namePrefix", "path"),
+    "aws:iam/rolePolicy:RolePolicy": ("role", "name", "namePrefix"),
+    "aws:ssm/document:Document": ("name", "documentType"),
+    INTEGRATION_TYPE: ("integration_name", "labels"),
+}
+_DEFAULTS: dict[str, Any] = {
+    "path": "/",
+    "maxSessionDuration": 3600,
+    "forceDetachPolicies": False,
+    "documentFormat": "JSON",
+    "tags": {},
+}
+#: The integration provider compares only these (README: the rest cause no change).
+_INTEGRATION_DIFFED = ("integration_name", "role_arn", "audience", "labels")
+_JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
+_IGNORED = {"__provider", "__defaults"}
+
+
+class StateError(TeleportOidcError):
+    """The --state file is not a `pulumi stack export`."""
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    type: str
+    mark: str
+    """create, update, replace, delete or same."""
+    keys: tuple[str, ...] = ()
+    """The inputs that differ."""
+
+
+def load_state(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """(type, name) -> the resource's inputs, from a `pulumi stack export` file."""
+    try:
+        data = json.loads(path.read_text())
+        resources = data["deployment"].get("resources") or []
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise StateError(
+            f"--state {str(path)!r} is not a `pulumi stack export` file ({exc}); "
+            "write one with `pulumi stack export --file state.json`"
+        ) from None
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for resource in resources:
+        type_ = str(resource.get("type", ""))
+        if type_.startswith("pulumi:") or resource.get("delete"):
+            continue
+        name = str(resource["urn"]).rsplit("::", 1)[-1]
+        found[(type_, name)] = dict(resource.get("inputs") or {})
+    return found
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _differs(key: str, planned: Any, stored: Any) -> bool:
+    if isinstance(planned, Unknown):
+        return False  # looked up again at deployment
+    if isinstance(stored, Mapping) and "ciphertext" in stored:
+        return False  # a secret: not readable offline
+    if key in _JSON_INPUTS and isinstance(planned, str) and isinstance(stored, str):
+        try:
+            return bool(json.loads(planned) != json.loads(stored))
+        except ValueError:
+            pass
+    planned, stored = _plain(planned), _plain(stored)
+    if planned is None and stored == _DEFAULTS.get(key, None):
+        return False
+    if stored is None and planned == _DEFAULTS.get(key, None):
+        return False
+    return bool(planned != stored)
+
+
+def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:
+    if stored is None:
+        return Change(resource.name, resource.type, "create")
+    keys = set(resource.inputs) | set(stored)
+    if resource.type == INTEGRATION_TYPE:
+        keys &= set(_INTEGRATION_DIFFED)
+    changed = tuple(
+        sorted(
+            key
+            for key in keys - _IGNORED
+            if _differs(key, resource.inputs.get(key), stored.get(key))
+        )
+    )
+    replaces = _REPLACES.get(resource.type, ())
+    if any(key in replaces for key in changed):
+        return Change(resource.name, resource.type, "replace", changed)
+    return Change(resource.name, resource.type, "update" if changed else "same", changed)
+
+
+def compare(
+    resources: list[RecordedResource], state: dict[tuple[str, str], dict[str, Any]]
+) -> list[Change]:
+    """A change per planned resource, then a ``delete`` per stored one the plan lacks."""
+    changes = [
+        _change(r, state.get((r.type, r.name)))
+        for r in resources
+        if not r.type.startswith("pulumi:")
+    ]
+    planned = {(r.type, r.name) for r in resources}
+    changes += [
+        Change(name, type_, "delete")
+        for (type_, name) in sorted(state)
+        if (type_, name) not in planned
+    ]
+    return changes
+
+
+_SIGN = {"create": "+", "update": "~", "replace": "+-", "delete": "-", "same": " "}
+
+
+def render_changes(changes: list[Change], as_json: bool = False) -> str:
+    if as_json:
+        return json.dumps(
+            [
+                {"name": c.name, "type": c.type, "change": c.mark, "keys": list(c.keys)}
+                for c in changes
+            ],
+            indent=2,
+        )
+    counts = {mark: sum(c.mark == mark for c in changes) for mark in _SIGN}
+    lines = ["Against the state file (as `pulumi preview` would mark them):"]
+    for change in changes:
+        keys = f"  [{', '.join(change.keys)}]" if change.keys else ""
+        lines.append(f"{_SIGN[change.mark]:>2} {change.mark:<7} {change.type}  {change.name}{keys}")
+    lines.append(
+        ", ".join(f"{n} to {m}" for m, n in counts.items() if n and m != "same") or "no changes"
+    )
+    return "\n".join(lines) + "\n"
