@@ -16,9 +16,9 @@ from .test_examples import CASES, init_stack, ok, steps
 
 
 def plan_marks(program: Path, state: Path) -> dict[str, str]:
+    command = [sys.executable, "-m", "teleport_oidc", "plan", str(program), "--stack", "test"]
     done = subprocess.run(
-        [sys.executable, "-m", "teleport_oidc", "plan", str(program), "--stack", "test"]
-        + ["--state", str(state), "--format", "json"],
+        [*command, "--state", str(state), "--format", "json"],
         capture_output=True,
         text=True,
         check=False,
