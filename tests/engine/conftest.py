@@ -21,13 +21,6 @@ from .harness import Harness, free_port, teleport_proxy
 REQUIRE = os.environ.get("TELEPORT_OIDC_REQUIRE_ENGINE") == "1"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.engine)
-
-
 @pytest.fixture(scope="session")
 def engine_cli() -> Path:
     try:

@@ -23,6 +23,8 @@ IDENTITY = "-----BEGIN IDENTITY engine-tier-sentinel-7f3a-----"
 PINNED = {"9e99a48a9960b14926bb7f3b02e22da2b0ab7280"}
 SEEDED_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/teleport.example.com"
 
+pytestmark = pytest.mark.engine
+
 
 def edit(path: str, old: str, new: str) -> Callable[[Path, Harness], None]:
     def change(program: Path, engine: Harness) -> None:
@@ -129,9 +131,12 @@ _HEADER = re.compile(r"^( *)(?:[-+~<>]+ )?\S+: \([a-z-]+\)$")
 
 
 def sibling_order(text: str) -> str:
-    """Siblings sorted by their text. The SDK sends registrations from a thread pool, so
-    resources registered together (the feature policies) reach the engine, and the preview, in
-    any order; parents still come before their children."""
+    """Resource blocks in a stable order: by depth, then by resource name.
+
+    The SDK sends registrations from a thread pool, so resources registered together (feature
+    policies, two components' children) reach the engine, and its preview, in any order; and
+    the preview interleaves the children of sibling components. This order is the engine's
+    order whenever that order is deterministic (parents first, children by name)."""
     lines = text.splitlines(keepends=True)
     heads = [i for i, line in enumerate(lines) if _HEADER.match(line.rstrip("\n"))]
     if not heads:
@@ -140,21 +145,14 @@ def sibling_order(text: str) -> str:
         (i for i, line in enumerate(lines) if line.startswith(("    --outputs:--", "Resources:"))),
         len(lines),
     )
-    ends = [*heads[1:], tail]
-    root: list[tuple[int, str, list]] = []
-    stack: list[tuple[int, list]] = [(-1, root)]
-    for start, end in zip(heads, ends, strict=False):
-        indent = len(lines[start]) - len(lines[start].lstrip(" -+~<>"))
-        while stack[-1][0] >= indent:
-            stack.pop()
-        children: list = []
-        stack[-1][1].append((indent, "".join(lines[start:end]), children))
-        stack.append((indent, children))
-
-    def render(nodes: list) -> str:
-        return "".join(text + render(kids) for _, text, kids in sorted(nodes, key=lambda n: n[1]))
-
-    return "".join(lines[: heads[0]]) + render(root) + "".join(lines[tail:])
+    blocks = []
+    for start, end in zip(heads, [*heads[1:], tail], strict=True):
+        block = "".join(lines[start:end])
+        depth = len(lines[start]) - len(lines[start].lstrip(" -+~<>"))
+        urn = re.search(r"\[urn=(\S+)\]", block)
+        blocks.append((depth, urn.group(1).rsplit("::", 1)[-1] if urn else block, block))
+    body = "".join(block for _, _, block in sorted(blocks))
+    return "".join(lines[: heads[0]]) + body + "".join(lines[tail:])
 
 
 def check_golden(name: str, text: str) -> None:

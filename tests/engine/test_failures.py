@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.fake_teleport import FakeTeleport
 
 from .harness import REPO, Harness, aws_leftovers, copy_program
 
 EMPTY: dict[str, list[str]] = {"roles": [], "oidc_providers": [], "documents": []}
+
+pytestmark = pytest.mark.engine
 
 
 def resources(engine: Harness, program: Path) -> list[str]:

@@ -14,6 +14,8 @@ from tests.fake_teleport import FakeTeleport
 from .harness import Harness, copy_program
 from .test_examples import CASES, init_stack, ok, steps
 
+pytestmark = pytest.mark.engine
+
 
 def plan_marks(program: Path, state: Path) -> dict[str, str]:
     command = [sys.executable, "-m", "teleport_oidc", "plan", str(program), "--stack", "test"]
