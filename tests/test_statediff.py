@@ -1,0 +1,102 @@
+"""`plan --state`: each planned resource marked against a stack export, by the preview's rules
+(the real engine's agreement is checked in tests/engine/test_plan_agrees.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from teleport_oidc.cli.main import main
+from teleport_oidc.cli.mockrun import RecordedResource
+from teleport_oidc.cli.statediff import StateError, compare, load_state
+
+ROLE = "aws:iam/role:Role"
+POLICY = "aws:iam/rolePolicy:RolePolicy"
+INTEGRATION = "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
+TRUST = '{"Version": "2012-10-17", "Statement": []}'
+
+
+def export(tmp_path: Path, *resources: tuple[str, str, dict[str, object]]) -> Path:
+    path = tmp_path / "state.json"
+    items = [
+        {"urn": f"urn:pulumi:s::p::{type_}::{name}", "type": type_, "inputs": inputs}
+        for type_, name, inputs in resources
+    ]
+    items.append(
+        {"urn": "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s", "type": "pulumi:pulumi:Stack"}
+    )
+    path.write_text(json.dumps({"version": 3, "deployment": {"resources": items}}))
+    return path
+
+
+def marks(planned: list[RecordedResource], state: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {c.name: (c.mark, c.keys) for c in compare(planned, load_state(state))}
+
+
+def test_same_update_replace_create_and_delete(tmp_path: Path) -> None:
+    state = export(
+        tmp_path,
+        (
+            ROLE,
+            "t-role",
+            {
+                "name": "teleport-a",
+                "path": "/",
+                "assumeRolePolicy": TRUST,
+                "maxSessionDuration": 3600,
+                "forceDetachPolicies": False,
+            },
+        ),
+        (POLICY, "t-rds", {"role": "teleport-a", "name": "RDS", "policy": "{}"}),
+        (POLICY, "t-eks", {"role": "teleport-a", "name": "EKS", "policy": "{}"}),
+        (
+            INTEGRATION,
+            "t-integration",
+            {
+                "integration_name": "a",
+                "role_arn": "arn:1",
+                "labels": {},
+                "__provider": {"ciphertext": "x"},
+            },
+        ),
+    )
+    planned = [
+        # Reformatted JSON and omitted defaults are no change.
+        RecordedResource(
+            ROLE,
+            "t-role",
+            {"name": "teleport-a", "assumeRolePolicy": json.dumps(json.loads(TRUST), indent=2)},
+        ),
+        RecordedResource(POLICY, "t-rds", {"role": "teleport-a", "name": "RDS", "policy": "[]"}),
+        RecordedResource(
+            INTEGRATION,
+            "t-integration",
+            {"integration_name": "a", "role_arn": "arn:2", "labels": {}},
+        ),
+        RecordedResource(POLICY, "t-ec2", {"role": "teleport-a", "name": "EC2", "policy": "{}"}),
+    ]
+    assert marks(planned, state) == {
+        "t-role": ("same", ()),
+        "t-rds": ("update", ("policy",)),
+        "t-integration": ("update", ("role_arn",)),
+        "t-ec2": ("create", ()),
+        "t-eks": ("delete", ()),
+    }
+    planned[0].inputs["name"] = "teleport-b"
+    planned[2].inputs["labels"] = {"env": "prod"}
+    found = marks(planned, state)
+    assert found["t-role"] == ("replace", ("name",))
+    assert found["t-integration"] == ("replace", ("labels", "role_arn"))
+
+
+def test_a_file_that_is_not_an_export_is_refused_with_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "state.json"
+    bad.write_text("{}")
+    with pytest.raises(StateError, match="pulumi stack export --file"):
+        load_state(bad)
+    assert main(["plan", "examples/basic", "--state", str(bad)]) != 0
+    assert "Traceback" not in capsys.readouterr().err
