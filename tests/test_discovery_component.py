@@ -28,6 +28,12 @@ TOKEN = "pulumi-python:dynamic/teleport-oidc:TeleportProvisionToken"
 ORG_GET = "aws:organizations/getOrganization:getOrganization"
 
 
+def lookups(recorded: Any) -> list[Any]:
+    """Invokes other than the account and partition every component reads at preview."""
+    where = {"aws:index/getCallerIdentity:getCallerIdentity", "aws:index/getPartition:getPartition"}
+    return [call for call in recorded.calls if call[0] not in where]
+
+
 def component(discovery: Any, **overrides: Any) -> AwsOidcIntegration:
     values: dict[str, Any] = {
         "proxy_url": PROXY,
@@ -46,7 +52,7 @@ def names(recorded: Recorded) -> list[str]:
 def test_discovery_is_off_by_default(run: Run) -> None:
     recorded = run(lambda: component(None))
     assert recorded.of_type(CONFIG) == recorded.of_type(TOKEN) == []
-    assert recorded.calls == []
+    assert lookups(recorded) == []
 
 
 def test_one_account_gets_the_policy_the_token_and_the_config(run: Run) -> None:
@@ -73,7 +79,7 @@ def test_one_account_gets_the_policy_the_token_and_the_config(run: Run) -> None:
     matcher = recorded.named("prod-discovery-config").inputs["aws"][0]
     assert matcher["integration"] == "aws-prod"
     assert matcher["install"]["join_token"] == "discovery-aws-prod"
-    assert recorded.calls == []  # no organization lookup
+    assert lookups(recorded) == []  # no organization lookup
 
 
 def test_order_is_aws_then_integration_then_token_then_config(run: Run) -> None:
@@ -114,7 +120,7 @@ def test_an_organization_reads_its_id_and_grants_what_the_module_grants(run: Run
         organization=OrganizationDiscovery(include_ous=["ou-ab12-abcdefgh"]),
     )
     recorded = run(lambda: component(options))
-    assert [token for token, _, _ in recorded.calls] == [ORG_GET]
+    assert [token for token, _, _ in lookups(recorded)] == [ORG_GET]
     assert "prod-discovery" not in names(recorded)  # member accounts hold that policy
     enumeration = json.loads(recorded.named("prod-discovery-account-enumeration").inputs["policy"])
     condition = enumeration["Statement"][1]["Condition"]["StringEquals"]
@@ -142,7 +148,7 @@ def test_a_given_organization_id_skips_the_lookup(run: Run) -> None:
         discovery_group="g", organization=OrganizationDiscovery(organization_id="o-abcdefghij")
     )
     recorded = run(lambda: component(options))
-    assert recorded.calls == []
+    assert lookups(recorded) == []
     assert recorded.named("prod-discovery-token").inputs["allow"][0]["aws_organization_id"] == (
         "o-abcdefghij"
     )
