@@ -2,8 +2,8 @@
 
 Each resource is ``create``, ``update``, ``replace``, ``delete`` or ``same``, by the rules the
 real preview follows: pulumi-aws 7's replace-on-change properties, the integration provider's
-own diff, and the defaults the providers fill in. Offline, a looked-up value (the thumbprint) is
-assumed unchanged: it is looked up again on every deployment.
+own diff, and the defaults the providers fill in. Offline, a looked-up value
+(thumbprint, cluster name) is assumed unchanged: it is looked up again on every deployment.
 """
 
 from __future__ import annotations
@@ -87,9 +87,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _differs(key: str, planned: Any, stored: Any) -> bool:
+def _same(planned: Any, stored: Any) -> bool:
+    """Equal, an unknown (looked up again at deployment) matching anything stored."""
     if isinstance(planned, Unknown):
-        return False  # looked up again at deployment
+        return True
+    if isinstance(planned, Mapping) and isinstance(stored, Mapping):
+        return set(planned) == set(stored) and all(_same(v, stored[k]) for k, v in planned.items())
+    if isinstance(planned, list) and isinstance(stored, list):
+        return len(planned) == len(stored) and all(map(_same, planned, stored))
+    return bool(planned == stored)
+
+
+def _differs(key: str, planned: Any, stored: Any) -> bool:
     if isinstance(stored, Mapping) and "ciphertext" in stored:
         return False  # a secret: not readable offline
     if key in _JSON_INPUTS and isinstance(planned, str) and isinstance(stored, str):
@@ -102,7 +111,7 @@ def _differs(key: str, planned: Any, stored: Any) -> bool:
         return False
     if stored is None and planned == _DEFAULTS.get(key, None):
         return False
-    return bool(planned != stored)
+    return not _same(planned, stored)
 
 
 def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:

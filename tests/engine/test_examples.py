@@ -79,12 +79,12 @@ CASES = {
     ),
     "multi-account": Case(
         EXAMPLES / "multi-account",
-        edit("__main__.py", 'features={"ec2_instance_connect": True}', 'features={"rds": True}'),
-        {
-            f"teleport-{env}-{feature}": op
-            for env in ("dev", "staging", "prod")
-            for feature, op in (("rds", "create"), ("ec2_instance_connect", "delete"))
-        },
+        edit(
+            "__main__.py",
+            'features={"ec2_ssm_discovery": True}',
+            'features={"ec2_ssm_discovery": True, "rds": True}',
+        ),
+        {f"teleport-{env}-rds": "create" for env in ("dev", "staging", "prod")},
     ),
     "private-ca": Case(
         EXAMPLES / "private-ca",
@@ -100,13 +100,14 @@ CASES = {
     "root": Case(
         REPO,
         config(
-            "teleport-oidc:features.ec2_ssm_discovery=true",
+            "teleport-oidc:features.ecs_deploy_service=true",
             "teleport-oidc:integrationLabels.env=staging",
             path=True,
         ),
         {
-            "teleport-ec2_ssm_discovery": "create",
-            "teleport-ec2_ssm_discovery-document": "create",
+            "teleport-ecs_deploy_service": "create",
+            "teleport-ecs_deploy_service-task-role": "create",
+            "teleport-ecs_deploy_service-task-policy": "create",
             # Labels replace, deleting first: `tctl create --force` does not apply labels.
             "teleport-integration": "replace",
         },
