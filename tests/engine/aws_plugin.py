@@ -180,6 +180,8 @@ class AwsStandIn(p.Provider):
         self.region = os.environ.get("AWS_REGION", "us-east-1")
         self.session: boto3.Session | None = None
         self.allowed: list[str] = []
+        self._clients: dict[tuple[str, int, str], Any] = {}
+        self._who: tuple[Any, dict[str, Any]] | None = None
 
     # --- configuration ------------------------------------------------------------------------
 
@@ -220,11 +222,18 @@ class AwsStandIn(p.Provider):
         return p.ConfigureResponse(accept_secrets=True, supports_preview=True)
 
     def _client(self, service: str) -> Any:
-        session = self.session or boto3.Session(region_name=self.region)
-        return session.client(service)
+        # One client per service and configuration, as the real provider keeps its own.
+        key = (service, id(self.session), self.region)
+        if key not in self._clients:
+            session = self.session or boto3.Session(region_name=self.region)
+            self._clients[key] = session.client(service)
+        return self._clients[key]
 
     def _identity(self) -> dict[str, Any]:
-        return dict(self._client("sts").get_caller_identity())
+        # pulumi-aws reads the caller identity once per configuration, too.
+        if self._who is None or self._who[0] is not self.session:
+            self._who = (self.session, dict(self._client("sts").get_caller_identity()))
+        return self._who[1]
 
     def _partition(self) -> str:
         if self.region.startswith("cn-"):
