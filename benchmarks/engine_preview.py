@@ -33,6 +33,7 @@ COMPONENT = HEADER + textwrap.dedent(
             AwsOidcIntegrationArgs(
                 proxy_url=f"https://t{{i}}.example.com",
                 integration_name=f"aws-{{i}}",
+                cluster_name=f"t{{i}}.example.com",  # no cluster lookup: no network at all
                 thumbprints=["{thumb}"],
                 create_teleport_integration=False,
             ),
