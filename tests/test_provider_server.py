@@ -147,6 +147,9 @@ def test_an_existing_integration_fails_with_both_ways_out(
     assert info.value.code() == grpc.StatusCode.UNKNOWN
     assert "adopt_existing=True" in info.value.details()
     assert "tctl rm integration/aws-prod" in info.value.details()
+    # The SDK's server would print a traceback; our errors reach the user as their message.
+    assert "Traceback" not in info.value.details()
+    assert info.value.details().startswith("AlreadyExistsError: the Teleport integration")
     assert teleport.integrations()["aws-prod"]["spec"]["aws_oidc"]["role_arn"] == ROLE2
 
 

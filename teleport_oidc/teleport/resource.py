@@ -82,6 +82,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .. import log
 from ..errors import InvalidArgumentError, TctlError
+from . import engine_errors
 from .aws_checks import is_known
 from .tctl import AlreadyExistsError, Runner, Tctl, parse_timeout, resolve_connection
 
@@ -306,6 +307,7 @@ class TctlResourceProvider(ResourceProvider):
         return (type(self), ())
 
     def configure(self, req: ConfigureRequest) -> None:
+        engine_errors.install()  # our errors reach `pulumi up` as messages, not tracebacks
         config = {key: req.config.get(f"{CONFIG_NAMESPACE}:{key}") for key in CONFIG_KEYS}
         parse_timeout(config.get("tctlTimeout"))  # a bad value stops the preview, not the up
         self._config = config
