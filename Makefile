@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 plan: $(STAMP)
 	$(BIN)/teleport-oidc plan --stack-config Pulumi.example.yaml --offline
 
-# The whole suite: lint, types, the fast tier, then the engine tier when Go is here (it builds
-# the Pulumi CLI once per machine; without Go it is skipped with the reason).
+# The whole suite: lint, types, the fast tier and the real-Teleport tier (it runs when Teleport
+# is built on this machine, else it is skipped with the reason), then the engine tier when Go is
+# here (it builds the Pulumi CLI once per machine; without Go it is skipped with the reason).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -27,9 +28,9 @@ test: $(STAMP)
 	@if command -v go >/dev/null 2>&1; then $(MAKE) --no-print-directory test-engine; \
 	else $(BIN)/pytest -m engine tests/engine; fi
 
-# The fast tier alone.
+# The fast tier alone (no real engine, no real Teleport).
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not engine"
+	$(BIN)/pytest -m "not engine and not teleport"
 
 # Build the real Pulumi CLI into ~/.cache/teleport-oidc/pulumi-<version>/ (a no-op when there).
 engine: $(STAMP)
