@@ -15,6 +15,8 @@ from teleport_oidc.cli.statediff import StateError, compare, load_state
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"
 INTEGRATION = "pulumi-python:dynamic/teleport-oidc:TeleportIntegration"
+TOKEN = "pulumi-python:dynamic/teleport-oidc:TeleportProvisionToken"
+DISCOVERY = "pulumi-python:dynamic/teleport-oidc:TeleportDiscoveryConfig"
 TRUST = '{"Version": "2012-10-17", "Statement": []}'
 
 
@@ -89,6 +91,34 @@ def test_same_update_replace_create_and_delete(tmp_path: Path) -> None:
     found = marks(planned, state)
     assert found["t-role"] == ("replace", ("name",))
     assert found["t-integration"] == ("replace", ("labels", "role_arn"))
+
+
+def test_every_teleport_kind_is_marked_by_its_own_rules(tmp_path: Path) -> None:
+    token = {"name": "join", "roles": ["Node"], "allow": [{"aws_account": "123456789012"}]}
+    config = {"name": "aws", "discovery_group": "g", "aws": []}
+    state = export(
+        tmp_path,
+        (TOKEN, "t-token", {**token, "adopt_existing": False}),
+        (DISCOVERY, "t-config", {**config, "cluster": "a.example.com"}),
+    )
+    planned = [
+        RecordedResource(TOKEN, "t-token", {**token, "adopt_existing": True}),
+        RecordedResource(DISCOVERY, "t-config", {**config, "cluster": "a.example.com"}),
+    ]
+    # adopt_existing never causes a change.
+    assert marks(planned, state) == {"t-token": ("same", ()), "t-config": ("same", ())}
+
+    planned[0].inputs["name"] = "join-2"  # a token's name replaces it
+    planned[1].inputs["discovery_group"] = "h"  # a discovery config updates in place
+    found = marks(planned, state)
+    assert found["t-token"] == ("replace", ("name",))
+    assert found["t-config"] == ("update", ("discovery_group",))
+
+    planned[1].inputs["cluster"] = "b.example.com"  # another Teleport: replace
+    assert marks(planned, state)["t-config"] == ("replace", ("cluster", "discovery_group"))
+    planned[1].inputs["cluster"] = "a.example.com"
+    planned[1].inputs["tctl_path"] = "/opt/tctl"  # another way to reach it: an update
+    assert marks(planned, state)["t-config"] == ("update", ("discovery_group", "tctl_path"))
 
 
 def test_a_file_that_is_not_an_export_is_refused_with_the_fix(

@@ -1,9 +1,10 @@
 """``teleport-oidc plan --state FILE``: mark each planned resource against a `pulumi stack export`.
 
 Each resource is ``create``, ``update``, ``replace``, ``delete`` or ``same``, by the rules the
-real preview follows: pulumi-aws 7's replace-on-change properties, the integration provider's
-own diff, and the defaults the providers fill in. Offline, a looked-up value
-(thumbprint, cluster name) is assumed unchanged: it is looked up again on every deployment.
+real preview follows: pulumi-aws 7's replace-on-change properties, each Teleport kind's own
+rules (its ``Kind``: what it compares, what replaces), and the defaults the providers fill in.
+Offline, a looked-up value (thumbprint, cluster name) is assumed unchanged: it is looked up
+again on every deployment.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from typing import Any
 from pulumi.output import Unknown
 
 from ..errors import TeleportOidcError
+from ..teleport.discovery import DISCOVERY_CONFIG, DISCOVERY_CONFIG_TYPE
 from ..teleport.integration import INTEGRATION_TYPE
+from ..teleport.provider import INTEGRATION
+from ..teleport.resource import CONNECTION_KEYS, Kind, moved_cluster
+from ..teleport.token import PROVISION_TOKEN_TYPE, TOKEN
 from .mockrun import RecordedResource
 
 __all__ = ["Change", "StateError", "compare", "load_state", "render_changes"]
@@ -28,8 +33,15 @@ _REPLACES: dict[str, tuple[str, ...]] = {
     "aws:iam/role:Role": ("name", "namePrefix", "path"),
     "aws:iam/rolePolicy:RolePolicy": ("role", "name", "namePrefix"),
     "aws:ssm/document:Document": ("name", "documentType"),
-    INTEGRATION_TYPE: ("integration_name", "labels"),
 }
+#: The Teleport kinds: their providers compare their own inputs and how to reach Teleport
+#: (an update that records it); ``adopt_existing`` and ``adopt_hint`` never cause a change.
+_KINDS: dict[str, Kind] = {
+    INTEGRATION_TYPE: INTEGRATION,
+    DISCOVERY_CONFIG_TYPE: DISCOVERY_CONFIG,
+    PROVISION_TOKEN_TYPE: TOKEN,
+}
+_REACH = ("cluster", *CONNECTION_KEYS)
 _DEFAULTS: dict[str, Any] = {
     "path": "/",
     "maxSessionDuration": 3600,
@@ -37,8 +49,6 @@ _DEFAULTS: dict[str, Any] = {
     "documentFormat": "JSON",
     "tags": {},
 }
-#: The integration provider compares only these (README: the rest cause no change).
-_INTEGRATION_DIFFED = ("integration_name", "role_arn", "audience", "labels")
 _JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
 _IGNORED = {"__provider", "__defaults"}
 
@@ -118,8 +128,14 @@ def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change
     if stored is None:
         return Change(resource.name, resource.type, "create")
     keys = set(resource.inputs) | set(stored)
-    if resource.type == INTEGRATION_TYPE:
-        keys &= set(_INTEGRATION_DIFFED)
+    kind = _KINDS.get(resource.type)
+    replaces = _REPLACES.get(resource.type, ())
+    if kind is not None:
+        keys &= {*kind.input_keys, *_REACH}
+        replaces = kind.replace_keys
+        moved = moved_cluster(stored, resource.inputs)
+        if moved:
+            replaces = (*replaces, moved)
     changed = tuple(
         sorted(
             key
@@ -127,7 +143,6 @@ def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change
             if _differs(key, resource.inputs.get(key), stored.get(key))
         )
     )
-    replaces = _REPLACES.get(resource.type, ())
     if any(key in replaces for key in changed):
         return Change(resource.name, resource.type, "replace", changed)
     return Change(resource.name, resource.type, "update" if changed else "same", changed)

@@ -227,6 +227,20 @@ class TctlArgs:
     ``PATH``."""
 
 
+def moved_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
+    """The input whose change means another Teleport cluster, if one changed: ``cluster``, else
+    ``auth_server``, from one value to another (declaring or dropping one is not a move)."""
+    for key in ("cluster", "auth_server"):
+        old, new = olds.get(key), news.get(key)
+        if old and new:
+            if _unknown(new) or str(old).lower() != str(new).lower():
+                return key
+            return None
+        if old or new:
+            return None
+    return None
+
+
 @dataclass(frozen=True)
 class Kind:
     """What differs between Teleport kinds: everything else is shared."""
@@ -344,18 +358,6 @@ class TctlResourceProvider(ResourceProvider):
             inputs[key] = value
         return CheckResult(inputs, failures)
 
-    def _moved(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
-        """The input whose change means another Teleport cluster, if one changed."""
-        for key in ("cluster", "auth_server"):
-            old, new = olds.get(key), news.get(key)
-            if old and new:
-                if _unknown(new) or str(old).lower() != str(new).lower():
-                    return key
-                return None
-            if old or new:
-                return None  # declared or dropped: not a move
-        return None
-
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # ``olds`` are the old *outputs*. ``adopt_existing`` and ``adopt_hint`` never cause a
         # change. Connection settings do, without replacing, so that they are recorded.
@@ -367,7 +369,7 @@ class TctlResourceProvider(ResourceProvider):
         ]
         replaces = [key for key in changed if key in kind.replace_keys]
         delete_first = any(key in kind.delete_before_replace_keys for key in replaces)
-        moved = self._moved(olds, news)
+        moved = moved_cluster(olds, news)
         if moved:
             replaces.append(moved)
             delete_first = True
