@@ -364,3 +364,17 @@ def test_the_standard_proxy_variables_are_honoured_and_the_chain_is_the_origins(
         result = lookup_thumbprints(server.url, ca_bundle=str(pki.ca_bundle))
     assert proxy.tunnels == [f"localhost:{server.port}"]
     assert result == [sha1_of_pem(pki.intermediate.cert_pem.bytes())]
+
+
+def test_the_test_proxy_never_leaves_loopback() -> None:
+    import socket
+
+    from .tls_server import ConnectProxy
+
+    with ConnectProxy() as proxy:
+        port = int(proxy.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            client.sendall(b"CONNECT teleport.example.com:443 HTTP/1.1\r\n\r\n")
+            answer = client.recv(1024)
+    assert answer.startswith(b"HTTP/1.1 403")
+    assert proxy.tunnels == ["teleport.example.com:443"]

@@ -249,13 +249,19 @@ def closed_port() -> Iterator[int]:
 
 
 class ConnectProxy:
-    """A loopback HTTP CONNECT proxy (what HTTPS_PROXY points at) that counts its tunnels."""
+    """A loopback HTTP CONNECT proxy (what HTTPS_PROXY points at) that counts its tunnels.
 
-    def __init__(self) -> None:
+    It only ever connects to loopback: a ``localhost:PORT`` target goes to ``127.0.0.1:PORT``,
+    and with ``upstream_port`` every ``host:443`` goes to ``127.0.0.1:upstream_port`` (so a
+    program's real host names reach a loopback stand-in). Anything else is refused (403).
+    """
+
+    def __init__(self, upstream_port: int | None = None) -> None:
+        self.upstream_port = upstream_port
         self.tunnels: list[str] = []
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
+        self.listener.listen(32)
         self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
         self._stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -269,8 +275,15 @@ class ConnectProxy:
                 continue
             threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
 
+    def _route(self, target: str) -> int | None:
+        """The loopback port for ``target`` (``host:port``), or None to refuse it."""
+        host, _, port = target.rpartition(":")
+        if self.upstream_port is not None:
+            return self.upstream_port if port == "443" else None
+        return int(port) if host in ("localhost", "127.0.0.1") and port.isdigit() else None
+
     def _tunnel(self, client: socket.socket) -> None:
-        with client:
+        with client, contextlib.suppress(OSError):
             request = b""
             while b"\r\n\r\n" not in request:
                 chunk = client.recv(4096)
@@ -279,10 +292,11 @@ class ConnectProxy:
                 request += chunk
             target = request.split(b" ", 2)[1].decode()
             self.tunnels.append(target)
-            host, port = target.rsplit(":", 1)
-            with socket.create_connection(
-                ("127.0.0.1" if host == "localhost" else host, int(port)), timeout=5
-            ) as upstream:
+            port = self._route(target)
+            if port is None:
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\n\r\n")
+                return
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as upstream:
                 client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 pipes = [
                     threading.Thread(target=self._pipe, args=(a, b), daemon=True)
@@ -291,7 +305,7 @@ class ConnectProxy:
                 for pipe in pipes:
                     pipe.start()
                 for pipe in pipes:
-                    pipe.join(10)
+                    pipe.join(30)
 
     @staticmethod
     def _pipe(source: socket.socket, sink: socket.socket) -> None:

@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,69 +169,6 @@ def aws_leftovers(harness: Harness) -> dict[str, list[str]]:
     }
 
 
-class MappingProxy:
-    """A loopback HTTP CONNECT proxy that sends every ``host:443`` to one loopback port."""
-
-    def __init__(self, upstream_port: int) -> None:
-        self.upstream_port = upstream_port
-        self.tunnels: list[str] = []
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(32)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        self.listener.settimeout(0.05)
-        while not self._stop.is_set():
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._tunnel, args=(client,), daemon=True).start()
-
-    def _tunnel(self, client: socket.socket) -> None:
-        with client, contextlib.suppress(OSError):
-            request = b""
-            while b"\r\n\r\n" not in request:
-                chunk = client.recv(4096)
-                if not chunk:
-                    return
-                request += chunk
-            target = request.split(b" ", 2)[1].decode()
-            self.tunnels.append(target)
-            if not target.endswith(":443"):
-                client.sendall(b"HTTP/1.1 403 Forbidden\r\n\r\n")
-                return
-            with socket.create_connection(("127.0.0.1", self.upstream_port), timeout=5) as up:
-                client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                pipes = [
-                    threading.Thread(target=self._pipe, args=(a, b), daemon=True)
-                    for a, b in ((client, up), (up, client))
-                ]
-                for pipe in pipes:
-                    pipe.start()
-                for pipe in pipes:
-                    pipe.join(30)
-
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-            sink.shutdown(socket.SHUT_WR)
-
-    def __enter__(self) -> MappingProxy:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self.thread.join()
-        self.listener.close()
-
-
 #: The Teleport proxy host names the examples and the root stack use.
 EXAMPLE_HOSTS = (
     "teleport.example.com",
@@ -248,12 +184,12 @@ def teleport_proxy(tmp: Path) -> Iterator[tuple[str, Path]]:
     Yields the ``HTTPS_PROXY`` URL and the CA bundle to trust. The OIDC server answers with the
     issuer the request asked for, as a real proxy serving that name would.
     """
-    from tests.tls_server import Pki
+    from tests.tls_server import ConnectProxy, Pki
 
     pki = Pki(tmp)
     server = pki.serve(hosts=EXAMPLE_HOSTS, host=EXAMPLE_HOSTS[0])
     server.behaviour.issuer_from_host = True
-    with server, MappingProxy(server.port) as proxy:
+    with server, ConnectProxy(server.port) as proxy:
         yield proxy.url, pki.ca_bundle
 
 
