@@ -1,4 +1,4 @@
-"""The TeleportIntegration lifecycle through the SDK's provider server, against any tctl.
+"""TeleportIntegration and token lifecycles through the SDK's provider server, against any tctl.
 
 Out-of-band changes are real ``tctl`` calls (``tests/tctl_backend.py``), so the same steps run
 against the stand-in (fast tier) and against a real cluster (tests/test_real_teleport.py). A new
@@ -7,17 +7,28 @@ kind adds its own function beside this one.
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from teleport_oidc.teleport.token import (
+    IamAllowRule,
+    TeleportProvisionTokenArgs,
+    provision_token_props,
+)
+
 from .provider_server import ProviderServer, without_provider
 from .provider_server import integration_inputs as inputs
-from .tctl_backend import Integrations
+from .tctl_backend import Integrations, Tokens
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-aws-prod-v2"
 SOME = provider_pb2.DiffResponse.DIFF_SOME
+NONE = provider_pb2.DiffResponse.DIFF_NONE
+TOKEN = "iam-join-lifecycle"
+ACCOUNT, ACCOUNT2, ACCOUNT3 = "123456789012", "210987654321", "111111111111"
 
 
 def integration_lifecycle(server: ProviderServer, cluster: Integrations) -> None:
@@ -73,3 +84,57 @@ def integration_adoption(server: ProviderServer, cluster: Integrations) -> None:
 
     server.delete(adopted_id, adopted)
     assert cluster.settled("aws-adopted", None) is None
+
+
+def token_inputs(*accounts: str, **overrides: Any) -> dict[str, Any]:
+    """An IAM-join token's checked-ready inputs: one ``aws_account`` rule per account (real
+    v13 tctl does not know ``aws_organization_id``)."""
+    values: dict[str, Any] = {
+        "name": TOKEN,
+        "allow": [IamAllowRule(aws_account=a) for a in accounts or (ACCOUNT,)],
+        **overrides,
+    }
+    props = provision_token_props(TeleportProvisionTokenArgs(**values))
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def token_lifecycle(server: ProviderServer, tokens: Tokens) -> None:
+    """create, update in place, drift made with tctl, gone after ``tctl rm``, destroy twice."""
+    # create: looks first with `tctl get` (tctl create upserts tokens), then creates
+    id_, outs = server.up_create(token_inputs())
+    assert (id_, tokens.settled(TOKEN, [ACCOUNT])) == (TOKEN, [ACCOUNT])
+    _, outs, _ = server.read(id_, outs, token_inputs())
+    assert server.diff(id_, outs, server.check(outs, token_inputs()).inputs).changes == NONE
+
+    # a second create of the same name (another stack) is refused, and nothing is overwritten
+    with pytest.raises(grpc.RpcError) as info:
+        server.up_create(token_inputs(ACCOUNT2))
+    assert f"tctl rm token/{TOKEN}" in info.value.details()
+    assert tokens.settled(TOKEN, [ACCOUNT]) == [ACCOUNT]
+
+    # update in place
+    wanted = token_inputs(ACCOUNT2, labels={"team": "infra"})
+    outs = server.up_update(id_, outs, wanted) or {}
+    assert [r["aws_account"] for r in outs["allow"]] == [ACCOUNT2]
+    assert tokens.settled(TOKEN, [ACCOUNT2]) == [ACCOUNT2]
+    assert (tokens.get(TOKEN) or {})["metadata"]["labels"]["team"] == "infra"
+
+    # refresh after a change made with tctl: the drift is shown and the next diff wants an update
+    tokens.edit_accounts(TOKEN, [ACCOUNT2, ACCOUNT3])
+    assert tokens.settled(TOKEN, [ACCOUNT2, ACCOUNT3]) == [ACCOUNT2, ACCOUNT3]
+    read_id, read_outs, _ = server.read(id_, outs, wanted)
+    assert read_id == TOKEN
+    assert [r["aws_account"] for r in read_outs["allow"]] == [ACCOUNT2, ACCOUNT3]
+    checked = server.check(read_outs, wanted)
+    assert server.diff(id_, read_outs, checked.inputs).changes == SOME
+
+    # refresh after `tctl rm`: gone
+    tokens.remove(TOKEN)
+    assert tokens.settled(TOKEN, None) is None
+    read_id, gone, _ = server.read(id_, read_outs, checked.inputs)
+    assert (read_id, without_provider(gone)) == ("", {})
+
+    # destroy, and destroy of an already-gone one, both succeed
+    server.delete(id_, read_outs)
+    server.delete(id_, read_outs)
+    assert tokens.settled(TOKEN, None) is None

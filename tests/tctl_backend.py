@@ -103,3 +103,56 @@ class Integrations:
 
     def remove(self, name: str) -> None:
         self.tctl.ok("rm", f"integration/{name}")
+
+
+@dataclass
+class Tokens:
+    """IAM-join ``token`` resources (``version: v2``) through tctl; the observed value is the
+    allowed accounts, in order."""
+
+    tctl: TctlBackend
+
+    @staticmethod
+    def document(name: str, accounts: list[str]) -> dict[str, Any]:
+        return {
+            "kind": "token",
+            "version": "v2",
+            "metadata": {"name": name},
+            "spec": {
+                "roles": ["Node"],
+                "join_method": "iam",
+                "allow": [{"aws_account": account} for account in accounts],
+            },
+        }
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        result = self.tctl.run("get", f"token/{name}", "--format=json")
+        if result.returncode != 0:
+            return None
+        items = json.loads(result.stdout)
+        return items[0] if items else None
+
+    def accounts(self, name: str) -> list[str] | None:
+        item = self.get(name)
+        if item is None:
+            return None
+        return [str(rule.get("aws_account")) for rule in item["spec"].get("allow") or []]
+
+    def settled(
+        self, name: str, accounts: list[str] | None, timeout: float = 15.0
+    ) -> list[str] | None:
+        """The accounts ``tctl get`` shows once it shows ``accounts`` (``None``: gone), or the
+        last seen after ``timeout`` (the auth server's cache follows writes ~1 s late)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.accounts(name)
+            if seen == accounts or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.2)
+
+    def edit_accounts(self, name: str, accounts: list[str]) -> None:
+        """A change made out of band: ``tctl create --force`` of the whole token."""
+        self.tctl.ok("create", "--force", document=self.document(name, accounts))
+
+    def remove(self, name: str) -> None:
+        self.tctl.ok("rm", f"token/{name}")

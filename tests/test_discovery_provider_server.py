@@ -26,7 +26,9 @@ from teleport_oidc.teleport.token import (
 )
 
 from .fake_teleport import FakeTeleport
+from .lifecycle import token_lifecycle
 from .provider_server import ProviderServer, without_provider
+from .tctl_backend import TctlBackend, Tokens
 
 NONE, SOME = provider_pb2.DiffResponse.DIFF_NONE, provider_pb2.DiffResponse.DIFF_SOME
 CONFIG = "discovery_config"
@@ -220,6 +222,13 @@ def test_token_whole_lifecycle(tokens: ProviderServer, teleport: FakeTeleport) -
     teleport.remove_resource(TOKEN, id_)
     assert tokens.read(id_, outs, checked.inputs)[0] == ""
     tokens.delete(id_, outs)
+
+
+def test_the_shared_token_lifecycle_with_changes_made_through_tctl(
+    tokens: ProviderServer, teleport: FakeTeleport
+) -> None:
+    # The same function runs against real Teleport in tests/test_real_teleport.py.
+    token_lifecycle(tokens, Tokens(TctlBackend(teleport.tctl)))
 
 
 def test_an_existing_token_is_not_overwritten_unless_adopted(

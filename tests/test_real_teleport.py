@@ -21,13 +21,14 @@ import requests
 
 from teleport_oidc import lookup_thumbprints
 from teleport_oidc.cli.doctor import run_checks
+from teleport_oidc.teleport.token import TeleportProvisionTokenProvider
 
 from . import netns
 from .fake_teleport import FakeTeleport
-from .lifecycle import integration_adoption, integration_lifecycle
+from .lifecycle import integration_adoption, integration_lifecycle, token_lifecycle
 from .provider_server import ProviderServer
 from .real_teleport import ISSUER, TeleportNode, running_node
-from .tctl_backend import Integrations, TctlBackend
+from .tctl_backend import Integrations, TctlBackend, Tokens
 from .tctl_conformance import TRANSCRIPT, comparable, major, run_scenario
 from .teleport_build import BIN_DIR_ENV, bin_dir, missing_binaries
 
@@ -109,6 +110,15 @@ def test_adopting_one_made_out_of_band_against_real_teleport(
     config = {"teleport-oidc:tctlPath": str(node.tctl)}
     with ProviderServer(tmp_path / "provider.log", config=config) as server:
         integration_adoption(server, Integrations(TctlBackend(node.tctl)))
+
+
+def test_the_token_lifecycle_against_real_teleport(node: TeleportNode, tmp_path: Path) -> None:
+    with ProviderServer(
+        tmp_path / "provider.log",
+        config={"teleport-oidc:tctlPath": str(node.tctl)},
+        provider=TeleportProvisionTokenProvider(),
+    ) as server:
+        token_lifecycle(server, Tokens(TctlBackend(node.tctl)))
 
 
 def test_thumbprint_and_doctor_against_the_real_proxy(node: TeleportNode) -> None:
