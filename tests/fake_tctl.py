@@ -38,7 +38,9 @@ STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 # Below 16, for integrations: what real tctl v13.3.8 answered (tests/teleport/
 # real_tctl_transcript.json): a red "ERROR: " even without a terminal and a blank line after,
 # one not-found text, no name or unknown-field checks, the --force hint without a tab, and
-# items with ``metadata.id`` instead of ``metadata.revision`` and no sibling sub-specs.
+# items with ``metadata.id`` instead of ``metadata.revision`` and no sibling sub-specs. For
+# tokens (probed with real tctl v13.3.8): ``metadata.id``, no ``aws_iid_ttl`` or ``status``,
+# and ``tctl create`` prints nothing.
 VERSION = int(os.environ.get("FAKE_TCTL_VERSION", "18"))
 OLD = VERSION < 16
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -516,7 +518,8 @@ def scalar_strings(value: Any) -> Any:
 def stored_view(kind: str, item: dict[str, Any]) -> dict[str, Any]:
     """What `tctl get --format=json` prints for a stored item."""
     view = json.loads(json.dumps(item))
-    if OLD and kind == "integration":
+    if OLD and kind in ("integration", "token"):
+        # v13.3.8: metadata.id, no defaulted sub-specs, no aws_iid_ttl, no status
         view["metadata"]["id"] = abs(hash(view["metadata"].pop("revision", ""))) + 1
     elif kind == "integration":
         view["spec"].setdefault("aws_oidc", {})
@@ -576,7 +579,7 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
             item = {**doc, "metadata": {**doc["metadata"]}}
         item["metadata"]["revision"] = str(uuid.uuid4())
         path.write_text(json.dumps(item))
-        print(entry["forced"].format(name=name))
+        announce(kind, entry["forced"], name)
         return
     if path.exists():
         exists = entry["exists"].replace("\n\t", "\n") if old_integration else entry["exists"]
@@ -598,7 +601,13 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
     if faults().get("crash_after_create"):
         sys.stderr.write("panic: runtime error: invalid memory address\n")
         os._exit(2)
-    print(entry["created"].format(name=name))
+    announce(kind, entry["created"], name)
+
+
+def announce(kind: str, text: str, name: str) -> None:
+    """What a successful create prints: real v13.3.8 printed nothing for a token."""
+    if not (OLD and kind == "token"):
+        print(text.format(name=name))
 
 
 def get(opts: dict[str, Any], rest: list[str]) -> None:
