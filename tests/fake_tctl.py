@@ -40,7 +40,8 @@ STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 # one not-found text, no name or unknown-field checks, the --force hint without a tab, and
 # items with ``metadata.id`` instead of ``metadata.revision`` and no sibling sub-specs. For
 # tokens (probed with real tctl v13.3.8): ``metadata.id``, no ``aws_iid_ttl`` or ``status``,
-# and ``tctl create`` prints nothing.
+# ``tctl create`` prints nothing, and allow rules lose the organization fields it did not know
+# (a rule left empty is refused with v13's text, which names "ec2" even for "iam").
 VERSION = int(os.environ.get("FAKE_TCTL_VERSION", "18"))
 OLD = VERSION < 16
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -473,6 +474,13 @@ def check_token(doc: dict[str, Any], _name: str) -> None:
     if not allow:
         raise Invalid('the "iam" join method requires defined token allow rules')
     for rule in allow:
+        if OLD:  # v13.3.8 knew no organization fields: dropped silently, then checked as below
+            rule.pop("aws_organization_id", None)
+            rule.pop("aws_organizational_units", None)
+            if not (rule.get("aws_account") or rule.get("aws_arn")):
+                raise Invalid(
+                    'allow rule for "ec2" join method must set "aws_account" or "aws_arn"'
+                )
         if rule.get("aws_role"):
             raise Invalid('the "iam" join method does not support the "aws_role" parameter')
         if rule.get("aws_regions"):

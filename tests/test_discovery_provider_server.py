@@ -224,11 +224,28 @@ def test_token_whole_lifecycle(tokens: ProviderServer, teleport: FakeTeleport) -
     tokens.delete(id_, outs)
 
 
+@pytest.mark.parametrize("version", [18, 13])
 def test_the_shared_token_lifecycle_with_changes_made_through_tctl(
-    tokens: ProviderServer, teleport: FakeTeleport
+    version: int, tmp_path: Path
 ) -> None:
-    # The same function runs against real Teleport in tests/test_real_teleport.py.
-    token_lifecycle(tokens, Tokens(TctlBackend(teleport.tctl)))
+    # The same function runs against real Teleport (v13.3.8) in tests/test_real_teleport.py.
+    teleport = FakeTeleport.create(tmp_path, version=version)
+    with ProviderServer(
+        tmp_path / "tokens.log",
+        config={"teleport-oidc:tctlPath": str(teleport.tctl)},
+        provider=TeleportProvisionTokenProvider(),
+    ) as server:
+        token_lifecycle(server, Tokens(TctlBackend(teleport.tctl)))
+
+
+def test_the_v13_stand_in_refuses_an_organization_rule_as_real_v13_did(tmp_path: Path) -> None:
+    # Real tctl v13.3.8 drops the aws_organization_id it does not know, then refuses the rule.
+    tctl = TctlBackend(FakeTeleport.create(tmp_path, version=13).tctl)
+    document = Tokens.document("org-token", [])
+    document["spec"]["allow"] = [{"aws_organization_id": "o-abcdef1234"}]
+    done = tctl.run("create", document=document)
+    assert done.returncode == 1
+    assert 'allow rule for "ec2" join method must set "aws_account" or "aws_arn"' in done.stderr
 
 
 def test_an_existing_token_is_not_overwritten_unless_adopted(
