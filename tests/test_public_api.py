@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import teleport_oidc
 
@@ -38,6 +40,18 @@ def test_type_tokens_are_the_ones_users_state_depends_on() -> None:
     )
 
 
+def class_source(cls: type) -> str:
+    """The class's block in its module's text. Not inspect.getsource: on CPython 3.11 its ast
+    walk of a class sometimes dies ("AST constructor recursion depth mismatch") late in a long
+    run."""
+    text = Path(inspect.getfile(cls)).read_text()
+    start = re.search(rf"^class {cls.__name__}\b", text, re.MULTILINE)
+    assert start is not None, cls
+    body = text.index("\n", start.end()) + 1
+    end = re.search(r"^\S", text[body:], re.MULTILINE)
+    return text[start.start() : body + (end.start() if end else len(text))]
+
+
 def test_every_args_field_is_documented() -> None:
     for cls in (
         teleport_oidc.AwsOidcIntegrationArgs,
@@ -57,7 +71,7 @@ def test_every_args_field_is_documented() -> None:
         for field in cls.__dataclass_fields__:
             # A shared field is documented where it is declared (a base such as TctlArgs).
             owner = next(c for c in cls.__mro__ if field in vars(c).get("__annotations__", {}))
-            source = inspect.getsource(owner)
+            source = class_source(owner)
             after = source.split(f"\n    {field}:", 1)[1]
             assert after.split("\n", 2)[1].strip().startswith('"""'), f"{cls.__name__}.{field}"
 
