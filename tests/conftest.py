@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,3 +91,22 @@ def iam(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with mock_aws():
         yield boto3.client("iam", region_name="us-east-1")
+
+
+@pytest.fixture
+def pki(tmp_path: Path) -> Any:
+    """A real certificate chain (trustme root, intermediate, leaf) for loopback TLS servers."""
+    from .tls_server import Pki
+
+    return Pki(tmp_path)
+
+
+@pytest.fixture
+def on_443(pki: Any) -> Iterator[Any]:
+    """The proxy on port 443, as IAM requires (binding it needs root, which CI has)."""
+    try:
+        server = pki.serve(port=443)
+    except OSError as exc:
+        pytest.skip(f"cannot bind 127.0.0.1:443 for an IAM-valid proxy URL: {exc}")
+    with server:
+        yield server

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -19,11 +18,6 @@ from teleport_oidc.lookups.cluster import ClusterInfo, lookup_cluster, lookup_cl
 
 from .conftest import FIND_VERSION, PROXY, THUMB, Run
 from .tls_server import Pki, closed_port
-
-
-@pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path)
 
 
 @pytest.fixture

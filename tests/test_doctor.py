@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,22 +13,6 @@ from teleport_oidc.cli.main import main
 from teleport_oidc.trust import trust_policy
 
 from .tls_server import OidcServer, Pki, sha1_of_pem
-
-
-@pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path)
-
-
-@pytest.fixture
-def on_443(pki: Pki) -> Iterator[OidcServer]:
-    """The proxy on port 443, as IAM requires (binding it needs root, which CI has)."""
-    try:
-        server = pki.serve(port=443)
-    except OSError as exc:
-        pytest.skip(f"cannot bind 127.0.0.1:443 for an IAM-valid proxy URL: {exc}")
-    with server:
-        yield server
 
 
 def failed(checks: list[Any]) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +21,6 @@ from .tls_server import OidcServer, Pki, closed_port, expired_cross_sign, sha1_o
 NOW = dt.datetime.now(dt.timezone.utc)
 ARN = "arn:aws:iam::123456789012:oidc-provider/teleport.example.com"
 HOST = "teleport.example.com"
-
-
-@pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path)
-
-
-@pytest.fixture
-def on_443(pki: Pki) -> Iterator[OidcServer]:
-    try:
-        server = pki.serve(port=443)
-    except OSError as exc:
-        pytest.skip(f"cannot bind 127.0.0.1:443 for an IAM-valid proxy URL: {exc}")
-    with server:
-        yield server
 
 
 def failed(checks: list[Any]) -> list[str]:

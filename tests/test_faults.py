@@ -167,8 +167,3 @@ def test_a_failure_is_not_retried_within_one_deployment(pki: Pki) -> None:
             with pytest.raises(_thumbprint.ThumbprintError):
                 lookup_thumbprints(server.url, ca_bundle=str(pki.ca_bundle))
         assert server.counters.discovery == 1
-
-
-@pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path)

@@ -19,11 +19,6 @@ from .tls_server import Pki
 HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
 
-@pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path)
-
-
 def trickle_body(wfile: Any) -> None:
     """Headers promising 1000 bytes, then one byte every 0.4 s (400 s in all)."""
     wfile.write(HEADERS + b"Content-Length: 1000\r\n\r\n")

@@ -33,11 +33,6 @@ from .tls_server import OidcServer, Pki, closed_port, sha1_of_pem
 NOW = dt.datetime.now(dt.timezone.utc)
 
 
-@pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path)
-
-
 def self_signed(tmp: Path) -> tuple[bytes, bytes]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
