@@ -188,6 +188,7 @@ def integration_steps(s: Scenario) -> list[tuple[str, Action]]:
         ("create with a name the backend refuses", s.create(_bad(KEY_UNSAFE))),
         ("create with an unknown field", s.create(_bad(UNKNOWN_FIELD, spec__aws_oidc__bogus="x"))),
         ("create with a bad audience", s.create(_bad(BAD_AUDIENCE, spec__aws_oidc__audience="no"))),
+        ("get of the bad-audience one", s.get("integration", BAD_AUDIENCE, integration_item)),
         ("rm", s.remove("integration", NAME)),
         ("get after rm", get()),
         ("rm after rm", s.remove("integration", NAME)),

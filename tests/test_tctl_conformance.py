@@ -123,6 +123,34 @@ def test_the_stand_in_agrees_with_the_recorded_real_tctl(tmp_path: Path) -> None
     assert comparable(run_scenario(fake.tctl)) == comparable(recorded["records"])
 
 
+def _printed(text: str) -> Any:
+    """What tctl printed: parsed when it is JSON (key order and indentation aside)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@pytest.mark.skipif(
+    not TRANSCRIPT.exists(), reason=f"no real tctl transcript yet ({TRANSCRIPT.name})"
+)
+def test_the_stand_in_prints_what_the_recorded_real_tctl_printed(tmp_path: Path) -> None:
+    """Beyond what the provider concludes: every call's argv, exit code, stderr (its exact
+    text) and stdout (as JSON when it is) equal the real tctl's, call by call."""
+    recorded = json.loads(TRANSCRIPT.read_text())
+    fake = FakeTeleport.create(tmp_path, version=major(recorded["tctl_version"]))
+    ours = normalised(run_scenario(fake.tctl))
+
+    def shown(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [
+            (r["step"], c["argv"], c["returncode"], c["stderr"], _printed(c["stdout"]))
+            for r in records
+            for c in r["calls"]
+        ]
+
+    assert shown(ours) == shown(recorded["records"])
+
+
 def test_the_recorded_transcript_is_normalised() -> None:
     """What varies per run is a placeholder in the committed file (so a re-record of the same
     behaviour does not dirty the tree), and normalising it again changes nothing."""
