@@ -59,6 +59,7 @@ def wrap(argv: Sequence[str]) -> list[str]:
 
 def blocked(reason: str, required_by: Iterable[str] = ()) -> NoReturn:
     """Skip with ``reason``; fail instead when any of the ``required_by`` variables is ``1``."""
+    __tracebackhide__ = True  # the report names the test, not this helper
     demanding = [name for name in required_by if os.environ.get(name) == "1"]
     if demanding:
         pytest.fail(f"{reason} ({', '.join(f'{n}=1' for n in demanding)})", pytrace=False)
@@ -158,6 +159,7 @@ def rerun(
     in the terminal summary saying how many passed there, and fail with the inner output
     unless all of them passed. Skips (or fails, when required) when no namespace can be made,
     or when every test inside skipped."""
+    __tracebackhide__ = True
     if INSIDE:
         pytest.fail("already inside a namespace: run the steps file itself", pytrace=False)
     reason = unavailable_reason()

@@ -40,6 +40,7 @@ RECORD = os.environ.get("TELEPORT_OIDC_RECORD") == "1"
 
 
 def binaries() -> Path:
+    __tracebackhide__ = True  # a skip names the test that needed them
     where = bin_dir()
     missing = missing_binaries(where)
     if missing:
@@ -52,6 +53,7 @@ def binaries() -> Path:
 
 
 def inside_only() -> None:
+    __tracebackhide__ = True
     if not netns.INSIDE:
         netns.blocked(
             "runs only inside a loopback-only network namespace: run tests/test_real_teleport.py",
