@@ -50,7 +50,7 @@ teleport-build:
 test-teleport: $(STAMP)
 	@status=0; tests/teleport/build || status=1; \
 	TELEPORT_OIDC_REQUIRE_TELEPORT=1 TELEPORT_OIDC_RECORD=1 $(BIN)/python -m tests.netns \
-		$(BIN)/pytest -m teleport -p no:cacheprovider tests/test_real_teleport.py || status=1; \
+		$(BIN)/pytest -m teleport -p no:cacheprovider tests/real_teleport_steps.py || status=1; \
 	exit $$status
 
 clean:

@@ -12,8 +12,15 @@ from teleport_oidc.lookups import cluster as _cluster
 from teleport_oidc.lookups import thumbprint as _thumbprint
 from teleport_oidc.lookups.fetch import FetchResult
 
+from . import netns
+
 PROXY = "https://teleport.example.com"
 THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many tests each namespace re-run (tests/netns.py ``rerun``) ran, and their outcome."""
+    netns.terminal_summary(terminalreporter)
 
 
 @pytest.fixture(autouse=True)

@@ -35,16 +35,37 @@ import yaml
 
 STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 # The Teleport major version to behave like. 18 (default): the spec, from reading the source.
-# Below 16, for integrations: what real tctl v13.3.8 answered (tests/teleport/
-# real_tctl_transcript.json): a red "ERROR: " even without a terminal and a blank line after,
-# one not-found text, no name or unknown-field checks, the --force hint without a tab, and
-# items with ``metadata.id`` instead of ``metadata.revision`` and no sibling sub-specs. For
-# tokens (probed with real tctl v13.3.8): ``metadata.id``, no ``aws_iid_ttl`` or ``status``,
-# ``tctl create`` prints nothing, and allow rules lose the organization fields it did not know
-# (a rule left empty is refused with v13's text, which names "ec2" even for "iam").
+# Below 16: what real tctl v13.3.8 answered (tests/teleport/real_tctl_transcript.json, and its
+# types in api/types/types.pb.go). Both kinds: a red "ERROR: " even without a terminal and a
+# blank line after; no unknown-field checks: fields it did not know are dropped (an
+# integration's ``audience``, an allow rule's organization fields); ``metadata.id`` instead of
+# ``metadata.revision`` (a listed integration has none); ``tctl get <kind>s`` of none prints
+# ``null``. Integrations: one not-found text, no name check, the --force hint without a tab, no
+# sibling sub-specs. Tokens: no ``aws_iid_ttl`` or ``status``, ``tctl create`` prints nothing,
+# role names spelled exactly (``Node``, not ``node``), and an allow rule left with neither
+# account nor ARN is refused with v13's text, which names "ec2" even for "iam".
 VERSION = int(os.environ.get("FAKE_TCTL_VERSION", "18"))
 OLD = VERSION < 16
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+# lib/backend/sanitize.go (v13.3.8): every backend key is checked before it is read or written.
+KEY_SAFE = re.compile(r"^[0-9A-Za-z@_:.\-/+]*\Z")
+KEY_UNSAFE = (
+    "special characters are not allowed in resource names, please use name composed only from "
+    "characters, hyphens, dots, and plus signs: {key}"
+)
+# api/types/provisioning.go: the join methods Teleport knows (v13.3.8's, then later ones).
+JOIN_METHODS = ["token", "ec2", "iam", "github", "circleci", "kubernetes", "azure", "gitlab", "gcp"]
+if not OLD:
+    JOIN_METHODS += [
+        "spacelift",
+        "tpm",
+        "terraform_cloud",
+        "bitbucket",
+        "oracle",
+        "bound_keypair",
+        "azure_devops",
+        "env0",
+    ]
 LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+\Z")  # api/types/common/common.go IsValidLabelKey
 REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")
 AWS_TYPES = [
@@ -234,6 +255,26 @@ KINDS: dict[str, dict[str, Any]] = {
 }
 
 
+if OLD:  # v13.3.8's types (api/types/types.pb.go) knew fewer fields; it dropped the others
+    KINDS["integration"]["fields"]["spec.aws_oidc"] = {"role_arn"}
+    KINDS["token"]["fields"]["spec"] = {
+        "roles",
+        "allow",
+        "aws_iid_ttl",
+        "join_method",
+        "bot_name",
+        "suggested_labels",
+        "suggested_agent_matcher_labels",
+        "github",
+        "circleci",
+        "kubernetes",
+        "azure",
+        "gitlab",
+        "gcp",
+    }
+    KINDS["token"]["fields"]["spec.allow[]"] = {"aws_account", "aws_regions", "aws_role", "aws_arn"}
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     if OLD:
         sys.stderr.write(f"\x1b[31mERROR: \x1b[0m{message}\n\n")
@@ -302,6 +343,25 @@ def not_found(kind: str, name: str) -> None:
     masked = "*" * hidden + name[hidden:]
     text = texts[1] if OLD and kind == "integration" else texts[n % len(texts)]
     fail(text.format(name=name, masked=masked))
+
+
+def check_key(kind: str, name: str) -> None:
+    """The backend refuses a key with characters outside its allow list (or ``//``)."""
+    key = f"/{KINDS[kind]['dir']}/{name}"
+    if not KEY_SAFE.match(key) or "//" in key:
+        fail(KEY_UNSAFE.format(key=json.dumps(key)))
+
+
+def drop_unknown(fields: dict[str, set[str]], doc: Any, where: str = "") -> None:
+    """Remove, in place, every field :func:`unknown_field` would refuse."""
+    if isinstance(doc, list):
+        for item in doc:
+            drop_unknown(fields, item, f"{where}[]")
+    elif isinstance(doc, dict) and fields.get(where) is not None:
+        for key in [k for k in doc if k not in fields[where]]:
+            del doc[key]
+        for key, value in doc.items():
+            drop_unknown(fields, value, f"{where}.{key}" if where else key)
 
 
 def unknown_field(fields: dict[str, set[str]], doc: Any, where: str = "") -> str | None:
@@ -458,13 +518,22 @@ def check_token(doc: dict[str, Any], _name: str) -> None:
     roles = spec.get("roles") or []
     if not roles:
         raise Invalid("provisioning token is missing roles")
+    seen: set[str] = set()
     for role in roles:
-        if str(role).lower() not in SYSTEM_ROLES:
+        canonical = SYSTEM_ROLES.get(str(role).lower())
+        if canonical is None or (OLD and role != canonical):  # v13: spelled exactly
             raise Invalid(f"role {role} is not registered")
+        if OLD and canonical in seen:
+            raise Invalid(f'duplicate role "{canonical}"')
+        seen.add(canonical)
     spec["roles"] = [SYSTEM_ROLES[str(r).lower()] for r in roles]
+    if "Bot" in spec["roles"] and not spec.get("bot_name"):
+        raise Invalid('token with role "Bot" must set bot_name')
     allow = spec.get("allow") or []
     method = spec.get("join_method") or ("ec2" if allow else "token")
     spec["join_method"] = method
+    if method not in JOIN_METHODS:
+        raise Invalid(f'unknown join method "{method}"')
     if method == "token":
         if allow:
             raise Invalid('allow rules are not compatible with the "token" join method')
@@ -474,17 +543,12 @@ def check_token(doc: dict[str, Any], _name: str) -> None:
     if not allow:
         raise Invalid('the "iam" join method requires defined token allow rules')
     for rule in allow:
-        if OLD:  # v13.3.8 knew no organization fields: dropped silently, then checked as below
-            rule.pop("aws_organization_id", None)
-            rule.pop("aws_organizational_units", None)
-            if not (rule.get("aws_account") or rule.get("aws_arn")):
-                raise Invalid(
-                    'allow rule for "ec2" join method must set "aws_account" or "aws_arn"'
-                )
         if rule.get("aws_role"):
             raise Invalid('the "iam" join method does not support the "aws_role" parameter')
         if rule.get("aws_regions"):
             raise Invalid('the "iam" join method does not support the "aws_regions" parameter')
+        if OLD and not (rule.get("aws_account") or rule.get("aws_arn")):
+            raise Invalid('allow rule for "ec2" join method must set "aws_account" or "aws_arn"')
         if not (rule.get("aws_account") or rule.get("aws_arn") or rule.get("aws_organization_id")):
             raise Invalid(
                 'allow rule for "iam" join method must set "aws_account", "aws_arn" or '
@@ -523,12 +587,15 @@ def scalar_strings(value: Any) -> Any:
     return {k: (v[0] if isinstance(v, list) and len(v) == 1 else v) for k, v in value.items()}
 
 
-def stored_view(kind: str, item: dict[str, Any]) -> dict[str, Any]:
-    """What `tctl get --format=json` prints for a stored item."""
+def stored_view(kind: str, item: dict[str, Any], listed: bool = False) -> dict[str, Any]:
+    """What `tctl get --format=json` prints for a stored item (``listed``: in a list of all)."""
     view = json.loads(json.dumps(item))
     if OLD and kind in ("integration", "token"):
-        # v13.3.8: metadata.id, no defaulted sub-specs, no aws_iid_ttl, no status
-        view["metadata"]["id"] = abs(hash(view["metadata"].pop("revision", ""))) + 1
+        # v13.3.8: metadata.id, no defaulted sub-specs, no aws_iid_ttl, no status; a listed
+        # integration has no id at all (ListIntegrations)
+        revision = view["metadata"].pop("revision", "")
+        if not (listed and kind == "integration"):
+            view["metadata"]["id"] = abs(hash(revision)) + 1
     elif kind == "integration":
         view["spec"].setdefault("aws_oidc", {})
         view["spec"]["azure_oidc"] = {}
@@ -567,7 +634,9 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
         fail(f'resource type "{kind}" is not supported by this stand-in')
     entry = KINDS[kind]
     old_integration = OLD and kind == "integration"
-    bad = None if old_integration else unknown_field(entry["fields"], doc)
+    if OLD and kind in ("integration", "token"):
+        drop_unknown(entry["fields"], doc)  # v13.3.8 dropped fields it did not know
+    bad = unknown_field(entry["fields"], doc)
     if bad:
         fail(f'unknown field "{bad}"')
     name = str(doc.get("metadata", {}).get("name", ""))
@@ -578,6 +647,7 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
         CHECKS[kind](doc, name)
     except Invalid as exc:
         fail(str(exc))
+    check_key(kind, name)
     path = item_path(kind, name)
     if path.exists() and (opts["force"] or entry["exists"] is None):
         item = json.loads(path.read_text())
@@ -624,17 +694,18 @@ def get(opts: dict[str, Any], rest: list[str]) -> None:
     kind, name = ref_of(rest[1])
     if name is None:
         items = [
-            stored_view(kind, json.loads(p.read_text()))
+            stored_view(kind, json.loads(p.read_text()), listed=True)
             for p in sorted((STATE / KINDS[kind]["dir"]).glob("*.json"))
         ]
     else:
+        check_key(kind, name)
         path = item_path(kind, name)
         if not path.exists():
             not_found(kind, name)
         items = [stored_view(kind, json.loads(path.read_text()))]
     if opts["format"] != "json":
         fail("this stand-in prints --format=json only")
-    print(json.dumps(items, indent=4))
+    print(json.dumps(items or (None if OLD else []), indent=4))
 
 
 def rm(opts: dict[str, Any], rest: list[str]) -> None:
@@ -644,6 +715,7 @@ def rm(opts: dict[str, Any], rest: list[str]) -> None:
     if name is None:
         fail("provide a full resource name to delete")
     assert name is not None
+    check_key(kind, name)
     if kind == "integration" and (STATE / "in_use" / name).exists():
         fail(
             "cannot delete AWS OIDC integration currently referenced by External Audit "

@@ -1,7 +1,7 @@
 """TeleportIntegration and token lifecycles through the SDK's provider server, against any tctl.
 
 Out-of-band changes are real ``tctl`` calls (``tests/tctl_backend.py``), so the same steps run
-against the stand-in (fast tier) and against a real cluster (tests/test_real_teleport.py). A new
+against the stand-in (fast tier) and against a real cluster (tests/real_teleport_steps.py). A new
 kind adds its own function beside this one.
 """
 

@@ -1,14 +1,18 @@
-"""One scenario of every tctl call the provider makes, errors included, run against any tctl.
+"""One scenario of every tctl call the providers make, errors included, run against any tctl.
 
-Each step goes through the provider's own tctl layer (``teleport_oidc.teleport.tctl.Tctl``) with a
-runner that records the raw call, so two things come out: the *transcript* (exact argv, exit
+Each step goes through the providers' own tctl layer (``teleport_oidc.teleport.tctl.Tctl``) with
+a runner that records the raw call, so two things come out: the *transcript* (exact argv, exit
 code, stdout, stderr) and the *outcome* (what the provider concluded: created, already exists,
-the item it read, gone, failed). The stand-in conforms when its outcomes and exit codes equal
-the real tctl's.
+the item as the provider reads it, gone, failed). The stand-in conforms when its outcomes and
+exit codes equal the real tctl's. The steps are per kind (``integration_steps``,
+``token_steps``); :func:`run_scenario` runs them all into one transcript, and
+:func:`normalised` takes out what differs on every run (ids, revisions, the Go version) before
+it is committed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -17,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from teleport_oidc.errors import TctlError
+from teleport_oidc.teleport.document import carries_iac_label
 from teleport_oidc.teleport.provider import integration_resource
 from teleport_oidc.teleport.tctl import (
     AlreadyExistsError,
@@ -25,13 +30,21 @@ from teleport_oidc.teleport.tctl import (
     Tctl,
     subprocess_runner,
 )
+from teleport_oidc.teleport.token_rules import read_back_spec, token_document
 
 NAME = "conformance-a"
 UNKNOWN_FIELD = "conformance-b"
 BAD_AUDIENCE = "conformance-c"
+KEY_UNSAFE = "conformance bad"  # a space: the backend's key check refuses it
 ROLE = "arn:aws:iam::123456789012:role/teleport-conformance"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-conformance-v2"
+TOKEN = "conformance-token"
+TOKEN_UNKNOWN_FIELD = "conformance-token-b"
+ACCOUNT, ACCOUNT2 = "123456789012", "210987654321"
+EXPIRES = "2030-01-01T00:00:00Z"
 TRANSCRIPT = Path(__file__).with_name("teleport") / "real_tctl_transcript.json"
+
+Action = Callable[[], Any]
 
 
 @dataclass
@@ -42,7 +55,7 @@ class Recorder:
 
     def __call__(self, argv: Sequence[str], *, timeout: float) -> RunResult:
         result = subprocess_runner(argv, timeout=timeout)
-        shown = [re.sub(r"^/.*/teleport-oidc-[a-z]+-\w+$", "<FILE>", a) for a in argv[1:]]
+        shown = [re.sub(r"^/.*/teleport-oidc-[a-z_]+-\w+$", "<FILE>", a) for a in argv[1:]]
         self.calls.append(
             {
                 "argv": ["tctl", *shown],
@@ -54,10 +67,8 @@ class Recorder:
         return result
 
 
-def _item(item: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The parts of a ``tctl get`` item the provider reads."""
-    if item is None:
-        return None
+def integration_item(item: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a ``tctl get integration/...`` item the integration provider reads."""
     metadata, aws = item.get("metadata", {}), item.get("spec", {}).get("aws_oidc", {})
     return {
         "kind": item.get("kind"),
@@ -70,97 +81,199 @@ def _item(item: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _outcome(action: Callable[[], Any]) -> Any:
+def token_item(item: dict[str, Any]) -> dict[str, Any]:
+    """A ``tctl get token/...`` item as the token provider reads it: its own read-back (name,
+    description, user labels, expires, roles, join method, allow rules, integration), whether
+    it carries the iac-tool label (adopt and take-over decide on it), and the bookkeeping."""
+    metadata = item.get("metadata") or {}
+    return {
+        "kind": item.get("kind"),
+        **read_back_spec(item),
+        "iac_label": carries_iac_label(item),
+        "has_revision": bool(metadata.get("revision")),
+        "has_id": "id" in metadata,
+    }
+
+
+@dataclass
+class Scenario:
+    """The actions of the steps: each runs exactly the provider's call and says what it got."""
+
+    tctl: Tctl
+    recorder: Recorder
+    tctl_path: Path
+
+    def get(self, kind: str, name: str, item_of: Callable[[dict[str, Any]], Any]) -> Action:
+        def get() -> Any:
+            item = self.tctl.get(kind, name)  # the provider's get of one name: a JSON list
+            return "not-found" if item is None else item_of(item)
+
+        return get
+
+    def create(self, document: dict[str, Any], force: bool = False) -> Action:
+        def create() -> str:
+            self.tctl.create(document, force=force)
+            return "ok"
+
+        return create
+
+    def remove(self, kind: str, name: str) -> Action:
+        return lambda: "removed" if self.tctl.remove(kind, name) else "already-gone"
+
+    def names(self, plural: str) -> Action:
+        """``tctl get <plural> --format=json``: this scenario's names it lists (other tests may
+        share the cluster)."""
+
+        def names() -> list[str]:
+            argv = [str(self.tctl_path), "get", plural, "--format=json"]
+            result = self.recorder(argv, timeout=120)
+            if result.returncode != 0:
+                raise TctlError(f"tctl get {plural} failed", stderr=result.stderr)
+            items = json.loads(result.stdout or "[]") or []
+            names = (i["metadata"]["name"] for i in items)
+            return sorted(n for n in names if n.startswith("conformance-"))
+
+        return names
+
+
+def _outcome(action: Action) -> Any:
     try:
-        value = action()
+        return action()
     except AlreadyExistsError:
         return "already-exists"
     except TctlError:
         return "failed"
-    if value is None:
-        return "ok" if action.__name__ == "create" else "not-found"
-    if isinstance(value, bool):
-        return "removed" if value else "already-gone"
-    if isinstance(value, list):
-        return value
-    return _item(value)
 
 
-def _bad(name: str, **changes: Any) -> dict[str, Any]:
-    doc = integration_resource(name, ROLE)
+def _changed(doc: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """``doc`` with ``a__b=value`` set at ``doc["a"]["b"]`` (``None`` removes the key)."""
+    doc = json.loads(json.dumps(doc))
     for path, value in changes.items():
         where = doc
         *parents, last = path.split("__")
         for key in parents:
             where = where[key]
-        where[last] = value
+        if value is None:
+            where.pop(last, None)
+        else:
+            where[last] = value
     return doc
 
 
-def names(recorder: Recorder, tctl_path: Path) -> list[str]:
-    """``tctl get integrations --format=json``: the names it lists."""
-    import json
+def _bad(name: str, **changes: Any) -> dict[str, Any]:
+    return _changed(integration_resource(name, ROLE), **changes)
 
-    result = recorder([str(tctl_path), "get", "integrations", "--format=json"], timeout=120)
-    if result.returncode != 0:
-        raise TctlError("tctl get integrations failed", stderr=result.stderr)
-    items = json.loads(result.stdout or "[]") or []
-    # Only this scenario's own: other tests may share the cluster.
-    return sorted(n for n in (i["metadata"]["name"] for i in items) if n.startswith("conformance-"))
+
+def integration_steps(s: Scenario) -> list[tuple[str, Action]]:
+    """``integration`` (aws-oidc): the provider's calls, then what Teleport refuses or takes."""
+
+    def get() -> Action:
+        return s.get("integration", NAME, integration_item)
+
+    return [
+        ("get of a missing one", get()),
+        ("rm of a missing one", s.remove("integration", NAME)),
+        ("create", s.create(integration_resource(NAME, ROLE))),
+        ("get", get()),
+        ("create of an existing one", s.create(integration_resource(NAME, ROLE2))),
+        ("create --force of an existing one", s.create(integration_resource(NAME, ROLE2), True)),
+        ("get after --force", get()),
+        (
+            "create --force does not apply labels",
+            s.create(integration_resource(NAME, ROLE2, labels={"env": "x"}), True),
+        ),
+        ("get after --force with labels", get()),
+        ("get integrations (a list)", s.names("integrations")),
+        ("create with a bad name", s.create(_bad("Bad.Name"))),
+        ("create with a name the backend refuses", s.create(_bad(KEY_UNSAFE))),
+        ("create with an unknown field", s.create(_bad(UNKNOWN_FIELD, spec__aws_oidc__bogus="x"))),
+        ("create with a bad audience", s.create(_bad(BAD_AUDIENCE, spec__aws_oidc__audience="no"))),
+        ("get of the bad-audience one", s.get("integration", BAD_AUDIENCE, integration_item)),
+        ("rm", s.remove("integration", NAME)),
+        ("get after rm", get()),
+        ("rm after rm", s.remove("integration", NAME)),
+        ("clean-up: rm of the bad-name one", s.remove("integration", "Bad.Name")),
+        ("clean-up: rm of the unknown-field one", s.remove("integration", UNKNOWN_FIELD)),
+        ("clean-up: rm of the bad-audience one", s.remove("integration", BAD_AUDIENCE)),
+    ]
+
+
+def token(name: str = TOKEN, account: str = ACCOUNT, **changes: Any) -> dict[str, Any]:
+    """The IAM-join token the provider writes (``token_document``), with ``changes``."""
+    return _changed(token_document(name, ["Node"], [{"aws_account": account}]), **changes)
+
+
+def token_steps(s: Scenario) -> list[tuple[str, Action]]:
+    """IAM-join ``token``: the provider's calls (``tctl create`` upserts tokens, so it looks
+    first), then what Teleport refuses or takes."""
+
+    def get(name: str = TOKEN) -> Action:
+        return s.get("token", name, token_item)
+
+    changed = token(
+        spec__roles=["Db", "Node"],
+        metadata__labels={"env": "x", "teleport.dev/iac-tool": "pulumi"},
+        metadata__description="conformance",
+        metadata__expires=EXPIRES,
+    )
+    return [
+        ("token: get of a missing one", get()),
+        ("token: rm of a missing one", s.remove("token", TOKEN)),
+        ("token: create", s.create(token())),
+        ("token: get", get()),
+        ("token: create of an existing one (a change)", s.create(token(account=ACCOUNT2))),
+        ("token: get after a create of an existing one", get()),
+        ("token: create --force with a change and labels", s.create(changed, True)),
+        ("token: get after --force", get()),
+        ("token: get tokens (a list)", s.names("tokens")),
+        ("token: create with no allow rules", s.create(token(spec__allow=None))),
+        ("token: create with an unknown join method", s.create(token(spec__join_method="nope"))),
+        ("token: create with a bad name", s.create(token("Bad.Name"))),
+        ("token: create with a name the backend refuses", s.create(token(KEY_UNSAFE))),
+        (
+            "token: create with an unknown field",
+            s.create(token(TOKEN_UNKNOWN_FIELD, spec__bogus="x")),
+        ),
+        ("token: get of the unknown-field one", get(TOKEN_UNKNOWN_FIELD)),
+        (
+            "token: create with an organization rule",
+            s.create(token(spec__allow=[{"aws_organization_id": "o-abcdefghij"}])),
+        ),
+        (
+            "token: create with aws_role in an iam rule",
+            s.create(token(spec__allow=[{"aws_account": ACCOUNT, "aws_role": "r"}])),
+        ),
+        ("token: create with no roles", s.create(token(spec__roles=[]))),
+        ("token: create with a lower-case role", s.create(token(spec__roles=["node"]))),
+        ("token: create with the Bot role", s.create(token(spec__roles=["Bot"]))),
+        ("token: get after the refused ones", get()),
+        ("token: rm", s.remove("token", TOKEN)),
+        ("token: get after rm", get()),
+        ("token: rm after rm", s.remove("token", TOKEN)),
+        ("token: clean-up: rm of the bad-name one", s.remove("token", "Bad.Name")),
+        ("token: clean-up: rm of the unknown-field one", s.remove("token", TOKEN_UNKNOWN_FIELD)),
+    ]
 
 
 def run_scenario(tctl_path: Path, settle: float = 0.0) -> list[dict[str, Any]]:
-    """Run every step against ``tctl_path``; returns one record per step.
+    """Run every kind's steps against ``tctl_path``; returns one record per step.
 
-    ``settle``: seconds to wait after each step. Real Teleport answers reads from the auth
-    server's cache, which follows writes late (the single-node sqlite backend polls its
-    change feed about once a second), so a read right after a write can be stale.
+    ``settle``: seconds to wait after each step that changed something (a create or rm that
+    succeeded). Real Teleport answers reads from the auth server's cache, which follows writes
+    late (the single-node sqlite backend polls its change feed about once a second), so a read
+    right after a write can be stale.
     """
     recorder = Recorder()
     tctl = Tctl(Connection(tctl_path=str(tctl_path), timeout=120), runner=recorder)
-
-    def get_list(name: str) -> dict[str, Any] | None:
-        return tctl.get("integration", name)  # the provider's get of one name: a JSON list
-
-    def remove(name: str) -> bool:
-        return tctl.remove("integration", name)
-
-    def create(doc: dict[str, Any], force: bool = False) -> Callable[[], None]:
-        def create() -> None:
-            tctl.create(doc, force=force)
-
-        return create
-
-    steps: list[tuple[str, Callable[[], Any]]] = [
-        ("get of a missing one", lambda: get_list(NAME)),
-        ("rm of a missing one", lambda: remove(NAME)),
-        ("create", create(integration_resource(NAME, ROLE))),
-        ("get", lambda: get_list(NAME)),
-        ("create of an existing one", create(integration_resource(NAME, ROLE2))),
-        ("create --force of an existing one", create(integration_resource(NAME, ROLE2), True)),
-        ("get after --force", lambda: get_list(NAME)),
-        (
-            "create --force does not apply labels",
-            create(integration_resource(NAME, ROLE2, labels={"env": "x"}), True),
-        ),
-        ("get after --force with labels", lambda: get_list(NAME)),
-        ("get integrations (a list)", lambda: names(recorder, tctl_path)),
-        ("create with a bad name", create(_bad("Bad.Name"))),
-        ("create with an unknown field", create(_bad(UNKNOWN_FIELD, spec__aws_oidc__bogus="x"))),
-        ("create with a bad audience", create(_bad(BAD_AUDIENCE, spec__aws_oidc__audience="no"))),
-        ("rm", lambda: remove(NAME)),
-        ("get after rm", lambda: get_list(NAME)),
-        ("rm after rm", lambda: remove(NAME)),
-        ("clean-up: rm of the bad-name one", lambda: remove("Bad.Name")),
-        ("clean-up: rm of the unknown-field one", lambda: remove(UNKNOWN_FIELD)),
-        ("clean-up: rm of the bad-audience one", lambda: remove(BAD_AUDIENCE)),
-    ]
+    scenario = Scenario(tctl, recorder, tctl_path)
     records = []
-    for label, action in steps:
+    for label, action in [*integration_steps(scenario), *token_steps(scenario)]:
         before = len(recorder.calls)
         outcome = _outcome(action)
-        time.sleep(settle)
-        records.append({"step": label, "outcome": outcome, "calls": recorder.calls[before:]})
+        calls = recorder.calls[before:]
+        if any(c["argv"][1] in ("create", "rm") and c["returncode"] == 0 for c in calls):
+            time.sleep(settle)
+        records.append({"step": label, "outcome": outcome, "calls": calls})
     return records
 
 
@@ -175,3 +288,37 @@ def major(version_text: str) -> int:
 def comparable(records: list[dict[str, Any]]) -> list[tuple[str, Any, list[int]]]:
     """What must agree between two tctls: the outcome and every exit code, per step."""
     return [(r["step"], r["outcome"], [c["returncode"] for c in r["calls"]]) for r in records]
+
+
+#: What differs on every run of the same Teleport, as (pattern, stable placeholder). Outcomes
+#: keep only booleans about these ("has_revision", "has_id"), so the placeholders lose nothing
+#: the comparison reads.
+VARYING: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r'("id": )\d+'), r'\1"<id>"'),  # metadata.id (v13): a nanosecond clock
+    (re.compile(r'("revision": )"[^"]*"'), r'\1"<revision>"'),  # metadata.revision (v16+)
+    (re.compile(r"\bgo\d+\.\d+(\.\d+)?\b"), "go<version>"),  # the toolchain that built it
+    (
+        re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"),
+        "<uuid>",  # host and server ids
+    ),
+    (
+        re.compile(r"\b20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)"),
+        "<time>",  # clock readings; the scenario's fixed EXPIRES is kept (below)
+    ),
+)
+
+
+def normalised(value: Any) -> Any:
+    """``value`` (a transcript or any record) with every text in it stripped of what varies
+    from run to run (:data:`VARYING`), so re-recording the same behaviour writes the same file."""
+    if isinstance(value, dict):
+        return {key: normalised(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [normalised(item) for item in value]
+    if isinstance(value, str):
+        for pattern, placeholder in VARYING:
+            if placeholder == "<time>":
+                value = pattern.sub(lambda m: m[0] if m[0] == EXPIRES else "<time>", value)
+            else:
+                value = pattern.sub(placeholder, value)
+    return value

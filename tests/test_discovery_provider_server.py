@@ -228,7 +228,7 @@ def test_token_whole_lifecycle(tokens: ProviderServer, teleport: FakeTeleport) -
 def test_the_shared_token_lifecycle_with_changes_made_through_tctl(
     version: int, tmp_path: Path
 ) -> None:
-    # The same function runs against real Teleport (v13.3.8) in tests/test_real_teleport.py.
+    # The same function runs against real Teleport (v13.3.8) in tests/real_teleport_steps.py.
     teleport = FakeTeleport.create(tmp_path, version=version)
     with ProviderServer(
         tmp_path / "tokens.log",

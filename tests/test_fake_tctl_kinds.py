@@ -3,6 +3,7 @@ Teleport's defaults, so the provider tests above it mean something."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -138,3 +139,59 @@ def test_discovery_configs_are_refused_then_written_whole_with_force(
     assert (code, output) == (0, 'DiscoveryConfig "d" removed\n')
     code, output = tctl(teleport, tmp_path, "get", "discovery_config/d", "--format=json")
     assert (code, "doesn't exist" in output) == (1, True)
+
+
+# -- v13 mode: what real tctl v13.3.8 did with tokens (tests/teleport/real_tctl_transcript.json) --
+
+RULE = [{"aws_account": "1" * 12}]
+
+
+@pytest.mark.parametrize(
+    ("version", "doc", "message"),
+    [
+        (13, token(roles=["node"], join_method="iam", allow=RULE), "role node is not registered"),
+        (13, token(roles=["Node", "Node"], join_method="iam", allow=RULE), 'duplicate role "Node"'),
+        (13, token(roles=["Bot"], join_method="iam", allow=RULE), "must set bot_name"),
+        (18, token(roles=["Bot"], join_method="iam", allow=RULE), "must set bot_name"),
+        (13, token(**{**IAM, "join_method": "nope"}, allow=RULE), 'unknown join method "nope"'),
+        (18, token(**{**IAM, "join_method": "nope"}, allow=RULE), 'unknown join method "nope"'),
+        (
+            13,
+            token(**IAM, allow=[{"aws_organization_id": "o-abcdefghij"}]),
+            'allow rule for "ec2" join method must set "aws_account" or "aws_arn"',
+        ),
+        (
+            13,
+            {**token(**IAM, allow=RULE), "metadata": {"name": "a b"}},
+            "resource names, please use name composed only from characters, hyphens, dots, and "
+            'plus signs: "/tokens/a b"',
+        ),
+    ],
+)
+def test_the_stand_in_refuses_tokens_as_the_version_did(
+    tmp_path: Path, version: int, doc: dict[str, Any], message: str
+) -> None:
+    teleport = FakeTeleport.create(tmp_path, version=version)
+    code, output = tctl(teleport, tmp_path, "create", doc=doc)
+    assert (code, message in output) == (1, True), output
+
+
+def test_v13_drops_what_it_did_not_know_and_prints_null_for_none(tmp_path: Path) -> None:
+    teleport = FakeTeleport.create(tmp_path, version=13)
+    assert tctl(teleport, tmp_path, "get", "tokens", "--format=json") == (0, "null\n")
+    doc = token(**IAM, allow=RULE, bogus="x")
+    assert tctl(teleport, tmp_path, "create", doc=doc) == (0, "")  # v13 printed nothing
+    assert "bogus" not in teleport.resources("token")["t"]["spec"]
+    integration = {
+        "kind": "integration",
+        "sub_kind": "aws-oidc",
+        "version": "v1",
+        "metadata": {"name": "i"},
+        "spec": {"aws_oidc": {"role_arn": "arn:aws:iam::123456789012:role/r", "audience": "x"}},
+    }
+    assert tctl(teleport, tmp_path, "create", doc=integration)[0] == 0
+    assert teleport.integrations()["i"]["spec"]["aws_oidc"] == {
+        "role_arn": "arn:aws:iam::123456789012:role/r"
+    }
+    code, listed = tctl(teleport, tmp_path, "get", "integrations", "--format=json")
+    assert (code, "id" in json.loads(listed)[0]["metadata"]) == (0, False)

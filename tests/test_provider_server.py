@@ -205,7 +205,7 @@ def test_the_serialized_provider_survives_an_edit_of_the_provider_code(tmp_path:
 def test_the_shared_lifecycle_with_changes_made_through_tctl(
     server: ProviderServer, teleport: FakeTeleport
 ) -> None:
-    # The same function runs against real Teleport in tests/test_real_teleport.py.
+    # The same function runs against real Teleport in tests/real_teleport_steps.py.
     cluster = Integrations(TctlBackend(teleport.tctl))
     integration_lifecycle(server, cluster)
     integration_adoption(server, cluster)

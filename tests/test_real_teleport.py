@@ -1,162 +1,26 @@
-"""The real-Teleport tier: a single node on loopback, driven by real ``tctl`` and our code.
+"""The real-Teleport tier from a normal session: its steps, re-run in a namespace of their own.
 
-It runs in a loopback-only network namespace of its own. From a normal session (``make test``)
-:func:`test_the_tier_in_its_own_network_namespace` re-runs this file under ``unshare -n`` when
-the binaries are built (``tests/teleport/build``) or ``TELEPORT_OIDC_TELEPORT_BIN_DIR`` points at
-some, and is skipped with the reason otherwise. ``TELEPORT_OIDC_REQUIRE_TELEPORT=1`` (``make
-test-teleport``) turns every such skip into a failure.
+``tests/real_teleport_steps.py`` runs in a fresh loopback-only network namespace when the
+binaries are built (``tests/teleport/build``) or ``TELEPORT_OIDC_TELEPORT_BIN_DIR`` points at
+some; this test passes when every step passed there, and the terminal summary says how many ran.
+Otherwise it is ONE skip with the reason (a failure under ``TELEPORT_OIDC_REQUIRE_TELEPORT=1``).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
-
-from teleport_oidc import lookup_thumbprints
-from teleport_oidc.cli.doctor import run_checks
-from teleport_oidc.teleport.token import TeleportProvisionTokenProvider
 
 from . import netns
-from .fake_teleport import FakeTeleport
-from .lifecycle import integration_adoption, integration_lifecycle, token_lifecycle
-from .provider_server import ProviderServer
-from .real_teleport import ISSUER, TeleportNode, running_node
-from .tctl_backend import Integrations, TctlBackend, Tokens
-from .tctl_conformance import TRANSCRIPT, comparable, major, run_scenario
-from .teleport_build import BIN_DIR_ENV, bin_dir, missing_binaries
+from .real_teleport_steps import REQUIRE, binaries
+from .teleport_build import BIN_DIR_ENV
 
 pytestmark = pytest.mark.teleport
-REQUIRED = os.environ.get("TELEPORT_OIDC_REQUIRE_TELEPORT") == "1"
-INSIDE = os.environ.get(netns.MARK) == "1"
-FIND = TRANSCRIPT.with_name("real_webapi_find.json")
-# `make test-teleport` refreshes the committed records; other runs leave the tree clean.
-SETTLE = 2.5  # seconds after each step: the auth server's cache follows writes ~1 s late
-RECORD = os.environ.get("TELEPORT_OIDC_RECORD") == "1"
+STEPS = Path(__file__).with_name("real_teleport_steps.py")
 
 
-def blocked(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"{reason} (TELEPORT_OIDC_REQUIRE_TELEPORT=1)", pytrace=False)
-    pytest.skip(reason)
-
-
-def binaries() -> Path:
-    where = bin_dir()
-    missing = missing_binaries(where)
-    if missing:
-        blocked(
-            f"real Teleport is not built: {', '.join(missing)} missing in {where}; run "
-            f"tests/teleport/build or set {BIN_DIR_ENV}"
-        )
-    return where
-
-
-def test_the_tier_in_its_own_network_namespace() -> None:
-    if INSIDE:
-        pytest.skip("already inside the tier's namespace")
+def test_the_tier_in_its_own_network_namespace(request: pytest.FixtureRequest) -> None:
     where = binaries()
-    reason = netns.unavailable_reason()
-    if reason:
-        blocked(reason)
-    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__]
-    done = subprocess.run(
-        netns.wrap(argv),
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, BIN_DIR_ENV: str(where)},
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-4000:]
-
-
-@pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeleportNode]:
-    if not INSIDE:
-        pytest.skip("runs inside the tier's own network namespace (see the test above)")
-    assert netns.inside_loopback_only(), netns.interfaces()
-    where = binaries()
-    try:
-        with running_node(where, tmp_path_factory.mktemp("teleport")) as running:
-            yield running
-    except RuntimeError as exc:
-        pytest.fail(f"real Teleport did not start: {exc}")
-
-
-def test_nothing_but_loopback_exists_in_this_namespace() -> None:
-    if not INSIDE:
-        pytest.skip("runs inside the tier's own network namespace")
-    assert netns.interfaces() == ["lo"]
-
-
-def test_the_integration_lifecycle_against_real_teleport(
-    node: TeleportNode, tmp_path: Path
-) -> None:
-    config = {"teleport-oidc:tctlPath": str(node.tctl)}
-    with ProviderServer(tmp_path / "provider.log", config=config) as server:
-        integration_lifecycle(server, Integrations(TctlBackend(node.tctl)))
-
-
-def test_adopting_one_made_out_of_band_against_real_teleport(
-    node: TeleportNode, tmp_path: Path
-) -> None:
-    config = {"teleport-oidc:tctlPath": str(node.tctl)}
-    with ProviderServer(tmp_path / "provider.log", config=config) as server:
-        integration_adoption(server, Integrations(TctlBackend(node.tctl)))
-
-
-def test_the_token_lifecycle_against_real_teleport(node: TeleportNode, tmp_path: Path) -> None:
-    with ProviderServer(
-        tmp_path / "provider.log",
-        config={"teleport-oidc:tctlPath": str(node.tctl)},
-        provider=TeleportProvisionTokenProvider(),
-    ) as server:
-        token_lifecycle(server, Tokens(TctlBackend(node.tctl)))
-
-
-def test_thumbprint_and_doctor_against_the_real_proxy(node: TeleportNode) -> None:
-    bundle = str(node.ca_bundle)
-    teleport_says = requests.get(f"{ISSUER}/webapi/thumbprint", verify=bundle, timeout=10).json()
-    assert lookup_thumbprints(ISSUER, ca_bundle=bundle) == [teleport_says]
-
-    discovery = requests.get(
-        f"{ISSUER}/.well-known/openid-configuration", verify=bundle, timeout=10
-    ).json()
-    assert discovery["issuer"] == ISSUER
-    jwks = requests.get(discovery["jwks_uri"], verify=bundle, timeout=10).json()
-    assert jwks["keys"] and all(k["kty"] == "RSA" for k in jwks["keys"])
-
-    checks = run_checks(ISSUER, ca_bundle=bundle)
-    assert [c.name for c in checks if not c.ok] == [], checks
-    done = subprocess.run(
-        [sys.executable, "-m", "teleport_oidc", "doctor", ISSUER, "--ca-bundle", bundle],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert teleport_says in done.stdout
-
-    find = requests.get(f"{ISSUER}/webapi/find", verify=bundle, timeout=10).json()
-    if RECORD:
-        FIND.write_text(json.dumps(find, indent=2, sort_keys=True) + "\n")
-    assert "teleport-oidc-test" in json.dumps(find)
-
-
-def test_the_stand_in_tctl_conforms_to_the_real_one(node: TeleportNode, tmp_path: Path) -> None:
-    real = run_scenario(node.tctl, settle=SETTLE)
-    version = subprocess.run(
-        [str(node.tctl), "version"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    if RECORD:
-        record = {"tctl_version": version, "records": real}
-        TRANSCRIPT.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
-    fake = FakeTeleport.create(tmp_path, version=major(version))
-    assert comparable(run_scenario(fake.tctl)) == comparable(real)
+    steps = str(STEPS.relative_to(netns.REPO))
+    netns.rerun(request.config, [steps], required_by=[REQUIRE], env={BIN_DIR_ENV: str(where)})
