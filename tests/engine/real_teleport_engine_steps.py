@@ -167,6 +167,7 @@ def test_integration_and_token_through_the_real_engine(
     assert refused.returncode != 0, said
     assert f"tctl rm integration/{NAME}" in said and "adopt_existing" in said, said
     no_traceback(said)
+    print("the refusal:", *[line for line in said.splitlines() if "already exists" in line])
     assert cluster.settled(NAME, role) == role  # stack one's, untouched
 
     # adopt: stack two takes over one made out of band
