@@ -13,6 +13,7 @@ import re
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +41,10 @@ class Steps:
 
     def __init__(self, engine: Harness, program: Path) -> None:
         self.engine, self.program = engine, program
-        self.started = time.monotonic()
 
-    def run(self, stack: str, *args: str, stdin: str | None = None) -> Any:
+    def run(self, stack: str, *args: str) -> Any:
         began = time.monotonic()
-        done = self.engine.pulumi(self.program, *args, "--stack", stack, stdin=stdin)
+        done = self.engine.pulumi(self.program, *args, "--stack", stack)
         print(f"[{time.monotonic() - began:5.1f}s] pulumi {' '.join(args)} --stack {stack}")
         return done
 
@@ -53,11 +53,8 @@ class Steps:
 
     def init(self, stack: str, **config: str) -> None:
         ok(self.engine.pulumi(self.program, "stack", "init", stack))
-        self.config(stack, **config)
-
-    def config(self, stack: str, **config: str) -> None:
         for key, value in config.items():
-            ok(self.run(stack, "config", "set", key, value))
+            self.ok(stack, "config", "set", key, value)
 
     def outputs(self, stack: str) -> dict[str, Any]:
         return dict(json.loads(self.ok(stack, "stack", "output", "--json", "--show-secrets")))
@@ -66,6 +63,27 @@ class Steps:
         """The names of the resources the stack's state holds."""
         deployment = json.loads(self.ok(stack, "stack", "export"))["deployment"]
         return [r["urn"].rsplit("::", 1)[-1] for r in deployment.get("resources") or []]
+
+
+@dataclass
+class World:
+    """The program's runner, the node (through its real tctl) and moto."""
+
+    run: Steps
+    node: TeleportNode
+    engine: Harness
+
+    @property
+    def cluster(self) -> Integrations:
+        return Integrations(TctlBackend(self.node.tctl))
+
+    @property
+    def tokens(self) -> Tokens:
+        return Tokens(TctlBackend(self.node.tctl))
+
+    @property
+    def bundle(self) -> str:
+        return str(self.node.ca_bundle)
 
 
 @pytest.fixture(scope="module")
@@ -89,110 +107,121 @@ def no_traceback(text: str) -> None:
     assert "Traceback" not in text and 'File "' not in text, text
 
 
-def test_integration_and_token_through_the_real_engine(
-    engine: Harness, node: TeleportNode, tmp_path: Path
-) -> None:
-    started = time.monotonic()
-    cluster = Integrations(TctlBackend(node.tctl))
-    tokens = Tokens(TctlBackend(node.tctl))
-    run = Steps(engine, copy_program(PROGRAM, tmp_path / "program"))
-    bundle = str(node.ca_bundle)
-    run.init("one", caBundle=bundle)
-
-    # preview: the lookups run for real, nothing is created anywhere
-    preview = run.ok("one", "preview", "--diff")
+def preview_runs_the_lookups_and_creates_nothing(w: World) -> None:
+    preview = w.run.ok("one", "preview", "--diff")
     assert re.search(rf'teleport\.dev/cluster *: "{CLUSTER}"', preview), preview
-    time.sleep(2.5)  # a write would show within the cache's lag
-    assert (cluster.names(), tokens.get(TOKEN)) == ([], None)
-    assert aws_leftovers(engine) == EMPTY
+    time.sleep(2.5)  # a write would show within the auth server's cache lag
+    assert (w.cluster.names(), w.tokens.get(TOKEN)) == ([], None)
+    assert aws_leftovers(w.engine) == EMPTY
 
-    # up: IAM in moto, the integration and the token in real Teleport
-    run.ok("one", "up", "--yes")
-    out = run.outputs("one")
-    role = out["roleArn"]
-    assert cluster.settled(NAME, role) == role
-    assert tokens.settled(TOKEN, [ACCOUNT]) == [ACCOUNT]
-    teleport_says = requests.get(f"{ISSUER}/webapi/thumbprint", verify=bundle, timeout=10).json()
+
+def up_creates_them_with_the_proxys_own_thumbprint_and_cluster(w: World) -> str:
+    """Returns the role ARN the integration points at."""
+    w.run.ok("one", "up", "--yes")
+    out = w.run.outputs("one")
+    role = str(out["roleArn"])
+    assert w.cluster.settled(NAME, role) == role
+    assert w.tokens.settled(TOKEN, [ACCOUNT]) == [ACCOUNT]
+    teleport_says = requests.get(f"{ISSUER}/webapi/thumbprint", verify=w.bundle, timeout=10).json()
     assert out["thumbprints"] == [teleport_says]
-    iam: Any = engine.aws("iam")
+    iam: Any = w.engine.aws("iam")
     held = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=out["providerArn"])
     assert held["ThumbprintList"] == [teleport_says]
     assert (out["clusterName"], out["tags"]["teleport.dev/cluster"]) == (CLUSTER, CLUSTER)
     assert out["teleportVersion"].startswith("13."), out["teleportVersion"]
-    role_tags = iam.list_role_tags(RoleName=out["roleArn"].rsplit("/", 1)[-1])["Tags"]
+    role_tags = iam.list_role_tags(RoleName=role.rsplit("/", 1)[-1])["Tags"]
     assert {"Key": "teleport.dev/cluster", "Value": CLUSTER} in role_tags
 
-    run.ok("one", "preview", "--diff", "--expect-no-changes")
-    run.ok("one", "refresh", "--yes", "--expect-no-changes")
+    w.run.ok("one", "preview", "--diff", "--expect-no-changes")
+    w.run.ok("one", "refresh", "--yes", "--expect-no-changes")
+    return role
 
-    # drift made with real tctl: refresh shows it, the next preview updates, up converges
-    cluster.edit_role(NAME, ELSEWHERE)
-    tokens.edit_accounts(TOKEN, [ACCOUNT2])
-    assert cluster.settled(NAME, ELSEWHERE) == ELSEWHERE
-    assert tokens.settled(TOKEN, [ACCOUNT2]) == [ACCOUNT2]
-    refreshed = run.ok("one", "refresh", "--yes", "--diff")
+
+def drift_made_with_tctl_is_refreshed_then_converged(w: World, role: str) -> None:
+    w.cluster.edit_role(NAME, ELSEWHERE)
+    w.tokens.edit_accounts(TOKEN, [ACCOUNT2])
+    assert w.cluster.settled(NAME, ELSEWHERE) == ELSEWHERE
+    assert w.tokens.settled(TOKEN, [ACCOUNT2]) == [ACCOUNT2]
+    refreshed = w.run.ok("one", "refresh", "--yes", "--diff")
     assert ELSEWHERE in refreshed and ACCOUNT2 in refreshed, refreshed
-    drift = steps(run.ok("one", "preview", "--json"))
+    drift = steps(w.run.ok("one", "preview", "--json"))
     assert drift == {"teleport-integration": "update", "join": "update"}, drift
-    run.ok("one", "up", "--yes")
-    assert cluster.settled(NAME, role) == role
-    assert tokens.settled(TOKEN, [ACCOUNT]) == [ACCOUNT]
-    run.ok("one", "preview", "--expect-no-changes")
+    w.run.ok("one", "up", "--yes")
+    assert w.cluster.settled(NAME, role) == role
+    assert w.tokens.settled(TOKEN, [ACCOUNT]) == [ACCOUNT]
+    w.run.ok("one", "preview", "--expect-no-changes")
 
-    # `tctl rm` out of band: refresh records them gone, up re-creates them
-    cluster.remove(NAME)
-    tokens.remove(TOKEN)
-    assert (cluster.settled(NAME, None), tokens.settled(TOKEN, None)) == (None, None)
-    run.ok("one", "refresh", "--yes")
-    names = run.names("one")
+
+def removed_with_tctl_is_refreshed_as_gone_then_recreated(w: World, role: str) -> None:
+    w.cluster.remove(NAME)
+    w.tokens.remove(TOKEN)
+    assert (w.cluster.settled(NAME, None), w.tokens.settled(TOKEN, None)) == (None, None)
+    w.run.ok("one", "refresh", "--yes")
+    names = w.run.names("one")
     assert "teleport-role" in names and not {"teleport-integration", "join"} & set(names)
-    assert steps(run.ok("one", "preview", "--json")) == {
-        "teleport-integration": "create",
-        "join": "create",
-    }
-    run.ok("one", "up", "--yes")
-    assert cluster.settled(NAME, role) == role
-    assert tokens.settled(TOKEN, [ACCOUNT]) == [ACCOUNT]
+    recreate = steps(w.run.ok("one", "preview", "--json"))
+    assert recreate == {"teleport-integration": "create", "join": "create"}, recreate
+    w.run.ok("one", "up", "--yes")
+    assert w.cluster.settled(NAME, role) == role
+    assert w.tokens.settled(TOKEN, [ACCOUNT]) == [ACCOUNT]
 
-    # a second stack creating the same integration name is refused with our message
-    run.init(
+
+def a_second_stack_is_refused_then_adopts_one_made_out_of_band(w: World, role: str) -> str:
+    """Returns the second stack's role ARN."""
+    # Its own role; the provider stack one made for https://localhost, reused; no token.
+    w.run.init(
         "two",
-        caBundle=bundle,
+        caBundle=w.bundle,
         roleName="teleport-aws-real-two",
         createProvider="false",
         tokenName="",
     )
-    refused = run.run("two", "up", "--yes")
+    refused = w.run.run("two", "up", "--yes")
     said = refused.stdout + refused.stderr
     assert refused.returncode != 0, said
     assert f"tctl rm integration/{NAME}" in said and "adopt_existing" in said, said
     no_traceback(said)
-    print("the refusal:", *[line for line in said.splitlines() if "already exists" in line])
-    assert cluster.settled(NAME, role) == role  # stack one's, untouched
+    print("the refusal:", *[line for line in said.splitlines() if "already exists" in line][:1])
+    assert w.cluster.settled(NAME, role) == role  # stack one's, untouched
 
-    # adopt: stack two takes over one made out of band
-    cluster.seed(ADOPTED, ELSEWHERE)
-    assert cluster.settled(ADOPTED, ELSEWHERE) == ELSEWHERE
-    run.config("two", integrationName=ADOPTED, adopt="true")
-    run.ok("two", "up", "--yes")
-    role_two = run.outputs("two")["roleArn"]
+    w.cluster.seed(ADOPTED, ELSEWHERE)
+    assert w.cluster.settled(ADOPTED, ELSEWHERE) == ELSEWHERE
+    w.run.ok("two", "config", "set", "integrationName", ADOPTED)
+    w.run.ok("two", "config", "set", "adopt", "true")
+    w.run.ok("two", "up", "--yes")
+    role_two = str(w.run.outputs("two")["roleArn"])
     assert role_two.endswith("/teleport-aws-real-two")
-    assert cluster.settled(ADOPTED, role_two) == role_two
-    run.ok("two", "preview", "--expect-no-changes")
+    assert w.cluster.settled(ADOPTED, role_two) == role_two
+    w.run.ok("two", "preview", "--expect-no-changes")
+    return role_two
 
-    # destroy: stack one's integration and token are gone from real Teleport
-    run.ok("one", "destroy", "--yes")
-    assert (cluster.settled(NAME, None), tokens.settled(TOKEN, None)) == (None, None)
-    assert cluster.settled(ADOPTED, role_two) == role_two
 
-    # destroy of an already-gone one succeeds
-    cluster.remove(ADOPTED)
-    assert cluster.settled(ADOPTED, None) is None
-    run.ok("two", "destroy", "--yes")
+def destroy_leaves_nothing_even_when_one_is_already_gone(w: World, role_two: str) -> None:
+    w.run.ok("one", "destroy", "--yes")
+    assert (w.cluster.settled(NAME, None), w.tokens.settled(TOKEN, None)) == (None, None)
+    assert w.cluster.settled(ADOPTED, role_two) == role_two  # stack two's, untouched
+
+    w.cluster.remove(ADOPTED)
+    assert w.cluster.settled(ADOPTED, None) is None
+    w.run.ok("two", "destroy", "--yes")
 
     time.sleep(2.5)
-    assert cluster.names() == []
-    left = json.loads(tokens.tctl.ok("get", "tokens", "--format=json").stdout or "[]")
+    assert w.cluster.names() == []
+    left = json.loads(w.tokens.tctl.ok("get", "tokens", "--format=json").stdout or "[]")
     assert [t["metadata"]["name"] for t in left or []] == []
-    assert aws_leftovers(engine) == EMPTY
+    assert aws_leftovers(w.engine) == EMPTY
+
+
+def test_the_integration_and_token_live_and_die_through_the_real_engine(
+    engine: Harness, node: TeleportNode, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    w = World(Steps(engine, copy_program(PROGRAM, tmp_path / "program")), node, engine)
+    w.run.init("one", caBundle=w.bundle)
+    preview_runs_the_lookups_and_creates_nothing(w)
+    role = up_creates_them_with_the_proxys_own_thumbprint_and_cluster(w)
+    drift_made_with_tctl_is_refreshed_then_converged(w, role)
+    removed_with_tctl_is_refreshed_as_gone_then_recreated(w, role)
+    role_two = a_second_stack_is_refused_then_adopts_one_made_out_of_band(w, role)
+    destroy_leaves_nothing_even_when_one_is_already_gone(w, role_two)
     print(f"[{time.monotonic() - started:5.1f}s] the whole scenario")
