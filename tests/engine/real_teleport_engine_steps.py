@@ -1,6 +1,6 @@
-"""The steps of the real-Teleport engine tier; run only by ``test_real_teleport_engine.py``,
-inside a loopback-only namespace (``tests.teleport_tier.rerun_in_netns``).
+"""The steps of the real-Teleport engine tier, run inside its loopback-only namespace.
 
+Only ``test_real_teleport_engine.py`` runs this file (``tests.teleport_tier.rerun_in_netns``).
 One real Teleport v13 node (issuer ``https://localhost``), a moto server and the real ``pulumi``
 CLI drive ``real_teleport_program/``. Every Teleport-side claim is checked with real ``tctl``,
 whose reads follow writes about a second late (``settled`` waits for them).
