@@ -1,6 +1,6 @@
 """The steps of the real-Teleport engine tier, run inside its loopback-only namespace.
 
-Only ``test_real_teleport_engine.py`` runs this file (``tests.teleport_tier.rerun_in_netns``).
+Only ``test_real_teleport_engine.py`` runs this file (``tests.netns.rerun``).
 One real Teleport v13 node (issuer ``https://localhost``), a moto server and the real ``pulumi``
 CLI drive ``real_teleport_program/``. Every Teleport-side claim is checked with real ``tctl``,
 whose reads follow writes about a second late (``settled`` waits for them).
@@ -22,7 +22,7 @@ import requests
 
 from tests.real_teleport import CLUSTER, ISSUER, TeleportNode
 from tests.tctl_backend import Integrations, TctlBackend, Tokens
-from tests.teleport_tier import node_in_netns
+from tests.teleport_tier import started_node
 
 from .harness import Harness, aws_leftovers, copy_program
 from .test_examples import ok, steps
@@ -31,6 +31,7 @@ from .test_failures import EMPTY
 pytestmark = [pytest.mark.engine, pytest.mark.teleport]
 
 PROGRAM = Path(__file__).with_name("real_teleport_program")
+OUTER = "tests/engine/test_real_teleport_engine.py"
 NAME, ADOPTED, TOKEN = "aws-real", "aws-adopted", "iam-join-real"
 ACCOUNT, ACCOUNT2 = "123456789012", "210987654321"
 ELSEWHERE = "arn:aws:iam::123456789012:role/made-with-tctl"
@@ -88,7 +89,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeleportNode]:
-    with node_in_netns(tmp_path_factory.mktemp("teleport")) as running:
+    with started_node(tmp_path_factory.mktemp("teleport"), OUTER) as running:
         yield running
 
 
