@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: plan test test-fast test-engine engine test-teleport teleport-build lint clean
+.PHONY: plan test test-fast test-engine engine test-teleport test-engine-teleport teleport-build \
+	lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +37,18 @@ test-fast: $(STAMP)
 engine: $(STAMP)
 	tests/engine/build
 
-# The real-engine tier alone: fails, not skips, when the engine cannot be built or run.
+# The real-engine tier alone: fails, not skips, when the engine cannot be built or run. Its
+# real-Teleport part runs when Teleport is built here (else it is skipped with the reason).
 test-engine: engine
 	TELEPORT_OIDC_REQUIRE_ENGINE=1 $(BIN)/pytest -m engine tests/engine
+
+# Real Teleport through the real engine alone, in a loopback-only network namespace of its own:
+# FAILS when the engine or Teleport cannot be built, started or run (see README).
+test-engine-teleport: engine
+	@status=0; tests/teleport/build || status=1; \
+	TELEPORT_OIDC_REQUIRE_ENGINE=1 TELEPORT_OIDC_REQUIRE_TELEPORT=1 $(BIN)/pytest -rP \
+		-m "engine and teleport" -p no:cacheprovider tests/engine || status=1; \
+	exit $$status
 
 # Real Teleport, built once per machine from the Go module proxy (cached by commit; a no-op
 # when built). See README "Real Teleport tier".

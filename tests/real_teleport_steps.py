@@ -26,55 +26,29 @@ from . import netns
 from .fake_teleport import FakeTeleport
 from .lifecycle import integration_adoption, integration_lifecycle, token_lifecycle
 from .provider_server import ProviderServer
-from .real_teleport import ISSUER, TeleportNode, running_node
+from .real_teleport import ISSUER, TeleportNode
 from .tctl_backend import Integrations, TctlBackend, Tokens
 from .tctl_conformance import TRANSCRIPT, comparable, major, normalised, run_scenario
-from .teleport_build import BIN_DIR_ENV, bin_dir, missing_binaries
+from .teleport_tier import inside_only, started_node
 
 pytestmark = pytest.mark.teleport
-REQUIRE = "TELEPORT_OIDC_REQUIRE_TELEPORT"
 FIND = TRANSCRIPT.with_name("real_webapi_find.json")
 # `make test-teleport` refreshes the committed records; other runs leave the tree clean.
 SETTLE = 2.5  # seconds after each step: the auth server's cache follows writes ~1 s late
 RECORD = os.environ.get("TELEPORT_OIDC_RECORD") == "1"
 
 
-def binaries() -> Path:
-    __tracebackhide__ = True  # a skip names the test that needed them
-    where = bin_dir()
-    missing = missing_binaries(where)
-    if missing:
-        netns.blocked(
-            f"real Teleport is not built: {', '.join(missing)} missing in {where}; run "
-            f"tests/teleport/build or set {BIN_DIR_ENV}",
-            [REQUIRE],
-        )
-    return where
-
-
-def inside_only() -> None:
-    __tracebackhide__ = True
-    if not netns.INSIDE:
-        netns.blocked(
-            "runs only inside a loopback-only network namespace: run tests/test_real_teleport.py",
-            [REQUIRE],
-        )
+OUTER = "tests/test_real_teleport.py"
 
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TeleportNode]:
-    inside_only()
-    assert netns.inside_loopback_only(), netns.interfaces()
-    where = binaries()
-    try:
-        with running_node(where, tmp_path_factory.mktemp("teleport")) as running:
-            yield running
-    except RuntimeError as exc:
-        pytest.fail(f"real Teleport did not start: {exc}")
+    with started_node(tmp_path_factory.mktemp("teleport"), OUTER) as running:
+        yield running
 
 
 def test_nothing_but_loopback_exists_in_this_namespace() -> None:
-    inside_only()
+    inside_only(OUTER)
     assert netns.interfaces() == ["lo"]
 
 

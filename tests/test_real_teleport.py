@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from . import netns
-from .real_teleport_steps import REQUIRE, binaries
 from .teleport_build import BIN_DIR_ENV
+from .teleport_tier import REQUIRE, binaries
 
 pytestmark = pytest.mark.teleport
 STEPS = Path(__file__).with_name("real_teleport_steps.py")
