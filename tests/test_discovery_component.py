@@ -75,7 +75,6 @@ def test_one_account_gets_the_policy_the_token_and_the_config(run: Run) -> None:
         [{"aws_account": "123456789012"}],
     )
     assert "integration" not in token  # one account: the Auth Service needs no integration
-    assert "DiscoveryOptions(adopt_existing=True)" in token["adopt_hint"]  # the user's knob
     matcher = recorded.named("prod-discovery-config").inputs["aws"][0]
     assert matcher["integration"] == "aws-prod"
     assert matcher["install"]["join_token"] == "discovery-aws-prod"

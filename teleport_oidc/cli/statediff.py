@@ -35,7 +35,8 @@ _REPLACES: dict[str, tuple[str, ...]] = {
     "aws:ssm/document:Document": ("name", "documentType"),
 }
 #: The Teleport kinds: their providers compare their own inputs and how to reach Teleport
-#: (an update that records it); ``adopt_existing`` and ``adopt_hint`` never cause a change.
+#: (an update that records it); ``adopt_existing`` never causes a change, nor does a key only
+#: an older version recorded (``adopt_hint``).
 _KINDS: dict[str, Kind] = {
     INTEGRATION_TYPE: INTEGRATION,
     DISCOVERY_CONFIG_TYPE: DISCOVERY_CONFIG,

@@ -131,6 +131,10 @@ DISCOVERY_CONFIG = Kind(
     document=_document,
     read_back=_read_back,
     name_key="name",
+    adopt_knobs=(
+        "adopt_existing=True (TeleportDiscoveryConfig) or DiscoveryOptions(adopt_existing=True) "
+        "(AwsOidcIntegration; stack config teleport-oidc:discovery.adopt_existing)"
+    ),
     matches=_matches,
 )
 
@@ -236,10 +240,7 @@ class TeleportDiscoveryConfig(
         resource_name: str,
         args: TeleportDiscoveryConfigArgs,
         opts: pulumi.ResourceOptions | None = None,
-        *,
-        _adopt_hint: str | None = None,
     ) -> None:
         props = discovery_config_props(args)
         check_stack_config()
-        props["adopt_hint"] = _adopt_hint  # how the error names the knob (the component's)
         super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

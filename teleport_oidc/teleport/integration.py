@@ -76,8 +76,6 @@ class TeleportIntegration(
         resource_name: str,
         args: TeleportIntegrationArgs,
         opts: pulumi.ResourceOptions | None = None,
-        *,
-        _adopt_hint: str | None = None,
     ) -> None:
         # Plain values are checked now, before anything is registered; Outputs in check().
         check_stack_config()
@@ -101,7 +99,6 @@ class TeleportIntegration(
             "identity_file": args.identity_file,
             "tctl_path": args.tctl_path,
             "cluster": args.cluster,
-            "adopt_hint": _adopt_hint,
             "revision": None,
         }
         super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)
