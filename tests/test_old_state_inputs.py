@@ -1,6 +1,7 @@
 """State written by an older version, whose Teleport resources recorded the internal input
-``adopt_hint`` (the "already exists" error's wording), previews no change: neither the
-provider's diff (through the SDK's provider server, as the engine calls it) nor `plan --state`."""
+``adopt_hint`` (the "already exists" error's wording) and the blank defaults, previews no
+change: neither the provider's diff (through the SDK's provider server, as the engine calls
+it) nor `plan --state`."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from teleport_oidc.teleport.discovery import (
 )
 from teleport_oidc.teleport.integration import INTEGRATION_TYPE
 from teleport_oidc.teleport.provider import TeleportIntegrationProvider
-from teleport_oidc.teleport.resource import TctlResourceProvider
+from teleport_oidc.teleport.resource import TctlResourceProvider, without_blank_defaults
 from teleport_oidc.teleport.token import (
     PROVISION_TOKEN_TYPE,
     IamAllowRule,
@@ -101,11 +102,23 @@ def test_an_old_states_adopt_hint_is_no_change(kind: str, server: ProviderServer
     assert (diff.changes, list(diff.replaces), diff.deleteBeforeReplace) == (NONE, [], False)
 
 
-def test_plan_state_marks_an_old_states_adopt_hint_same(kind: str) -> None:
-    _, type_, inputs = KINDS[kind]
+def test_plan_state_marks_an_old_states_inputs_same(kind: str) -> None:
+    """Older versions also recorded the blank defaults (``audience: ""``, ``labels: {}``,
+    ``adopt_existing: false``) that are no longer registered."""
+    provider, type_, inputs = KINDS[kind]
+    registered = without_blank_defaults(provider.KIND, inputs())
     planned = RecordedResource(
-        urn=f"urn:pulumi:s::p::{type_}::t", type=type_, name="t", inputs=inputs()
+        urn=f"urn:pulumi:s::p::{type_}::t",
+        type=type_,
+        name="t",
+        inputs={k: v for k, v in registered.items() if v is not None},
     )
-    stored = {(type_, "t"): {**inputs(), "adopt_hint": OLD_HINT}}
-    (change,) = compare([planned], stored)
+    old = {**provider.KIND.defaults, **inputs(), "adopt_existing": False, "adopt_hint": OLD_HINT}
+    (change,) = compare([planned], {(type_, "t"): old})
     assert (change.mark, change.keys) == ("same", ())
+    # ...and a real change still shows (the comparison is not blind to the kind's inputs)
+    (change,) = compare([planned], {(type_, "t"): {**old, "labels": {"env": "old"}}})
+    assert (change.mark, change.keys) == (
+        "replace" if kind == "integration" else "update",
+        ("labels",),
+    )

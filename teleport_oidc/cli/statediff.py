@@ -125,24 +125,32 @@ def _differs(key: str, planned: Any, stored: Any) -> bool:
     return not _same(planned, stored)
 
 
+def _with_defaults(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **kind.defaults,
+        **{key: value for key, value in inputs.items() if value is not None},
+    }
+
+
 def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:
     if stored is None:
         return Change(resource.name, resource.type, "create")
-    keys = set(resource.inputs) | set(stored)
+    planned = resource.inputs
+    keys = set(planned) | set(stored)
     kind = _KINDS.get(resource.type)
     replaces = _REPLACES.get(resource.type, ())
     if kind is not None:
         keys &= {*kind.input_keys, *_REACH}
         replaces = kind.replace_keys
-        moved = moved_cluster(stored, resource.inputs)
+        moved = moved_cluster(stored, planned)
         if moved:
             replaces = (*replaces, moved)
+        # A missing input is the kind's default, as its provider reads it (older versions
+        # recorded the blank defaults, ``audience: ""``, ``labels: {}``; newer ones leave them out).
+        planned = _with_defaults(kind, planned)
+        stored = _with_defaults(kind, stored)
     changed = tuple(
-        sorted(
-            key
-            for key in keys - _IGNORED
-            if _differs(key, resource.inputs.get(key), stored.get(key))
-        )
+        sorted(key for key in keys - _IGNORED if _differs(key, planned.get(key), stored.get(key)))
     )
     if any(key in replaces for key in changed):
         return Change(resource.name, resource.type, "replace", changed)

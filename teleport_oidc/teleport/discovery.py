@@ -46,6 +46,7 @@ from .resource import (
     check_known,
     check_stack_config,
     shared_props,
+    without_blank_defaults,
 )
 
 __all__ = [
@@ -241,6 +242,6 @@ class TeleportDiscoveryConfig(
         args: TeleportDiscoveryConfigArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = discovery_config_props(args)
+        props = without_blank_defaults(DISCOVERY_CONFIG, discovery_config_props(args))
         check_stack_config()
         super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

@@ -10,8 +10,8 @@ import pulumi
 import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
-from .provider import TeleportIntegrationProvider, check_labels
-from .resource import TctlArgs, check_stack_config
+from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
+from .resource import TctlArgs, check_stack_config, without_blank_defaults
 from .resource import check_cluster as _check_cluster
 
 __all__ = [
@@ -101,4 +101,6 @@ class TeleportIntegration(
             "cluster": args.cluster,
             "revision": None,
         }
+        # Blank defaults ("" audience, no labels, no adopting) are not inputs a preview shows.
+        props = without_blank_defaults(INTEGRATION, props)
         super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)

@@ -98,8 +98,10 @@ __all__ = [
     "check_known",
     "check_stack_config",
     "document_matches",
+    "is_blank_default",
     "mapping",
     "shared_props",
+    "without_blank_defaults",
 ]
 
 CONFIG_NAMESPACE = "teleport-oidc"
@@ -136,6 +138,23 @@ def mapping(value: Any, where: str) -> Mapping[str, Any]:
 
 def _empty(value: Any) -> bool:
     return value in (None, "", {}, [], False)
+
+
+def is_blank_default(kind: Kind, key: str, value: Any) -> bool:
+    """Whether ``value`` is the kind's (or the shared) default for ``key`` and that default is
+    empty (``""``, ``{}``, ``[]``, ``False``): an input that says nothing, left out of what is
+    registered and checked so that a preview does not show it. Missing and this value mean
+    the same everywhere (``_declared``)."""
+    default = kind.defaults.get(key, _SHARED_DEFAULTS.get(key))
+    return default is not None and _empty(default) and _empty(value) and value == default
+
+
+def without_blank_defaults(kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` as a resource class registers them: blank defaults become ``None`` (declared
+    as outputs, sent as no input)."""
+    return {
+        key: None if is_blank_default(kind, key, value) else value for key, value in props.items()
+    }
 
 
 def document_matches(existing: Any, document: Any, where: str = "") -> bool:
@@ -357,7 +376,8 @@ class TctlResourceProvider(ResourceProvider):
                     value = checks[key](value)
                 except InvalidArgumentError as exc:
                     failures.append(CheckFailure(key, str(exc)))
-            inputs[key] = value
+            if not is_blank_default(self.KIND, key, value):
+                inputs[key] = value
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -469,7 +489,12 @@ class TctlResourceProvider(ResourceProvider):
         if current is None:
             return ReadResult(None, {})
         outs = self._outputs(props, current)
-        return ReadResult(id_, outs, {key: outs[key] for key in self._all_keys() if key in outs})
+        inputs = {
+            key: outs[key]
+            for key in self._all_keys()
+            if key in outs and not is_blank_default(self.KIND, key, outs[key])
+        }
+        return ReadResult(id_, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if all(

@@ -34,6 +34,7 @@ from .resource import (
     check_known,
     check_stack_config,
     shared_props,
+    without_blank_defaults,
 )
 from .token_rules import (
     DEFAULT_ROLES,
@@ -271,6 +272,6 @@ class TeleportProvisionToken(
         args: TeleportProvisionTokenArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = provision_token_props(args)
+        props = without_blank_defaults(TOKEN, provision_token_props(args))
         check_stack_config()
         super().__init__(TeleportProvisionTokenProvider(), resource_name, props, opts)
