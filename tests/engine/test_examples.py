@@ -16,7 +16,7 @@ import pytest
 
 from tests.fake_teleport import FakeTeleport
 
-from .harness import REPO, Harness, aws_leftovers, copy_program
+from .harness import REPO, Harness, aws_leftovers, copy_program, make_organization
 
 GOLDEN = Path(__file__).with_name("golden")
 EXAMPLES = REPO / "examples"
@@ -141,7 +141,9 @@ def ok(done: object) -> str:
 
 
 def normalise(text: str) -> str:
-    """Only what truly varies between runs: the looked-up thumbprint (a fresh test CA)."""
+    """Only what truly varies between runs: the looked-up thumbprint (a fresh test CA) and the
+    ID moto gives the organization it creates."""
+    text = re.sub(r"\bo-[a-z0-9]{10,32}\b", "<organization-id>", text)
     return re.sub(
         r"\b[0-9a-f]{40}\b", lambda m: m.group(0) if m.group(0) in PINNED else "<thumbprint>", text
     )
@@ -223,18 +225,6 @@ def init_stack(case: Case, program: Path, engine: Harness, teleport: FakeTelepor
         )
 
 
-def make_organization(engine: Harness, members: tuple[str, ...]) -> None:
-    """The organization of moto's default account, with ``members``: moto gives an account it
-    creates a random ID, so the members are only what the examples' providers assume into
-    (moto's AssumeRole works for any account's role ARN)."""
-    orgs = engine.aws("organizations")
-    orgs.create_organization(FeatureSet="ALL")  # type: ignore[attr-defined]
-    for account in members:
-        orgs.create_account(  # type: ignore[attr-defined]
-            AccountName=f"member-{account}", Email=f"{account}@example.com"
-        )
-
-
 def member_roles(engine: Harness, account: str) -> list[str]:
     """The role names moto holds in ``account``, read with credentials assumed into it."""
     creds = engine.aws("sts").assume_role(  # type: ignore[attr-defined]
@@ -298,7 +288,7 @@ def test_program_through_the_real_engine(
         if provider is not None:  # a pickle by reference to the provider class, ~100 bytes
             pickled = base64.b64decode(json.loads(provider["plaintext"]))
             assert len(pickled) < 200, pickled
-            assert b"teleport_oidc.teleport.provider" in pickled
+            assert re.search(rb"teleport_oidc\.teleport\.(provider|discovery|token)\b", pickled)
 
     case.change(program, engine)
     assert steps(ok(engine.pulumi(program, "preview", "--json"))) == case.expected
