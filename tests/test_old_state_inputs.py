@@ -113,7 +113,8 @@ def test_plan_state_marks_an_old_states_inputs_same(kind: str) -> None:
         name="t",
         inputs={k: v for k, v in registered.items() if v is not None},
     )
-    old = {**provider.KIND.defaults, **inputs(), "adopt_existing": False, "adopt_hint": OLD_HINT}
+    checked = dict(provider().check({}, inputs()).inputs)  # what the engine stored
+    old = {**provider.KIND.defaults, **checked, "adopt_existing": False, "adopt_hint": OLD_HINT}
     (change,) = compare([planned], {(type_, "t"): old})
     assert (change.mark, change.keys) == ("same", ())
     # ...and a real change still shows (the comparison is not blind to the kind's inputs)

@@ -17,7 +17,8 @@ from typing import Any
 
 from pulumi.output import Unknown
 
-from ..errors import TeleportOidcError
+from ..errors import InvalidArgumentError, TeleportOidcError
+from ..teleport.aws_checks import is_known
 from ..teleport.discovery import DISCOVERY_CONFIG, DISCOVERY_CONFIG_TYPE
 from ..teleport.integration import INTEGRATION_TYPE
 from ..teleport.provider import INTEGRATION
@@ -132,6 +133,21 @@ def _with_defaults(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _checked(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as the provider's ``check`` stores them (normalised, defaults written out,
+    e.g. a discovery matcher's install parameters), where they are known."""
+    result = dict(inputs)
+    for key, check in kind.checks.items():
+        value = result.get(key)
+        if value is None or not is_known(value):
+            continue
+        try:
+            result[key] = check(value)
+        except InvalidArgumentError:
+            pass  # left as planned: the program's own checks would have refused it
+    return result
+
+
 def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:
     if stored is None:
         return Change(resource.name, resource.type, "create")
@@ -147,7 +163,7 @@ def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change
             replaces = (*replaces, moved)
         # A missing input is the kind's default, as its provider reads it (older versions
         # recorded the blank defaults, ``audience: ""``, ``labels: {}``; newer ones leave them out).
-        planned = _with_defaults(kind, planned)
+        planned = _with_defaults(kind, _checked(kind, planned))
         stored = _with_defaults(kind, stored)
     changed = tuple(
         sorted(key for key in keys - _IGNORED if _differs(key, planned.get(key), stored.get(key)))
