@@ -606,10 +606,6 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 ),
                 # Created after the role and its policies, deleted before them.
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[role, *policies]),
-                _adopt_hint=(
-                    "adopt_existing_integration=True (stack config: `pulumi config set "
-                    "teleport-oidc:adoptExistingIntegration true`)"
-                ),
             )
 
         if self.discovery is not None and checked.discovery is not None:

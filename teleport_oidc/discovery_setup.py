@@ -191,7 +191,6 @@ def add_discovery_resources(
                 **connection,
             ),
             opts=pulumi.ResourceOptions(parent=parent, depends_on=depends),
-            _adopt_hint=_ADOPT_HINT,
         )
         depends = [*depends, children.token]
     children.config = TeleportDiscoveryConfig(
@@ -211,9 +210,5 @@ def add_discovery_resources(
             **connection,
         ),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=depends),
-        _adopt_hint=_ADOPT_HINT,
     )
     return children
-
-
-_ADOPT_HINT = "DiscoveryOptions(adopt_existing=True) in the component's discovery"

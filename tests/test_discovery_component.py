@@ -75,7 +75,6 @@ def test_one_account_gets_the_policy_the_token_and_the_config(run: Run) -> None:
         [{"aws_account": "123456789012"}],
     )
     assert "integration" not in token  # one account: the Auth Service needs no integration
-    assert "DiscoveryOptions(adopt_existing=True)" in token["adopt_hint"]  # the user's knob
     matcher = recorded.named("prod-discovery-config").inputs["aws"][0]
     assert matcher["integration"] == "aws-prod"
     assert matcher["install"]["join_token"] == "discovery-aws-prod"
@@ -261,5 +260,5 @@ def test_access_graph_alone_enrolls_nothing(run: Run) -> None:
     assert "prod-discovery" not in names(recorded)  # the feature's policy holds the permissions
     assert recorded.of_type(TOKEN) == []
     config = recorded.named("prod-discovery-config").inputs
-    assert config["aws"] == []
+    assert "aws" not in config  # no matchers: a blank default, not shown in a preview
     assert config["access_graph"]["aws"][0]["regions"] == ["us-east-1"]

@@ -65,8 +65,23 @@ def test_check_normalises_and_makes_no_call(
     result = provider.check({}, props(labels={"b": "1", "a": "2"}, audience=None))
     assert result.failures == []
     assert list(result.inputs["labels"]) == ["a", "b"]
-    assert result.inputs["audience"] == ""
+    assert "audience" not in result.inputs  # a blank default is no input a preview shows
     assert recorder.argvs == []
+
+
+def test_check_leaves_blank_defaults_out_and_keeps_what_says_something(
+    provider: TeleportIntegrationProvider,
+) -> None:
+    blank = provider.check({}, props(audience="", labels={}, adopt_existing=False))
+    assert sorted(blank.inputs) == ["integration_name", "role_arn"]
+    given = provider.check(
+        {}, props(audience="aws-identity-center", labels={"env": "prod"}, adopt_existing=True)
+    )
+    assert (given.inputs["audience"], given.inputs["labels"], given.inputs["adopt_existing"]) == (
+        "aws-identity-center",
+        {"env": "prod"},
+        True,
+    )
 
 
 @pytest.mark.parametrize(

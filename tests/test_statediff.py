@@ -121,6 +121,36 @@ def test_every_teleport_kind_is_marked_by_its_own_rules(tmp_path: Path) -> None:
     assert marks(planned, state)["t-config"] == ("update", ("discovery_group", "tctl_path"))
 
 
+def test_a_discovery_matcher_is_compared_as_the_provider_stores_it(tmp_path: Path) -> None:
+    """The provider's check writes a matcher's install defaults out before the engine stores
+    the inputs; the plan's registered matcher (without them) is the same matcher."""
+    from teleport_oidc.teleport.discovery import (
+        DISCOVERY_CONFIG,
+        AwsMatcher,
+        Ec2InstallParams,
+        TeleportDiscoveryConfigArgs,
+        discovery_config_props,
+    )
+
+    args = TeleportDiscoveryConfigArgs(
+        name="aws",
+        discovery_group="g",
+        aws=[AwsMatcher(types=["ec2"], install=Ec2InstallParams(join_token="join"))],
+    )
+    registered = {k: v for k, v in discovery_config_props(args).items() if v is not None}
+    stored = {
+        k: DISCOVERY_CONFIG.checks[k](v) if k in DISCOVERY_CONFIG.checks else v
+        for k, v in registered.items()
+    }
+    assert stored["aws"] != registered["aws"]  # the defaults written out
+    state = export(tmp_path, (DISCOVERY, "t-config", stored))
+    planned = [RecordedResource(DISCOVERY, "t-config", registered)]
+    assert marks(planned, state) == {"t-config": ("same", ())}
+
+    planned[0].inputs["aws"] = [{**registered["aws"][0], "regions": ["eu-west-1"]}]
+    assert marks(planned, state) == {"t-config": ("update", ("aws",))}
+
+
 def test_a_file_that_is_not_an_export_is_refused_with_the_fix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

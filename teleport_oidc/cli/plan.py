@@ -40,7 +40,7 @@ _KINDS: dict[str, Kind] = {
     _token.PROVISION_TOKEN_TYPE: _token.TOKEN,
 }
 _JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
-_HIDDEN_INPUTS = {"__provider", "adopt_hint"}  # adopt_hint: wording of an error, not a setting
+_HIDDEN_INPUTS = {"__provider"}
 
 
 class PlanError(TeleportOidcError):

@@ -17,7 +17,8 @@ from typing import Any
 
 from pulumi.output import Unknown
 
-from ..errors import TeleportOidcError
+from ..errors import InvalidArgumentError, TeleportOidcError
+from ..teleport.aws_checks import is_known
 from ..teleport.discovery import DISCOVERY_CONFIG, DISCOVERY_CONFIG_TYPE
 from ..teleport.integration import INTEGRATION_TYPE
 from ..teleport.provider import INTEGRATION
@@ -35,7 +36,8 @@ _REPLACES: dict[str, tuple[str, ...]] = {
     "aws:ssm/document:Document": ("name", "documentType"),
 }
 #: The Teleport kinds: their providers compare their own inputs and how to reach Teleport
-#: (an update that records it); ``adopt_existing`` and ``adopt_hint`` never cause a change.
+#: (an update that records it); ``adopt_existing`` never causes a change, nor does a key only
+#: an older version recorded (``adopt_hint``).
 _KINDS: dict[str, Kind] = {
     INTEGRATION_TYPE: INTEGRATION,
     DISCOVERY_CONFIG_TYPE: DISCOVERY_CONFIG,
@@ -124,24 +126,47 @@ def _differs(key: str, planned: Any, stored: Any) -> bool:
     return not _same(planned, stored)
 
 
+def _with_defaults(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **kind.defaults,
+        **{key: value for key, value in inputs.items() if value is not None},
+    }
+
+
+def _checked(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs as the provider's ``check`` stores them (normalised, defaults written out,
+    e.g. a discovery matcher's install parameters), where they are known."""
+    result = dict(inputs)
+    for key, check in kind.checks.items():
+        value = result.get(key)
+        if value is None or not is_known(value):
+            continue
+        try:
+            result[key] = check(value)
+        except InvalidArgumentError:
+            pass  # left as planned: the program's own checks would have refused it
+    return result
+
+
 def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:
     if stored is None:
         return Change(resource.name, resource.type, "create")
-    keys = set(resource.inputs) | set(stored)
+    planned = resource.inputs
+    keys = set(planned) | set(stored)
     kind = _KINDS.get(resource.type)
     replaces = _REPLACES.get(resource.type, ())
     if kind is not None:
         keys &= {*kind.input_keys, *_REACH}
         replaces = kind.replace_keys
-        moved = moved_cluster(stored, resource.inputs)
+        moved = moved_cluster(stored, planned)
         if moved:
             replaces = (*replaces, moved)
+        # A missing input is the kind's default, as its provider reads it (older versions
+        # recorded the blank defaults, ``audience: ""``, ``labels: {}``; newer ones leave them out).
+        planned = _with_defaults(kind, _checked(kind, planned))
+        stored = _with_defaults(kind, stored)
     changed = tuple(
-        sorted(
-            key
-            for key in keys - _IGNORED
-            if _differs(key, resource.inputs.get(key), stored.get(key))
-        )
+        sorted(key for key in keys - _IGNORED if _differs(key, planned.get(key), stored.get(key)))
     )
     if any(key in replaces for key in changed):
         return Change(resource.name, resource.type, "replace", changed)

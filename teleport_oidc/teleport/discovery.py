@@ -46,6 +46,7 @@ from .resource import (
     check_known,
     check_stack_config,
     shared_props,
+    without_blank_defaults,
 )
 
 __all__ = [
@@ -131,6 +132,10 @@ DISCOVERY_CONFIG = Kind(
     document=_document,
     read_back=_read_back,
     name_key="name",
+    adopt_knobs=(
+        "adopt_existing=True (TeleportDiscoveryConfig) or DiscoveryOptions(adopt_existing=True) "
+        "(AwsOidcIntegration; stack config teleport-oidc:discovery.adopt_existing)"
+    ),
     matches=_matches,
 )
 
@@ -236,10 +241,7 @@ class TeleportDiscoveryConfig(
         resource_name: str,
         args: TeleportDiscoveryConfigArgs,
         opts: pulumi.ResourceOptions | None = None,
-        *,
-        _adopt_hint: str | None = None,
     ) -> None:
-        props = discovery_config_props(args)
+        props = without_blank_defaults(DISCOVERY_CONFIG, discovery_config_props(args))
         check_stack_config()
-        props["adopt_hint"] = _adopt_hint  # how the error names the knob (the component's)
         super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

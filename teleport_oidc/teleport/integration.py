@@ -10,8 +10,8 @@ import pulumi
 import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
-from .provider import TeleportIntegrationProvider, check_labels
-from .resource import TctlArgs, check_stack_config
+from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
+from .resource import TctlArgs, check_stack_config, without_blank_defaults
 from .resource import check_cluster as _check_cluster
 
 __all__ = [
@@ -76,8 +76,6 @@ class TeleportIntegration(
         resource_name: str,
         args: TeleportIntegrationArgs,
         opts: pulumi.ResourceOptions | None = None,
-        *,
-        _adopt_hint: str | None = None,
     ) -> None:
         # Plain values are checked now, before anything is registered; Outputs in check().
         check_stack_config()
@@ -101,7 +99,8 @@ class TeleportIntegration(
             "identity_file": args.identity_file,
             "tctl_path": args.tctl_path,
             "cluster": args.cluster,
-            "adopt_hint": _adopt_hint,
             "revision": None,
         }
+        # Blank defaults ("" audience, no labels, no adopting) are not inputs a preview shows.
+        props = without_blank_defaults(INTEGRATION, props)
         super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)

@@ -111,6 +111,10 @@ INTEGRATION = Kind(
     document=_document,
     read_back=_read_back,
     name_key="integration_name",
+    adopt_knobs=(
+        "adopt_existing=True (TeleportIntegration) or adopt_existing_integration=True "
+        "(AwsOidcIntegration; stack config teleport-oidc:adoptExistingIntegration)"
+    ),
 )
 
 #: Every input of the integration resource (its own, then the shared ones).

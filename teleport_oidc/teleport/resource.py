@@ -19,8 +19,8 @@ Shared by every kind (never per kind):
   kind and name): with ``adopt_existing``, ``tctl create --force`` then ``tctl get``; without
   it, ``tctl get``: when the existing resource is exactly what this resource would create (a
   create Teleport committed but tctl did not confirm: timeout, crash) it is taken over and
-  logged, otherwise the error names the user's knob (``adopt_hint`` input, default
-  ``adopt_existing=True``) and ``tctl rm KIND/NAME``;
+  logged, otherwise the error names the knobs that take it over (``Kind.adopt_knobs``: the
+  resource's ``adopt_existing=True`` and the component's) and ``tctl rm KIND/NAME``;
 - read = ``tctl get KIND/NAME --format=json``: only Teleport's not-found for this kind and name
   means gone; drift comes back as outputs (and inputs, for the next diff);
 - update = ``tctl create --force FILE``, or no call at all when only connection settings
@@ -55,8 +55,8 @@ in some versions): check what real tctl prints before adding it to ``texts.NOT_F
 Its Args subclasses :class:`TctlArgs` (the shared inputs); its resource class
 (``pulumi.dynamic.Resource`` subclass, like ``discovery.py``) checks plain inputs eagerly
 (:func:`check_known`, :func:`shared_props`), calls :func:`check_stack_config` before
-registering, and passes every shared key (``adopt_hint`` only from a component, naming the
-component's own knob).
+registering, and passes every shared key; its ``adopt_knobs`` names, as a user writes them,
+the resource's ``adopt_existing=True`` and the component's knob (and stack config) for the kind.
 """
 
 from __future__ import annotations
@@ -98,14 +98,16 @@ __all__ = [
     "check_known",
     "check_stack_config",
     "document_matches",
+    "is_blank_default",
     "mapping",
     "shared_props",
+    "without_blank_defaults",
 ]
 
 CONFIG_NAMESPACE = "teleport-oidc"
 CONFIG_KEYS = ("authServer", "identityFile", "identity", "tctlPath", "tctlTimeout")
 CONNECTION_KEYS = ("auth_server", "identity_file", "tctl_path")
-SHARED_KEYS = ("adopt_existing", "adopt_hint", "cluster", *CONNECTION_KEYS)
+SHARED_KEYS = ("adopt_existing", "cluster", *CONNECTION_KEYS)
 _SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
 # Keys Teleport adds to what it stores, never part of "is this what we would create".
 _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
@@ -136,6 +138,23 @@ def mapping(value: Any, where: str) -> Mapping[str, Any]:
 
 def _empty(value: Any) -> bool:
     return value in (None, "", {}, [], False)
+
+
+def is_blank_default(kind: Kind, key: str, value: Any) -> bool:
+    """Whether ``value`` is the kind's (or the shared) default for ``key`` and that default is
+    empty (``""``, ``{}``, ``[]``, ``False``): an input that says nothing, left out of what is
+    registered and checked so that a preview does not show it. Missing and this value mean
+    the same everywhere (``_declared``)."""
+    default = kind.defaults.get(key, _SHARED_DEFAULTS.get(key))
+    return default is not None and _empty(default) and _empty(value) and value == default
+
+
+def without_blank_defaults(kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` as a resource class registers them: blank defaults become ``None`` (declared
+    as outputs, sent as no input)."""
+    return {
+        key: None if is_blank_default(kind, key, value) else value for key, value in props.items()
+    }
 
 
 def document_matches(existing: Any, document: Any, where: str = "") -> bool:
@@ -185,7 +204,6 @@ check_cluster = _check_text("cluster", "teleport.example.com")
 
 _SHARED_CHECKS: dict[str, Callable[[Any], Any]] = {
     "adopt_existing": _check_bool("adopt_existing"),
-    "adopt_hint": _check_text("adopt_hint", "adopt_existing=True"),
     "cluster": check_cluster,
     "auth_server": _check_text("auth_server", "teleport.example.com:443"),
     "identity_file": _check_text("identity_file", "/var/lib/teleport/identity"),
@@ -263,6 +281,9 @@ class Kind:
     """Outputs for the kind's input keys, from the inputs and ``tctl get``'s JSON object."""
     name_key: str
     """The input that is ``metadata.name`` (and the resource id)."""
+    adopt_knobs: str
+    """How the "already exists" error names the ways to take one over, as a user writes them:
+    the resource's ``adopt_existing=True`` and the component's knob with its stack config."""
     matches: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] | None = field(default=None)
     """Whether the existing resource (``tctl get`` JSON) is exactly what these inputs create.
     Default: :func:`document_matches` against ``document(inputs)``."""
@@ -292,7 +313,7 @@ def check_known(kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
 
 def shared_props(args: Any) -> dict[str, Any]:
     """The shared inputs an Args holds (``adopt_existing`` must be a bool: checked now) and the
-    ``revision`` output, as the resource class registers them (``adopt_hint`` aside)."""
+    ``revision`` output, as the resource class registers them."""
     if not isinstance(args.adopt_existing, bool):
         raise InvalidArgumentError(
             "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
@@ -355,12 +376,14 @@ class TctlResourceProvider(ResourceProvider):
                     value = checks[key](value)
                 except InvalidArgumentError as exc:
                     failures.append(CheckFailure(key, str(exc)))
-            inputs[key] = value
+            if not is_blank_default(self.KIND, key, value):
+                inputs[key] = value
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # ``olds`` are the old *outputs*. ``adopt_existing`` and ``adopt_hint`` never cause a
-        # change. Connection settings do, without replacing, so that they are recorded.
+        # ``olds`` are the old *outputs*. ``adopt_existing`` never causes a change, nor does a
+        # key only an older version recorded (``adopt_hint``): only the kind's inputs are
+        # compared. Connection settings do change it, without replacing, so they are recorded.
         kind = self.KIND
         changed = [
             key
@@ -435,11 +458,10 @@ class TctlResourceProvider(ResourceProvider):
         if current is None:
             current = tctl.get(kind.kind, name)
         if current is None or not kind.is_exactly(current, props):
-            hint = props.get("adopt_hint") or "adopt_existing=True"
             message = (
                 f"the Teleport {kind.kind} {name!r} already exists and is not exactly what "
-                f"this resource would create. Either set {hint} to take it over, or remove it "
-                f"with `tctl rm {kind.kind}/{name}` and run again"
+                f"this resource would create. Either set {kind.adopt_knobs} to take it over, "
+                f"or remove it with `tctl rm {kind.kind}/{name}` and run again"
             )
             if refused is None:
                 raise AlreadyExistsError(message)
@@ -467,7 +489,12 @@ class TctlResourceProvider(ResourceProvider):
         if current is None:
             return ReadResult(None, {})
         outs = self._outputs(props, current)
-        return ReadResult(id_, outs, {key: outs[key] for key in self._all_keys() if key in outs})
+        inputs = {
+            key: outs[key]
+            for key in self._all_keys()
+            if key in outs and not is_blank_default(self.KIND, key, outs[key])
+        }
+        return ReadResult(id_, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         if all(

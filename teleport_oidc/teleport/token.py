@@ -34,6 +34,7 @@ from .resource import (
     check_known,
     check_stack_config,
     shared_props,
+    without_blank_defaults,
 )
 from .token_rules import (
     DEFAULT_ROLES,
@@ -160,6 +161,10 @@ TOKEN = Kind(
     document=_document,
     read_back=_read_back,
     name_key="name",
+    adopt_knobs=(
+        "adopt_existing=True (TeleportProvisionToken) or DiscoveryOptions(adopt_existing=True) "
+        "(AwsOidcIntegration; stack config teleport-oidc:discovery.adopt_existing)"
+    ),
     matches=_matches,
     create_overwrites=True,
 )
@@ -266,10 +271,7 @@ class TeleportProvisionToken(
         resource_name: str,
         args: TeleportProvisionTokenArgs,
         opts: pulumi.ResourceOptions | None = None,
-        *,
-        _adopt_hint: str | None = None,
     ) -> None:
-        props = provision_token_props(args)
+        props = without_blank_defaults(TOKEN, provision_token_props(args))
         check_stack_config()
-        props["adopt_hint"] = _adopt_hint  # how the error names the knob (the component's)
         super().__init__(TeleportProvisionTokenProvider(), resource_name, props, opts)

@@ -141,6 +141,7 @@ INVOKES = {
     "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider",
     "aws:index/getCallerIdentity:getCallerIdentity",
     "aws:index/getPartition:getPartition",
+    "aws:organizations/getOrganization:getOrganization",
 }
 
 
@@ -265,6 +266,8 @@ class AwsStandIn(p.Provider):
             }
         elif request.tok == "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
             result = self._find_oidc(args)
+        elif request.tok == "aws:organizations/getOrganization:getOrganization":
+            result = self._organization(bool(args.get("returnOrganizationOnly")))
         else:
             raise Unsupported("the function", request.tok)
         return p.InvokeResponse(return_value=wire_map(result))
@@ -290,6 +293,57 @@ class AwsStandIn(p.Provider):
             "thumbprintLists": found.get("ThumbprintList", []),
             "tags": tags,
         }
+
+    def _organization(self, only: bool) -> dict[str, Any]:
+        """pulumi-aws 7's getOrganization: DescribeOrganization, then (unless
+        ``returnOrganizationOnly``) the accounts and roots, as the provider lists them."""
+        orgs = self._client("organizations")
+        org = orgs.describe_organization()["Organization"]
+        result: dict[str, Any] = {
+            "id": org["Id"],
+            "arn": org["Arn"],
+            "featureSet": org["FeatureSet"],
+            "masterAccountArn": org["MasterAccountArn"],
+            "masterAccountEmail": org["MasterAccountEmail"],
+            "masterAccountId": org["MasterAccountId"],
+            "masterAccountName": "",
+            "accounts": [],
+            "nonMasterAccounts": [],
+            "roots": [],
+            "awsServiceAccessPrincipals": [],
+            "enabledPolicyTypes": [],
+        }
+        if only:
+            return result
+        accounts = [
+            {
+                "arn": a["Arn"],
+                "email": a["Email"],
+                "id": a["Id"],
+                "name": a["Name"],
+                "status": a["Status"],
+                "state": a.get("State", a["Status"]),
+                "joinedMethod": a.get("JoinedMethod", ""),
+                "joinedTimestamp": str(a.get("JoinedTimestamp", "")),
+            }
+            for a in orgs.list_accounts()["Accounts"]
+        ]
+        master = next((a for a in accounts if a["id"] == org["MasterAccountId"]), None)
+        result["masterAccountName"] = master["name"] if master else ""
+        result["accounts"] = accounts
+        result["nonMasterAccounts"] = [a for a in accounts if a is not master]
+        result["roots"] = [
+            {
+                "arn": r["Arn"],
+                "id": r["Id"],
+                "name": r["Name"],
+                "policyTypes": [
+                    {"status": t["Status"], "type": t["Type"]} for t in r.get("PolicyTypes", [])
+                ],
+            }
+            for r in orgs.list_roots()["Roots"]
+        ]
+        return result
 
     # --- resources ----------------------------------------------------------------------------
 

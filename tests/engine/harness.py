@@ -169,6 +169,18 @@ def aws_leftovers(harness: Harness) -> dict[str, list[str]]:
     }
 
 
+def make_organization(harness: Harness, members: tuple[str, ...] = ()) -> None:
+    """An AWS organization of moto's default account (``getOrganization`` reads it), with
+    ``members`` as account names: moto gives an account it creates a random ID, so these are
+    not the IDs a program's providers assume into (moto's AssumeRole works for any account)."""
+    orgs = harness.aws("organizations")
+    orgs.create_organization(FeatureSet="ALL")  # type: ignore[attr-defined]
+    for name in members:
+        orgs.create_account(  # type: ignore[attr-defined]
+            AccountName=name, Email=f"{name}@example.com"
+        )
+
+
 #: The Teleport proxy host names the examples and the root stack use.
 EXAMPLE_HOSTS = (
     "teleport.example.com",

@@ -29,7 +29,7 @@ import yaml
 from tests.fake_teleport import FakeTeleport
 
 from . import build
-from .harness import Harness, free_port, teleport_proxy
+from .harness import Harness, free_port, make_organization, teleport_proxy
 
 STACK = "sandbox"
 #: Connection keys of an example config that point at a real cluster; the sandbox's tctl needs
@@ -131,6 +131,8 @@ def _stack(program: Path, harness: Harness, teleport: FakeTeleport) -> None:
     teleport.require_identity(_IDENTITY)
     if program.name == "private-ca" and harness.ca_bundle:
         harness.pulumi(program, "config", "set", "caBundle", str(harness.ca_bundle))
+    if program.name == "discovery-organization":
+        make_organization(harness, ("dev", "staging", "prod"))
     _say(f"stack {STACK!r} created with config {config}")
 
 

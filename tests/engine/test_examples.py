@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import boto3
 import pytest
 
 from tests.fake_teleport import FakeTeleport
 
-from .harness import REPO, Harness, aws_leftovers, copy_program
+from .harness import REPO, Harness, aws_leftovers, copy_program, make_organization
 
 GOLDEN = Path(__file__).with_name("golden")
 EXAMPLES = REPO / "examples"
@@ -55,6 +56,11 @@ class Case:
     unset: list[str] = field(default_factory=list)
     """Config keys of the copied stack file to drop (the identity comes from a secret)."""
     seed_provider: bool = False
+    discovery: tuple[str, str] | None = None
+    """The discovery_config and token names the program creates in Teleport."""
+    organization: tuple[str, ...] = ()
+    """Member accounts of an AWS organization made in moto first; each must hold the member
+    role after ``up``, and nothing after ``destroy``."""
 
 
 CASES = {
@@ -71,6 +77,19 @@ CASES = {
         EXAMPLES / "bring-your-own-role",
         config("roleArn=arn:aws:iam::123456789012:role/teleport-byo-two"),
         {"teleport-integration": "update"},
+    ),
+    "discovery-single-account": Case(
+        EXAMPLES / "discovery-single-account",
+        edit("__main__.py", 'types=["ec2", "eks", "rds"],', 'types=["ec2", "eks"],'),
+        {"teleport-discovery": "update", "teleport-discovery-config": "update"},
+        discovery=("discovery-aws-discovery", "discovery-aws-discovery"),
+    ),
+    "discovery-organization": Case(
+        EXAMPLES / "discovery-organization",
+        edit("__main__.py", 'include_ous=["*"],', 'include_ous=["ou-ab12-cd34ef56"],'),
+        {"teleport-discovery-token": "update", "teleport-discovery-config": "update"},
+        discovery=("discovery-aws-organization", "discovery-aws-organization"),
+        organization=("111111111111", "222222222222", "333333333333"),
     ),
     "features": Case(
         EXAMPLES / "features",
@@ -122,7 +141,9 @@ def ok(done: object) -> str:
 
 
 def normalise(text: str) -> str:
-    """Only what truly varies between runs: the looked-up thumbprint (a fresh test CA)."""
+    """Only what truly varies between runs: the looked-up thumbprint (a fresh test CA) and the
+    ID moto gives the organization it creates."""
+    text = re.sub(r"\bo-[a-z0-9]{10,32}\b", "<organization-id>", text)
     return re.sub(
         r"\b[0-9a-f]{40}\b", lambda m: m.group(0) if m.group(0) in PINNED else "<thumbprint>", text
     )
@@ -194,12 +215,43 @@ def init_stack(case: Case, program: Path, engine: Harness, teleport: FakeTelepor
     if case.source.name == "private-ca":
         assert engine.ca_bundle is not None
         ok(engine.pulumi(program, "config", "set", "caBundle", str(engine.ca_bundle)))
+    if case.organization:
+        make_organization(engine, case.organization)
     if case.seed_provider:
         engine.aws("iam").create_open_id_connect_provider(  # type: ignore[attr-defined]
             Url="https://teleport.example.com",
             ClientIDList=["discover.teleport"],
             ThumbprintList=["a" * 40],
         )
+
+
+def member_roles(engine: Harness, account: str) -> list[str]:
+    """The role names moto holds in ``account``, read with credentials assumed into it."""
+    creds = engine.aws("sts").assume_role(  # type: ignore[attr-defined]
+        RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+        RoleSessionName="engine-tier",
+    )["Credentials"]
+    iam = boto3.client(
+        "iam",
+        endpoint_url=engine.moto_url,
+        region_name="us-east-1",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    return [r["RoleName"] for r in iam.list_roles()["Roles"]]
+
+
+def teleport_names(teleport: FakeTeleport) -> dict[str, list[str]]:
+    """What the stand-in Teleport holds, per kind."""
+    return {
+        "integration": list(teleport.integrations()),
+        "discovery_config": list(teleport.resources("discovery_config")),
+        "token": list(teleport.resources("token")),
+    }
+
+
+NOTHING: dict[str, list[str]] = {"integration": [], "discovery_config": [], "token": []}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -212,10 +264,16 @@ def test_program_through_the_real_engine(
 
     preview = ok(engine.pulumi(program, "preview", "--diff"))
     check_golden(name, sibling_order(normalise(preview)))
-    assert teleport.integrations() == {}
+    assert teleport_names(teleport) == NOTHING
 
     ok(engine.pulumi(program, "up", "--yes"))
-    assert teleport.integrations()
+    held = teleport_names(teleport)
+    assert held["integration"]
+    if case.discovery:
+        config, token = case.discovery
+        assert (held["discovery_config"], held["token"]) == ([config], [token])
+    for account in case.organization:
+        assert "teleport-organization-discovery-child-account-role" in member_roles(engine, account)
     ok(engine.pulumi(program, "preview", "--diff", "--expect-no-changes"))
     ok(engine.pulumi(program, "refresh", "--yes", "--expect-no-changes"))
 
@@ -230,7 +288,7 @@ def test_program_through_the_real_engine(
         if provider is not None:  # a pickle by reference to the provider class, ~100 bytes
             pickled = base64.b64decode(json.loads(provider["plaintext"]))
             assert len(pickled) < 200, pickled
-            assert b"teleport_oidc.teleport.provider" in pickled
+            assert re.search(rb"teleport_oidc\.teleport\.(provider|discovery|token)\b", pickled)
 
     case.change(program, engine)
     assert steps(ok(engine.pulumi(program, "preview", "--json"))) == case.expected
@@ -238,6 +296,8 @@ def test_program_through_the_real_engine(
     ok(engine.pulumi(program, "preview", "--expect-no-changes"))
 
     ok(engine.pulumi(program, "destroy", "--yes"))
-    assert teleport.integrations() == {}
+    assert teleport_names(teleport) == NOTHING
+    for account in case.organization:
+        assert member_roles(engine, account) == [], account
     seeded = [SEEDED_PROVIDER] if case.seed_provider else []
     assert aws_leftovers(engine) == {"roles": [], "oidc_providers": seeded, "documents": []}

@@ -30,7 +30,7 @@ def plan_marks(program: Path, state: Path) -> dict[str, str]:
     return {c["name"]: c["change"] for c in json.loads(done.stdout) if c["change"] != "same"}
 
 
-@pytest.mark.parametrize("name", ["basic", "features", "root"])
+@pytest.mark.parametrize("name", ["basic", "discovery-single-account", "features", "root"])
 def test_plan_against_state_agrees_with_the_real_preview(
     name: str, engine: Harness, teleport: FakeTeleport, tmp_path: Path
 ) -> None:
