@@ -78,15 +78,15 @@ def test_exactly_what_we_would_create_is_taken_over_and_logged(
 KNOBS = {
     "integration": (
         "adopt_existing=True (TeleportIntegration) or adopt_existing_integration=True "
-        "(AwsOidcIntegration; stack config teleport-oidc:adoptExistingIntegration)"
+        "(AwsOidcIntegration; root stack config teleport-oidc:adoptExistingIntegration)"
     ),
     "discovery_config": (
         "adopt_existing=True (TeleportDiscoveryConfig) or DiscoveryOptions(adopt_existing=True) "
-        "(AwsOidcIntegration; stack config teleport-oidc:discovery.adopt_existing)"
+        "(AwsOidcIntegration; root stack config teleport-oidc:discovery.adopt_existing)"
     ),
     "token": (
         "adopt_existing=True (TeleportProvisionToken) or DiscoveryOptions(adopt_existing=True) "
-        "(AwsOidcIntegration; stack config teleport-oidc:discovery.adopt_existing)"
+        "(AwsOidcIntegration; root stack config teleport-oidc:discovery.adopt_existing)"
     ),
 }
 

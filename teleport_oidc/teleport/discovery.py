@@ -134,7 +134,7 @@ DISCOVERY_CONFIG = Kind(
     name_key="name",
     adopt_knobs=(
         "adopt_existing=True (TeleportDiscoveryConfig) or DiscoveryOptions(adopt_existing=True) "
-        "(AwsOidcIntegration; stack config teleport-oidc:discovery.adopt_existing)"
+        "(AwsOidcIntegration; root stack config teleport-oidc:discovery.adopt_existing)"
     ),
     matches=_matches,
 )

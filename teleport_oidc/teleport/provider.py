@@ -113,7 +113,7 @@ INTEGRATION = Kind(
     name_key="integration_name",
     adopt_knobs=(
         "adopt_existing=True (TeleportIntegration) or adopt_existing_integration=True "
-        "(AwsOidcIntegration; stack config teleport-oidc:adoptExistingIntegration)"
+        "(AwsOidcIntegration; root stack config teleport-oidc:adoptExistingIntegration)"
     ),
 )
 

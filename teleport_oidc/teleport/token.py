@@ -163,7 +163,7 @@ TOKEN = Kind(
     name_key="name",
     adopt_knobs=(
         "adopt_existing=True (TeleportProvisionToken) or DiscoveryOptions(adopt_existing=True) "
-        "(AwsOidcIntegration; stack config teleport-oidc:discovery.adopt_existing)"
+        "(AwsOidcIntegration; root stack config teleport-oidc:discovery.adopt_existing)"
     ),
     matches=_matches,
     create_overwrites=True,
