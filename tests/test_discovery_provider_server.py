@@ -26,9 +26,9 @@ from teleport_oidc.teleport.token import (
 )
 
 from .fake_teleport import FakeTeleport
-from .lifecycle import token_lifecycle
+from .lifecycle import discovery_config_adoption, discovery_config_lifecycle, token_lifecycle
 from .provider_server import ProviderServer, without_provider
-from .tctl_backend import TctlBackend, Tokens
+from .tctl_backend import DiscoveryConfigs, TctlBackend, Tokens
 
 NONE, SOME = provider_pb2.DiffResponse.DIFF_NONE, provider_pb2.DiffResponse.DIFF_SOME
 CONFIG = "discovery_config"
@@ -170,6 +170,16 @@ def test_an_existing_discovery_config_is_refused_then_adopted(
     adopted = teleport.resources(CONFIG)["discovery-aws-prod"]
     assert adopted["spec"]["discovery_group"] == "cloud-discovery-group"
     assert adopted["metadata"]["labels"]["teleport.dev/iac-tool"] == "pulumi"
+
+
+def test_the_shared_discovery_config_lifecycle_with_changes_made_through_tctl(
+    configs: ProviderServer, teleport: FakeTeleport
+) -> None:
+    # The same functions run against real Teleport v14+ in tests/real_teleport_steps.py.
+    backend = DiscoveryConfigs(TctlBackend(teleport.tctl))
+    discovery_config_lifecycle(configs, backend)
+    discovery_config_adoption(configs, backend)
+    assert teleport.resources(CONFIG) == {}
 
 
 def test_discovery_config_check_failures_name_the_property(configs: ProviderServer) -> None:
