@@ -258,6 +258,35 @@ def test_the_v13_stand_in_refuses_an_organization_rule_as_real_v13_did(tmp_path:
     assert 'allow rule for "ec2" join method must set "aws_account" or "aws_arn"' in done.stderr
 
 
+def test_the_v13_stand_in_has_no_discovery_config_kind_as_real_v13_had_none(
+    tmp_path: Path,
+) -> None:
+    # What real tctl v13.3.8 answered (the kind arrived in v14); the provider passes it on.
+    teleport = FakeTeleport.create(tmp_path, version=13)
+    tctl = TctlBackend(teleport.tctl)
+    refused = DiscoveryConfigs.document("probe", "group", [["us-east-1"]])
+    done = tctl.run("create", document=refused)
+    assert (done.returncode, done.stderr.split("ERROR: \x1b[0m")[-1]) == (
+        1,
+        'creating resources of type "discovery_config" is not supported\n\n',
+    )
+    for args in (("get", "discovery_config/probe"), ("rm", "discovery_config/probe")):
+        done = tctl.run(*args)
+        assert done.returncode == 1
+        assert 'unsupported resource: "discovery_config"' in done.stderr
+    with (
+        ProviderServer(
+            tmp_path / "configs.log",
+            config={"teleport-oidc:tctlPath": str(teleport.tctl)},
+            provider=TeleportDiscoveryConfigProvider(),
+        ) as server,
+        pytest.raises(grpc.RpcError) as info,
+    ):
+        server.up_create(config_inputs())
+    assert 'creating resources of type "discovery_config" is not supported' in info.value.details()
+    assert teleport.resources(CONFIG) == {}
+
+
 def test_an_existing_token_is_not_overwritten_unless_adopted(
     tokens: ProviderServer, teleport: FakeTeleport
 ) -> None:
