@@ -36,8 +36,7 @@ from .provider_server import ProviderServer
 from .real_teleport import ISSUER, TeleportNode
 from .tctl_backend import DiscoveryConfigs, Integrations, TctlBackend, Tokens
 from .tctl_conformance import TRANSCRIPT, comparable, major, normalised, run_scenario
-from .teleport_build import BIN_DIR_ENV
-from .teleport_tier import inside_only, started_node
+from .teleport_tier import inside_only, started_node, too_old_for
 
 pytestmark = pytest.mark.teleport
 FIND = TRANSCRIPT.with_name("real_webapi_find.json")
@@ -95,16 +94,11 @@ def test_the_token_lifecycle_against_real_teleport(node: TeleportNode, tmp_path:
 def test_the_discovery_config_lifecycle_against_real_teleport(
     node: TeleportNode, tmp_path: Path
 ) -> None:
-    version = tctl_version(node)
-    if major(version) < DISCOVERY_CONFIG_SINCE:
+    reason = too_old_for("discovery_config", DISCOVERY_CONFIG_SINCE, tctl_version(node))
+    if reason:
         # By design, not a failure even under TELEPORT_OIDC_REQUIRE_TELEPORT=1: this Teleport
         # has no such kind, and the module proxy here serves no newer one to build.
-        found = " ".join(version.split()[:2])
-        pytest.skip(
-            f"discovery_config arrived in Teleport v{DISCOVERY_CONFIG_SINCE} and this node runs "
-            f"{found}; run it against your own v{DISCOVERY_CONFIG_SINCE}+ binaries with "
-            f"{BIN_DIR_ENV}=/path/to/bin make test-teleport"
-        )
+        pytest.skip(reason)
     with ProviderServer(
         tmp_path / "provider.log",
         config={"teleport-oidc:tctlPath": str(node.tctl)},
