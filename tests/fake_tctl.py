@@ -43,7 +43,8 @@ STATE = Path(os.environ.get("FAKE_TCTL_STATE", "/nonexistent"))
 # ``null``. Integrations: one not-found text, no name check, the --force hint without a tab, no
 # sibling sub-specs. Tokens: no ``aws_iid_ttl`` or ``status``, ``tctl create`` prints nothing,
 # role names spelled exactly (``Node``, not ``node``), and an allow rule left with neither
-# account nor ARN is refused with v13's text, which names "ec2" even for "iam".
+# account nor ARN is refused with v13's text, which names "ec2" even for "iam". No
+# ``discovery_config`` kind (v14+): create, get and rm refuse it with v13's texts.
 VERSION = int(os.environ.get("FAKE_TCTL_VERSION", "18"))
 OLD = VERSION < 16
 NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
@@ -617,6 +618,11 @@ def ref_of(text: str) -> tuple[str, str | None]:
     kind, _, name = text.partition("/")
     for known, entry in KINDS.items():
         if kind in (known, entry["plural"]):
+            if VERSION < 14 and known == "discovery_config":  # the kind arrived in v14
+                fail(
+                    f'unsupported resource: "{kind}" - resources should be expressed as '
+                    "'type/name', for example 'connector/github'"
+                )
             return known, name or None
     fail(f'resource type "{kind}" is not supported by this stand-in')
     raise AssertionError  # unreachable
@@ -632,6 +638,8 @@ def create(opts: dict[str, Any], rest: list[str]) -> None:
     kind = str(doc.get("kind")) if isinstance(doc, dict) else ""
     if kind not in KINDS:
         fail(f'resource type "{kind}" is not supported by this stand-in')
+    if VERSION < 14 and kind == "discovery_config":  # the kind arrived in v14
+        fail(f'creating resources of type "{kind}" is not supported')
     entry = KINDS[kind]
     old_integration = OLD and kind == "integration"
     if OLD and kind in ("integration", "token"):

@@ -1,4 +1,5 @@
-"""TeleportIntegration and token lifecycles through the SDK's provider server, against any tctl.
+"""The integration, token and discovery_config lifecycles through the SDK's provider server,
+against any tctl.
 
 Out-of-band changes are real ``tctl`` calls (``tests/tctl_backend.py``), so the same steps run
 against the stand-in (fast tier) and against a real cluster (tests/real_teleport_steps.py). A new
@@ -13,6 +14,12 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from teleport_oidc.teleport.discovery import (
+    AwsMatcher,
+    Ec2InstallParams,
+    TeleportDiscoveryConfigArgs,
+    discovery_config_props,
+)
 from teleport_oidc.teleport.token import (
     IamAllowRule,
     TeleportProvisionTokenArgs,
@@ -21,7 +28,8 @@ from teleport_oidc.teleport.token import (
 
 from .provider_server import ProviderServer, without_provider
 from .provider_server import integration_inputs as inputs
-from .tctl_backend import Integrations, Tokens
+from .tctl_backend import DiscoveryConfigs, Integrations, Tokens
+from .test_already_exists import refusal
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
 ROLE2 = "arn:aws:iam::123456789012:role/teleport-aws-prod-v2"
@@ -138,3 +146,82 @@ def token_lifecycle(server: ProviderServer, tokens: Tokens) -> None:
     server.delete(id_, read_outs)
     server.delete(id_, read_outs)
     assert tokens.settled(TOKEN, None) is None
+
+
+CONFIG, GROUP, GROUP2 = "discovery-lifecycle", "cloud-discovery-group", "prod-group"
+EAST, WEST = "us-east-1", "eu-west-1"
+
+
+def discovery_config_inputs(**overrides: Any) -> dict[str, Any]:
+    """A discovery_config's checked-ready inputs: EC2 (installed with our token) and RDS."""
+    values: dict[str, Any] = {
+        "name": CONFIG,
+        "discovery_group": GROUP,
+        "aws": [
+            AwsMatcher(types=["ec2"], regions=[EAST], install=Ec2InstallParams(join_token=TOKEN)),
+            AwsMatcher(types=["rds"], regions=[EAST], tags={"env": "prod"}),
+        ],
+        **overrides,
+    }
+    props = discovery_config_props(TeleportDiscoveryConfigArgs(**values))
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def discovery_config_lifecycle(server: ProviderServer, configs: DiscoveryConfigs) -> None:
+    """create, refused second create, update in place, drift made with tctl, gone after
+    ``tctl rm``, destroy twice."""
+    # create; a refresh right after shows no drift (Teleport's filled-in defaults are not one)
+    id_, outs = server.up_create(discovery_config_inputs())
+    assert (id_, configs.settled(CONFIG, (GROUP, [[EAST], [EAST]]))) == (
+        CONFIG,
+        (GROUP, [[EAST], [EAST]]),
+    )
+    _, outs, _ = server.read(id_, outs, discovery_config_inputs())
+    checked = server.check(outs, discovery_config_inputs())
+    assert server.diff(id_, outs, checked.inputs).changes == NONE
+
+    # a second create of the same name (another stack) is refused, and nothing is overwritten
+    with pytest.raises(grpc.RpcError) as info:
+        server.up_create(discovery_config_inputs(discovery_group=GROUP2))
+    assert refusal("discovery_config", CONFIG) in info.value.details()
+    assert configs.settled(CONFIG, (GROUP, [[EAST], [EAST]])) == (GROUP, [[EAST], [EAST]])
+
+    # update in place: the group and the labels, written whole (--force)
+    wanted = discovery_config_inputs(discovery_group=GROUP2, labels={"team": "infra"})
+    outs = server.up_update(id_, outs, wanted) or {}
+    assert (outs.get("discovery_group"), outs.get("labels")) == (GROUP2, {"team": "infra"})
+    assert configs.settled(CONFIG, (GROUP2, [[EAST], [EAST]])) == (GROUP2, [[EAST], [EAST]])
+    assert (configs.get(CONFIG) or {})["metadata"]["labels"]["team"] == "infra"
+
+    # refresh after a change made with tctl: the drift is shown and the next diff wants an update
+    configs.edit_regions(CONFIG, 1, [WEST])
+    assert configs.settled(CONFIG, (GROUP2, [[EAST], [WEST]])) == (GROUP2, [[EAST], [WEST]])
+    read_id, read_outs, _ = server.read(id_, outs, wanted)
+    assert (read_id, [m["regions"] for m in read_outs["aws"]]) == (CONFIG, [[EAST], [WEST]])
+    checked = server.check(read_outs, wanted)
+    assert server.diff(id_, read_outs, checked.inputs).changes == SOME
+
+    # refresh after `tctl rm`: gone
+    configs.remove(CONFIG)
+    assert configs.settled(CONFIG, None) is None
+    read_id, gone, _ = server.read(id_, read_outs, checked.inputs)
+    assert (read_id, without_provider(gone)) == ("", {})
+
+    # destroy, and destroy of an already-gone one, both succeed
+    server.delete(id_, read_outs)
+    server.delete(id_, read_outs)
+    assert configs.settled(CONFIG, None) is None
+
+
+def discovery_config_adoption(server: ProviderServer, configs: DiscoveryConfigs) -> None:
+    """adopt_existing=True takes over one a user made with tctl, whole."""
+    name = "discovery-adopted"
+    configs.seed(name, GROUP2, [[WEST]])
+    assert configs.settled(name, (GROUP2, [[WEST]])) == (GROUP2, [[WEST]])
+    adopted_id, adopted = server.up_create(discovery_config_inputs(name=name, adopt_existing=True))
+    assert adopted_id == name
+    assert configs.settled(name, (GROUP, [[EAST], [EAST]])) == (GROUP, [[EAST], [EAST]])
+    assert adopted["discovery_group"] == GROUP, adopted
+
+    server.delete(adopted_id, adopted)
+    assert configs.settled(name, None) is None

@@ -2,7 +2,7 @@
 
 The real-Teleport tier and the fast tier use the same helper, so a test written against one
 runs against the other: "a change made with tctl" is literally a tctl call. One class per kind
-of resource keeps it easy to extend (``discovery_config``, ``token``).
+of resource: ``Integrations``, ``Tokens``, ``DiscoveryConfigs``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,85 @@ class Tokens:
 
     def remove(self, name: str) -> None:
         self.tctl.ok("rm", f"token/{name}")
+
+
+#: What a test watches of a discovery_config: its discovery group and each AWS matcher's regions.
+Shape = tuple[str, list[list[str]]]
+
+
+def _strings(value: Any) -> list[str]:
+    # Teleport's Strings type prints a one-element list as a bare string.
+    return [value] if isinstance(value, str) else [str(v) for v in value or []]
+
+
+@dataclass
+class DiscoveryConfigs:
+    """``discovery_config`` resources (``version: v1``, Teleport v14+) through tctl; the
+    observed value is the :data:`Shape`."""
+
+    tctl: TctlBackend
+
+    @staticmethod
+    def document(name: str, group: str, regions: list[list[str]]) -> dict[str, Any]:
+        """What a user writes by hand: one EC2 matcher per list of regions (Teleport fills in
+        the install and SSM defaults)."""
+        return {
+            "kind": "discovery_config",
+            "version": "v1",
+            "metadata": {"name": name},
+            "spec": {
+                "discovery_group": group,
+                "aws": [{"types": ["ec2"], "regions": where} for where in regions],
+            },
+        }
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        result = self.tctl.run("get", f"discovery_config/{name}", "--format=json")
+        if result.returncode != 0:
+            return None
+        items = json.loads(result.stdout)
+        return items[0] if items else None
+
+    def shape(self, name: str) -> Shape | None:
+        item = self.get(name)
+        if item is None:
+            return None
+        spec = item.get("spec") or {}
+        regions = [_strings(matcher.get("regions")) for matcher in spec.get("aws") or []]
+        return str(spec.get("discovery_group", "")), regions
+
+    def settled(self, name: str, shape: Shape | None, timeout: float = 15.0) -> Shape | None:
+        """The shape ``tctl get`` shows once it shows ``shape`` (``None``: gone), or the last
+        seen after ``timeout`` (the auth server's cache follows writes ~1 s late)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self.shape(name)
+            if seen == shape or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.2)
+
+    def seed(self, name: str, group: str, regions: list[list[str]]) -> None:
+        """Created out of band (web UI, another tool)."""
+        self.tctl.ok("create", document=self.document(name, group, regions))
+
+    def edit_group(self, name: str, group: str) -> None:
+        self._rewrite(name, lambda spec: spec.update(discovery_group=group))
+
+    def edit_regions(self, name: str, index: int, regions: list[str]) -> None:
+        """Matcher ``index`` now looks in ``regions``."""
+        self._rewrite(name, lambda spec: spec["aws"][index].update(regions=regions))
+
+    def _rewrite(self, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+        """A change made out of band the way Teleport's docs edit a resource: ``tctl get`` it,
+        change the spec, ``tctl create --force`` it back (without what the server sets)."""
+        item = self.get(name)
+        if item is None:
+            raise AssertionError(f"discovery_config/{name} is not there to edit")
+        item.pop("status", None)
+        for key in ("id", "revision"):
+            item["metadata"].pop(key, None)
+        change(item["spec"])
+        self.tctl.ok("create", "--force", document=item)
+
+    def remove(self, name: str) -> None:
+        self.tctl.ok("rm", f"discovery_config/{name}")

@@ -15,6 +15,7 @@ import pytest
 
 from . import netns
 from .real_teleport import TeleportNode, running_node
+from .tctl_conformance import major
 from .teleport_build import BIN_DIR_ENV, bin_dir, missing_binaries
 
 REQUIRE = "TELEPORT_OIDC_REQUIRE_TELEPORT"
@@ -32,6 +33,19 @@ def binaries() -> Path:
             [REQUIRE],
         )
     return where
+
+
+def too_old_for(kind: str, since: int, version_text: str) -> str | None:
+    """Why a step for ``kind``, new in Teleport v``since``, cannot run on a node whose ``tctl
+    version`` printed ``version_text`` (a by-design skip, even when the tier is required), or
+    ``None`` when it can."""
+    if major(version_text) >= since:
+        return None
+    found = " ".join(version_text.split()[:2])
+    return (
+        f"{kind} arrived in Teleport v{since} and this node runs {found}; run it against your "
+        f"own v{since}+ binaries with {BIN_DIR_ENV}=/path/to/bin make test-teleport"
+    )
 
 
 def inside_only(outer: str) -> None:

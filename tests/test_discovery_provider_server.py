@@ -26,9 +26,9 @@ from teleport_oidc.teleport.token import (
 )
 
 from .fake_teleport import FakeTeleport
-from .lifecycle import token_lifecycle
+from .lifecycle import discovery_config_adoption, discovery_config_lifecycle, token_lifecycle
 from .provider_server import ProviderServer, without_provider
-from .tctl_backend import TctlBackend, Tokens
+from .tctl_backend import DiscoveryConfigs, TctlBackend, Tokens
 
 NONE, SOME = provider_pb2.DiffResponse.DIFF_NONE, provider_pb2.DiffResponse.DIFF_SOME
 CONFIG = "discovery_config"
@@ -172,6 +172,16 @@ def test_an_existing_discovery_config_is_refused_then_adopted(
     assert adopted["metadata"]["labels"]["teleport.dev/iac-tool"] == "pulumi"
 
 
+def test_the_shared_discovery_config_lifecycle_with_changes_made_through_tctl(
+    configs: ProviderServer, teleport: FakeTeleport
+) -> None:
+    # The same functions run against real Teleport v14+ in tests/real_teleport_steps.py.
+    backend = DiscoveryConfigs(TctlBackend(teleport.tctl))
+    discovery_config_lifecycle(configs, backend)
+    discovery_config_adoption(configs, backend)
+    assert teleport.resources(CONFIG) == {}
+
+
 def test_discovery_config_check_failures_name_the_property(configs: ProviderServer) -> None:
     bad = config_inputs()
     bad["aws"] = [{"types": ["ec2", "s3"], "regions": ["*"]}]
@@ -246,6 +256,35 @@ def test_the_v13_stand_in_refuses_an_organization_rule_as_real_v13_did(tmp_path:
     done = tctl.run("create", document=document)
     assert done.returncode == 1
     assert 'allow rule for "ec2" join method must set "aws_account" or "aws_arn"' in done.stderr
+
+
+def test_the_v13_stand_in_has_no_discovery_config_kind_as_real_v13_had_none(
+    tmp_path: Path,
+) -> None:
+    # What real tctl v13.3.8 answered (the kind arrived in v14); the provider passes it on.
+    teleport = FakeTeleport.create(tmp_path, version=13)
+    tctl = TctlBackend(teleport.tctl)
+    refused = DiscoveryConfigs.document("probe", "group", [["us-east-1"]])
+    done = tctl.run("create", document=refused)
+    assert (done.returncode, done.stderr.split("ERROR: \x1b[0m")[-1]) == (
+        1,
+        'creating resources of type "discovery_config" is not supported\n\n',
+    )
+    for args in (("get", "discovery_config/probe"), ("rm", "discovery_config/probe")):
+        done = tctl.run(*args)
+        assert done.returncode == 1
+        assert 'unsupported resource: "discovery_config"' in done.stderr
+    with (
+        ProviderServer(
+            tmp_path / "configs.log",
+            config={"teleport-oidc:tctlPath": str(teleport.tctl)},
+            provider=TeleportDiscoveryConfigProvider(),
+        ) as server,
+        pytest.raises(grpc.RpcError) as info,
+    ):
+        server.up_create(config_inputs())
+    assert 'creating resources of type "discovery_config" is not supported' in info.value.details()
+    assert teleport.resources(CONFIG) == {}
 
 
 def test_an_existing_token_is_not_overwritten_unless_adopted(
