@@ -11,6 +11,7 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from teleport_oidc.errors import TctlError
 from teleport_oidc.teleport.discovery import (
     AwsMatcher,
     Ec2InstallParams,
@@ -18,6 +19,7 @@ from teleport_oidc.teleport.discovery import (
     TeleportDiscoveryConfigProvider,
     discovery_config_props,
 )
+from teleport_oidc.teleport.tctl import Connection, RunResult, Tctl
 from teleport_oidc.teleport.token import (
     IamAllowRule,
     TeleportProvisionTokenArgs,
@@ -283,8 +285,32 @@ def test_the_v13_stand_in_has_no_discovery_config_kind_as_real_v13_had_none(
         pytest.raises(grpc.RpcError) as info,
     ):
         server.up_create(config_inputs())
+    first = info.value.details().splitlines()[0]
+    assert first == (
+        "TctlError: tctl create discovery_config/discovery-aws-prod failed: the Teleport "
+        "cluster (or the tctl) does not know the discovery_config kind (Teleport added it in "
+        "v14); upgrade Teleport and tctl to v14 or newer, or leave the discovery_config out of "
+        "the program"
+    ), first
     assert 'creating resources of type "discovery_config" is not supported' in info.value.details()
     assert teleport.resources(CONFIG) == {}
+    # get and rm (refresh, destroy) say the same
+    for call in (
+        lambda: Tctl(Connection(tctl_path=str(teleport.tctl))).get(CONFIG, "probe"),
+        lambda: Tctl(Connection(tctl_path=str(teleport.tctl))).remove(CONFIG, "probe"),
+    ):
+        with pytest.raises(TctlError, match="does not know the discovery_config kind"):
+            call()
+
+
+def test_an_unknown_kind_is_told_only_for_that_kind() -> None:
+    other = 'ERROR: creating resources of type "integration" is not supported'
+    result = RunResult(1, "", other)
+    message = str(Tctl._failure("create discovery_config/x", [], result, CONFIG))
+    assert "does not know" not in message
+    assert "does not know the integration kind" in str(
+        Tctl._failure("create integration/x", [], result, "integration")
+    )
 
 
 def test_an_existing_token_is_not_overwritten_unless_adopted(

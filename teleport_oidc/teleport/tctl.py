@@ -353,7 +353,20 @@ class Tctl:
         )
 
     @staticmethod
-    def _failure(what: str, argv: list[str], result: RunResult) -> TctlError:
+    def _failure(what: str, argv: list[str], result: RunResult, kind: str = "") -> TctlError:
+        output = result.stderr + result.stdout
+        if kind and _found(output, texts.UNKNOWN_KIND, kind, ""):
+            since = texts.UNKNOWN_KIND_SINCE.get(kind)
+            added = f" (Teleport added it in v{since})" if since else ""
+            return TctlError(
+                f"tctl {what} failed: the Teleport cluster (or the tctl) does not know the "
+                f"{kind} kind{added}; upgrade Teleport and tctl"
+                + (f" to v{since} or newer" if since else "")
+                + f", or leave the {kind} out of the program",
+                argv=argv,
+                returncode=result.returncode,
+                stderr=result.stderr or result.stdout,
+            )
         return TctlError(
             f"tctl {what} failed",
             argv=argv,
@@ -381,7 +394,7 @@ class Tctl:
                 returncode=result.returncode,
                 stderr=result.stderr,
             )
-        raise self._failure(f"create {kind}/{name}", argv, result)
+        raise self._failure(f"create {kind}/{name}", argv, result, kind)
 
     def _not_found(self, output: str, kind: str, name: str) -> bool:
         templates = [
@@ -397,7 +410,7 @@ class Tctl:
         if result.returncode != 0:
             if self._not_found(result.stderr + result.stdout, kind, name):
                 return None
-            raise self._failure(f"get {ref}", argv, result)
+            raise self._failure(f"get {ref}", argv, result, kind)
 
         def odd(what: str) -> TctlError:
             return TctlError(
@@ -445,4 +458,4 @@ class Tctl:
                 returncode=result.returncode,
                 stderr=result.stderr,
             )
-        raise self._failure(f"rm {ref}", argv, result)
+        raise self._failure(f"rm {ref}", argv, result, kind)

@@ -19,6 +19,8 @@ __all__ = [
     "IN_USE",
     "NOT_FOUND",
     "NOT_FOUND_BY_KIND",
+    "UNKNOWN_KIND",
+    "UNKNOWN_KIND_SINCE",
     "masked",
     "quoted",
     "render",
@@ -77,6 +79,20 @@ IN_USE: tuple[str, ...] = (
 )
 
 
+#: tctl of a Teleport that does not know the kind at all. Real tctl v13.3.8 printed both for
+#: ``discovery_config`` (create; get and rm): tool/tctl/common/resource_command.go,
+#:   trace.BadParameter("creating resources of type %q is not supported", raw.Kind)
+#:   trace.BadParameter("unsupported resource: %q - resources should be expressed as ...", ...)
+UNKNOWN_KIND: tuple[str, ...] = (
+    "creating resources of type {kind_q} is not supported",
+    "unsupported resource: {kind_q}",
+)
+
+#: The first Teleport major version that knows a kind, where a cluster may predate it
+#: (spec teleport-aws-oidc.md: discovery_config is v14+; real v13.3.8 refused it).
+UNKNOWN_KIND_SINCE: dict[str, int] = {"discovery_config": 14}
+
+
 def quoted(name: str) -> str:
     """``name`` as Go's ``%q`` prints it (the same as JSON for printable ASCII)."""
     return json.dumps(name, ensure_ascii=False)
@@ -91,5 +107,6 @@ def masked(name: str) -> str:
 def render(templates: Iterable[str], kind: str, name: str) -> list[str]:
     """The templates filled in for this kind and name."""
     return [
-        t.format(kind=kind, name=quoted(name), bare=name, masked=masked(name)) for t in templates
+        t.format(kind=kind, kind_q=quoted(kind), name=quoted(name), bare=name, masked=masked(name))
+        for t in templates
     ]
