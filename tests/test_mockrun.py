@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 import pulumi
+import pytest
 from pulumi.runtime.settings import SETTINGS, get_engine, get_root_resource
+
+from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs
 
 from .conftest import Run
 
@@ -20,3 +26,39 @@ def test_exports_and_config_reach_the_program(run: Run) -> None:
         config={"teleport-oidc:proxyUrl": "https://t.example.com"},
     )
     assert rec.exports == {"got": "https://t.example.com"}
+
+
+def test_every_event_loop_a_mock_run_makes_off_the_main_thread_is_closed(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The SDK's mock monitor gives each executor thread an event loop it never closes (for
+    # Invoke, ReadResource and RegisterResource); at interpreter exit such a loop's __del__ can
+    # print "Exception ignored ... Invalid file descriptor: -1" after `make plan` (seen in CI).
+    made: list[tuple[str, asyncio.AbstractEventLoop]] = []
+    new_event_loop = asyncio.new_event_loop
+
+    def recording() -> asyncio.AbstractEventLoop:
+        loop = new_event_loop()
+        made.append((threading.current_thread().name, loop))
+        return loop
+
+    monkeypatch.setattr(asyncio, "new_event_loop", recording)
+
+    def program() -> None:
+        integration = AwsOidcIntegration(
+            "teleport",
+            AwsOidcIntegrationArgs(
+                proxy_url="https://teleport.example.com",
+                integration_name="aws-prod",
+                thumbprints=["a" * 40],
+                cluster_name="teleport.example.com",
+                features={"rds": True},
+            ),
+        )
+        pulumi.export("role", integration.role_arn)
+
+    rec = run(program, preview=True)
+    assert rec.resources
+    off_main = [(name, loop) for name, loop in made if name != "MainThread"]
+    assert off_main, "the run registered nothing off the main thread: the test proves nothing"
+    assert [name for name, loop in off_main if not loop.is_closed()] == []

@@ -208,8 +208,8 @@ def _with_own_loop(call: Callable[[], Any]) -> Any:
     event loop (``_ensure_event_loop``) that nothing ever closes. At interpreter exit the
     garbage collector may close the loop's self-pipe socket before the loop itself, whose
     ``__del__`` then prints "Exception ignored ... Invalid file descriptor: -1" (seen on
-    ``plan examples/reuse-provider``). Here the thread gets a loop of ours, closed when the
-    call returns.
+    ``plan examples/reuse-provider``, and after ``make plan`` in CI from RegisterResource). Here
+    the thread gets a loop of ours, closed when the call returns.
     """
     if threading.current_thread() is threading.main_thread():
         return call()
@@ -242,7 +242,7 @@ class _RecordingMonitor(_mocks.MockMonitor):
         return _with_own_loop(lambda: super(_RecordingMonitor, self).ReadResource(request))
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
+        response = _with_own_loop(lambda: super(_RecordingMonitor, self).RegisterResource(request))
         if request.type != "pulumi:pulumi:Stack":
             registration = self.resources.get(response.urn)
             inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
