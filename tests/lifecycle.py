@@ -8,6 +8,7 @@ kind adds its own function beside this one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -39,6 +40,28 @@ TOKEN = "iam-join-lifecycle"
 ACCOUNT, ACCOUNT2, ACCOUNT3 = "123456789012", "210987654321", "111111111111"
 
 
+def removed_with_tctl_then_destroyed(
+    server: ProviderServer,
+    id_: str,
+    outs: dict[str, Any],
+    inputs: dict[str, Any],
+    *,
+    remove: Callable[[], None],
+    gone: Callable[[], object],
+) -> None:
+    """The end every lifecycle shares: after ``tctl rm`` (``remove``) a refresh reads the
+    resource gone; destroy, and destroy of an already-gone one, both succeed. ``gone`` is what
+    the cluster shows once settled (``None``: gone)."""
+    remove()
+    assert gone() is None
+    read_id, read, _ = server.read(id_, outs, inputs)
+    assert (read_id, without_provider(read)) == ("", {})
+
+    server.delete(id_, outs)
+    server.delete(id_, outs)
+    assert gone() is None
+
+
 def integration_lifecycle(server: ProviderServer, cluster: Integrations) -> None:
     """create, refused second create, update, drift, gone, destroy twice."""
     # Real Teleport's reads follow writes about a second late: every check of the cluster
@@ -66,16 +89,14 @@ def integration_lifecycle(server: ProviderServer, cluster: Integrations) -> None
     checked = server.check(read_outs, inputs(role_arn=ROLE2))
     assert server.diff(id_, read_outs, checked.inputs).changes == SOME
 
-    # refresh after `tctl rm`: gone
-    cluster.remove("aws-prod")
-    assert cluster.settled("aws-prod", None) is None
-    read_id, gone, _ = server.read(id_, read_outs, checked.inputs)
-    assert (read_id, without_provider(gone)) == ("", {})
-
-    # destroy, and destroy of an already-gone one, both succeed
-    server.delete(id_, read_outs)
-    server.delete(id_, read_outs)
-    assert cluster.settled("aws-prod", None) is None
+    removed_with_tctl_then_destroyed(
+        server,
+        id_,
+        read_outs,
+        checked.inputs,
+        remove=lambda: cluster.remove("aws-prod"),
+        gone=lambda: cluster.settled("aws-prod", None),
+    )
 
 
 def integration_adoption(server: ProviderServer, cluster: Integrations) -> None:
@@ -136,16 +157,14 @@ def token_lifecycle(server: ProviderServer, tokens: Tokens) -> None:
     checked = server.check(read_outs, wanted)
     assert server.diff(id_, read_outs, checked.inputs).changes == SOME
 
-    # refresh after `tctl rm`: gone
-    tokens.remove(TOKEN)
-    assert tokens.settled(TOKEN, None) is None
-    read_id, gone, _ = server.read(id_, read_outs, checked.inputs)
-    assert (read_id, without_provider(gone)) == ("", {})
-
-    # destroy, and destroy of an already-gone one, both succeed
-    server.delete(id_, read_outs)
-    server.delete(id_, read_outs)
-    assert tokens.settled(TOKEN, None) is None
+    removed_with_tctl_then_destroyed(
+        server,
+        id_,
+        read_outs,
+        checked.inputs,
+        remove=lambda: tokens.remove(TOKEN),
+        gone=lambda: tokens.settled(TOKEN, None),
+    )
 
 
 CONFIG, GROUP, GROUP2 = "discovery-lifecycle", "cloud-discovery-group", "prod-group"
@@ -201,16 +220,14 @@ def discovery_config_lifecycle(server: ProviderServer, configs: DiscoveryConfigs
     checked = server.check(read_outs, wanted)
     assert server.diff(id_, read_outs, checked.inputs).changes == SOME
 
-    # refresh after `tctl rm`: gone
-    configs.remove(CONFIG)
-    assert configs.settled(CONFIG, None) is None
-    read_id, gone, _ = server.read(id_, read_outs, checked.inputs)
-    assert (read_id, without_provider(gone)) == ("", {})
-
-    # destroy, and destroy of an already-gone one, both succeed
-    server.delete(id_, read_outs)
-    server.delete(id_, read_outs)
-    assert configs.settled(CONFIG, None) is None
+    removed_with_tctl_then_destroyed(
+        server,
+        id_,
+        read_outs,
+        checked.inputs,
+        remove=lambda: configs.remove(CONFIG),
+        gone=lambda: configs.settled(CONFIG, None),
+    )
 
 
 def discovery_config_adoption(server: ProviderServer, configs: DiscoveryConfigs) -> None:

@@ -21,6 +21,7 @@ import requests
 from teleport_oidc import lookup_thumbprints
 from teleport_oidc.cli.doctor import run_checks
 from teleport_oidc.teleport.discovery import TeleportDiscoveryConfigProvider
+from teleport_oidc.teleport.texts import UNKNOWN_KIND_SINCE
 from teleport_oidc.teleport.token import TeleportProvisionTokenProvider
 
 from . import netns
@@ -43,7 +44,7 @@ FIND = TRANSCRIPT.with_name("real_webapi_find.json")
 # `make test-teleport` refreshes the committed records; other runs leave the tree clean.
 SETTLE = 2.5  # seconds after each step: the auth server's cache follows writes ~1 s late
 RECORD = os.environ.get("TELEPORT_OIDC_RECORD") == "1"
-DISCOVERY_CONFIG_SINCE = 14  # the first Teleport major version with the discovery_config kind
+DISCOVERY_CONFIG_SINCE = UNKNOWN_KIND_SINCE["discovery_config"]  # the kind's first major version
 
 
 OUTER = "tests/test_real_teleport.py"
@@ -66,28 +67,29 @@ def test_nothing_but_loopback_exists_in_this_namespace() -> None:
     assert netns.interfaces() == ["lo"]
 
 
+def serving(node: TeleportNode, tmp_path: Path, provider: object | None = None) -> ProviderServer:
+    """The SDK's provider server for ``provider`` (default: the integration's), using the
+    node's tctl."""
+    config = {"teleport-oidc:tctlPath": str(node.tctl)}
+    return ProviderServer(tmp_path / "provider.log", config=config, provider=provider)
+
+
 def test_the_integration_lifecycle_against_real_teleport(
     node: TeleportNode, tmp_path: Path
 ) -> None:
-    config = {"teleport-oidc:tctlPath": str(node.tctl)}
-    with ProviderServer(tmp_path / "provider.log", config=config) as server:
+    with serving(node, tmp_path) as server:
         integration_lifecycle(server, Integrations(TctlBackend(node.tctl)))
 
 
 def test_adopting_one_made_out_of_band_against_real_teleport(
     node: TeleportNode, tmp_path: Path
 ) -> None:
-    config = {"teleport-oidc:tctlPath": str(node.tctl)}
-    with ProviderServer(tmp_path / "provider.log", config=config) as server:
+    with serving(node, tmp_path) as server:
         integration_adoption(server, Integrations(TctlBackend(node.tctl)))
 
 
 def test_the_token_lifecycle_against_real_teleport(node: TeleportNode, tmp_path: Path) -> None:
-    with ProviderServer(
-        tmp_path / "provider.log",
-        config={"teleport-oidc:tctlPath": str(node.tctl)},
-        provider=TeleportProvisionTokenProvider(),
-    ) as server:
+    with serving(node, tmp_path, TeleportProvisionTokenProvider()) as server:
         token_lifecycle(server, Tokens(TctlBackend(node.tctl)))
 
 
@@ -99,11 +101,7 @@ def test_the_discovery_config_lifecycle_against_real_teleport(
         # By design, not a failure even under TELEPORT_OIDC_REQUIRE_TELEPORT=1: this Teleport
         # has no such kind, and the module proxy here serves no newer one to build.
         pytest.skip(reason)
-    with ProviderServer(
-        tmp_path / "provider.log",
-        config={"teleport-oidc:tctlPath": str(node.tctl)},
-        provider=TeleportDiscoveryConfigProvider(),
-    ) as server:
+    with serving(node, tmp_path, TeleportDiscoveryConfigProvider()) as server:
         configs = DiscoveryConfigs(TctlBackend(node.tctl))
         discovery_config_lifecycle(server, configs)
         discovery_config_adoption(server, configs)

@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,29 @@ class TctlBackend:
             raise AssertionError(f"tctl {' '.join(args)} failed: {result.stderr or result.stdout}")
         return result
 
+    def get(self, kind: str, name: str) -> dict[str, Any] | None:
+        """``tctl get KIND/NAME`` as JSON: the one item, or ``None`` when tctl refused."""
+        result = self.run("get", f"{kind}/{name}", "--format=json")
+        if result.returncode != 0:
+            return None
+        items = json.loads(result.stdout)
+        return items[0] if items else None
+
+    def remove(self, kind: str, name: str) -> None:
+        self.ok("rm", f"{kind}/{name}")
+
+
+def settle(observe: Callable[[], T], wanted: T, timeout: float = 15.0) -> T:
+    """What ``observe`` returns once it returns ``wanted``, or the last value seen after
+    ``timeout``. Real Teleport reads through the auth server's cache, which follows writes
+    about a second late on a single sqlite node."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen = observe()
+        if seen == wanted or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.2)
+
 
 @dataclass
 class Integrations:
@@ -70,11 +95,7 @@ class Integrations:
         }
 
     def get(self, name: str) -> dict[str, Any] | None:
-        result = self.tctl.run("get", f"integration/{name}", "--format=json")
-        if result.returncode != 0:
-            return None
-        items = json.loads(result.stdout)
-        return items[0] if items else None
+        return self.tctl.get("integration", name)
 
     def names(self) -> list[str]:
         items = json.loads(self.tctl.ok("get", "integrations", "--format=json").stdout or "[]")
@@ -85,15 +106,8 @@ class Integrations:
         return None if item is None else str(item["spec"]["aws_oidc"]["role_arn"])
 
     def settled(self, name: str, role_arn: str | None, timeout: float = 15.0) -> str | None:
-        """The role ``tctl get`` shows once it shows ``role_arn`` (``None``: gone), or the last
-        one seen after ``timeout``. Real Teleport reads through the auth server's cache, which
-        follows writes about a second late on a single sqlite node."""
-        deadline = time.monotonic() + timeout
-        while True:
-            seen = self.role_arn(name)
-            if seen == role_arn or time.monotonic() > deadline:
-                return seen
-            time.sleep(0.2)
+        """The role ``tctl get`` shows once it shows ``role_arn`` (``None``: gone)."""
+        return settle(lambda: self.role_arn(name), role_arn, timeout)
 
     def seed(self, name: str, role_arn: str) -> None:
         """Created out of band (web UI, another tool)."""
@@ -103,7 +117,7 @@ class Integrations:
         self.tctl.ok("create", "--force", document=self.document(name, role_arn))
 
     def remove(self, name: str) -> None:
-        self.tctl.ok("rm", f"integration/{name}")
+        self.tctl.remove("integration", name)
 
 
 @dataclass
@@ -127,11 +141,7 @@ class Tokens:
         }
 
     def get(self, name: str) -> dict[str, Any] | None:
-        result = self.tctl.run("get", f"token/{name}", "--format=json")
-        if result.returncode != 0:
-            return None
-        items = json.loads(result.stdout)
-        return items[0] if items else None
+        return self.tctl.get("token", name)
 
     def accounts(self, name: str) -> list[str] | None:
         item = self.get(name)
@@ -142,21 +152,15 @@ class Tokens:
     def settled(
         self, name: str, accounts: list[str] | None, timeout: float = 15.0
     ) -> list[str] | None:
-        """The accounts ``tctl get`` shows once it shows ``accounts`` (``None``: gone), or the
-        last seen after ``timeout`` (the auth server's cache follows writes ~1 s late)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            seen = self.accounts(name)
-            if seen == accounts or time.monotonic() > deadline:
-                return seen
-            time.sleep(0.2)
+        """The accounts ``tctl get`` shows once it shows ``accounts`` (``None``: gone)."""
+        return settle(lambda: self.accounts(name), accounts, timeout)
 
     def edit_accounts(self, name: str, accounts: list[str]) -> None:
         """A change made out of band: ``tctl create --force`` of the whole token."""
         self.tctl.ok("create", "--force", document=self.document(name, accounts))
 
     def remove(self, name: str) -> None:
-        self.tctl.ok("rm", f"token/{name}")
+        self.tctl.remove("token", name)
 
 
 #: What a test watches of a discovery_config: its discovery group and each AWS matcher's regions.
@@ -190,11 +194,7 @@ class DiscoveryConfigs:
         }
 
     def get(self, name: str) -> dict[str, Any] | None:
-        result = self.tctl.run("get", f"discovery_config/{name}", "--format=json")
-        if result.returncode != 0:
-            return None
-        items = json.loads(result.stdout)
-        return items[0] if items else None
+        return self.tctl.get("discovery_config", name)
 
     def shape(self, name: str) -> Shape | None:
         item = self.get(name)
@@ -205,14 +205,8 @@ class DiscoveryConfigs:
         return str(spec.get("discovery_group", "")), regions
 
     def settled(self, name: str, shape: Shape | None, timeout: float = 15.0) -> Shape | None:
-        """The shape ``tctl get`` shows once it shows ``shape`` (``None``: gone), or the last
-        seen after ``timeout`` (the auth server's cache follows writes ~1 s late)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            seen = self.shape(name)
-            if seen == shape or time.monotonic() > deadline:
-                return seen
-            time.sleep(0.2)
+        """The shape ``tctl get`` shows once it shows ``shape`` (``None``: gone)."""
+        return settle(lambda: self.shape(name), shape, timeout)
 
     def seed(self, name: str, group: str, regions: list[list[str]]) -> None:
         """Created out of band (web UI, another tool)."""
@@ -238,4 +232,4 @@ class DiscoveryConfigs:
         self.tctl.ok("create", "--force", document=item)
 
     def remove(self, name: str) -> None:
-        self.tctl.ok("rm", f"discovery_config/{name}")
+        self.tctl.remove("discovery_config", name)
