@@ -17,12 +17,11 @@ from typing import Any
 
 from pulumi.output import Unknown
 
-from ..errors import InvalidArgumentError, TeleportOidcError
-from ..teleport.aws_checks import is_known
+from ..errors import TeleportOidcError
 from ..teleport.discovery import DISCOVERY_CONFIG, DISCOVERY_CONFIG_TYPE
 from ..teleport.integration import INTEGRATION_TYPE
 from ..teleport.provider import INTEGRATION
-from ..teleport.resource import CONNECTION_KEYS, Kind, moved_cluster
+from ..teleport.resource import CONNECTION_KEYS, Kind, TctlResourceProvider, moved_cluster
 from ..teleport.token import PROVISION_TOKEN_TYPE, TOKEN
 from .mockrun import RecordedResource
 
@@ -134,18 +133,11 @@ def _with_defaults(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _checked(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs as the provider's ``check`` stores them (normalised, defaults written out,
-    e.g. a discovery matcher's install parameters), where they are known."""
-    result = dict(inputs)
-    for key, check in kind.checks.items():
-        value = result.get(key)
-        if value is None or not is_known(value):
-            continue
-        try:
-            result[key] = check(value)
-        except InvalidArgumentError:
-            pass  # left as planned: the program's own checks would have refused it
-    return result
+    """The inputs as the kind's provider's ``check`` stores them (normalised, defaults written
+    out, e.g. a discovery matcher's install parameters); an input its checks refuse stays as
+    planned (the program's own checks would have refused it)."""
+    provider = type("PlannedCheck", (TctlResourceProvider,), {"KIND": kind})()
+    return {**inputs, **provider.check({}, dict(inputs)).inputs}
 
 
 def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:

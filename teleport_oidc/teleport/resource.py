@@ -146,7 +146,7 @@ def is_blank_default(kind: Kind, key: str, value: Any) -> bool:
     registered and checked so that a preview does not show it. Missing and this value mean
     the same everywhere (``_declared``)."""
     default = kind.defaults.get(key, _SHARED_DEFAULTS.get(key))
-    return default is not None and _empty(default) and _empty(value) and value == default
+    return default is not None and _empty(default) and value == default
 
 
 def without_blank_defaults(kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
