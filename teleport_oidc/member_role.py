@@ -31,6 +31,7 @@ from .features.discovery import (
     member_role_trust_policy,
 )
 from .tags import merge_tags, validate_tags
+from .teleport.discovery_rules import check_region_wildcard
 from .teleport.aws_checks import (
     WILDCARD,
     check_iam_role_name,
@@ -62,7 +63,8 @@ class DiscoveryMemberRoleArgs:
     """Default: ``["ec2"]`` (organization discovery is EC2-only)."""
     regions: Sequence[str] = (WILDCARD,)
     """Default: ``["*"]``; must match the discovery's regions (``*`` adds
-    ``account:ListRegions``)."""
+    ``account:ListRegions``; Teleport expands it for ``ec2`` and ``eks`` only, so ``rds`` needs
+    region names)."""
     tags: Mapping[str, str] | None = None
     """Default: none. Extra tags on the role; ``teleport.dev/iac-tool: pulumi`` is added."""
 
@@ -81,7 +83,7 @@ def _check(args: DiscoveryMemberRoleArgs) -> None:
     types = check_string_list(args.types, "types", fix)
     if not types or any(t not in DISCOVERY_TYPES for t in types):
         raise InvalidArgumentError("types", list(types), "must name discovery types", fix)
-    check_regions(args.regions, "regions")
+    check_region_wildcard(sorted(set(types)), check_regions(args.regions, "regions"), "regions")
     validate_tags(args.tags)
 
 
