@@ -31,7 +31,6 @@ from .features.discovery import (
     member_role_trust_policy,
 )
 from .tags import merge_tags, validate_tags
-from .teleport.discovery_rules import check_region_wildcard
 from .teleport.aws_checks import (
     WILDCARD,
     check_iam_role_name,
@@ -40,6 +39,7 @@ from .teleport.aws_checks import (
     check_role_arn,
     check_string_list,
 )
+from .teleport.discovery_rules import check_region_wildcard
 
 __all__ = ["MEMBER_ROLE_TYPE", "DiscoveryMemberRole", "DiscoveryMemberRoleArgs"]
 

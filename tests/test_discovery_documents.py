@@ -156,7 +156,10 @@ def test_the_files_handed_to_tctl_match_the_golden_files(example: str) -> None:
 def test_the_single_account_config_is_the_modules() -> None:
     document = yaml.safe_load(tctl_files("discovery-single-account")["teleport-discovery-config"])
     module = module_matcher(
-        ["ec2", "eks", "rds"], ["eu-west-1", "us-east-1"], "aws-discovery", "discovery-aws-discovery"
+        ["ec2", "eks", "rds"],
+        ["eu-west-1", "us-east-1"],
+        "aws-discovery",
+        "discovery-aws-discovery",
     )
     module["tags"] = {"teleport": ["enroll"]}  # the example's tag filter
     assert document["spec"]["aws"] == [module]

@@ -37,11 +37,11 @@ from .document import managed_metadata, metadata_read_back
 
 __all__ = [
     "AWS_TYPES",
+    "DATABASE_TYPES",
     "DEFAULT_JOIN_TOKEN",
     "DEFAULT_SCRIPT_NAME",
     "DEFAULT_SSHD_CONFIG",
     "DEFAULT_SSM_DOCUMENT",
-    "DATABASE_TYPES",
     "ENROLL_MODE_SCRIPT",
     "EXTERNAL_ID_ALONE_TYPES",
     "KIND",
