@@ -44,7 +44,8 @@ class OrganizationalUnits:
 
 @dataclass(frozen=True)
 class AwsOrganizationMatcher:
-    """Discover in every account of an AWS organization (EC2 only in this package)."""
+    """Discover in every account of an AWS organization (EC2 only in this package). Needs
+    Teleport 18.7.0 or newer: an older one drops the field and discovers one account."""
 
     organization_id: pulumi.Input[str]
     """The organization's ID, ``o-`` and 10-32 characters (``aws organizations
