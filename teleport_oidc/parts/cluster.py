@@ -11,6 +11,7 @@ import pulumi
 from ..args import CheckedArgs
 from ..constants import TAG_CLUSTER, TAG_INTEGRATION, TAG_ORIGIN
 from ..features import ec2_instance_connect
+from ..features.discovery import organization_version_warning
 from ..log import warn
 from ..lookups import cluster as _cluster
 from ..rules import issuer_from_proxy_url, issuer_host
@@ -81,8 +82,10 @@ def merged_tags(checked: CheckedArgs, cluster_name: str) -> dict[str, str]:
 
 
 def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[str]:
-    """The cluster's version; warns, once it is known, when ec2_instance_connect is enabled."""
+    """The cluster's version; warns, once it is known, when ec2_instance_connect is enabled or
+    organization discovery needs a newer Teleport."""
     deprecated = "ec2_instance_connect" in checked.features
+    organization = _organization_discovery(checked)
     if cluster.lookup is None:
         if deprecated:
             warn(ec2_instance_connect.deprecation_warning(None))
@@ -92,6 +95,9 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
         server_version = info.server_version if info is not None else None
         if deprecated:
             warn(ec2_instance_connect.deprecation_warning(server_version))
+        too_old = organization_version_warning(server_version) if organization else None
+        if too_old:
+            warn(too_old)
         return server_version if info is not None else _cluster.unknown()
 
     return cluster.lookup.apply(version)
@@ -99,12 +105,20 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
 
 def _cluster_lookup(checked: CheckedArgs, issuer: pulumi.Input[str]) -> pulumi.Output[Any] | None:
     args = checked.args
-    needed = args.cluster_name is None or "ec2_instance_connect" in checked.features
+    needed = (
+        args.cluster_name is None
+        or "ec2_instance_connect" in checked.features
+        or _organization_discovery(checked)
+    )
     if not (args.enable_cluster_lookup and needed):
         return None
     return _cluster.lookup_cluster_output(
         issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle
     )
+
+
+def _organization_discovery(checked: CheckedArgs) -> bool:
+    return checked.discovery is not None and checked.discovery.organization is not None
 
 
 def _looked_up_cluster_name(info: Any) -> Any:
