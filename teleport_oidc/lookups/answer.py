@@ -1,0 +1,22 @@
+"""Reading a server's JSON answer as untrusted input: a value, or ``ValueError`` saying why.
+
+``json.loads`` raises ``RecursionError`` (not a ``ValueError``) for an answer nested a few
+thousand levels deep, which fits in a few KiB, far under the fetch seam's 1 MiB cap. Every
+lookup reads its answers through :func:`load_json`, so one ``except ValueError`` covers every
+answer a hostile or broken server can send.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["load_json"]
+
+
+def load_json(body: bytes) -> Any:
+    """The JSON value of ``body``; ``ValueError`` for anything that is not readable JSON."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply to read") from None
