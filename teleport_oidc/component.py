@@ -69,7 +69,7 @@ from .rules import (
     validate_role_path,
     validate_thumbprints,
 )
-from .tags import merge_tags, required_tags, validate_tags
+from .tags import merge_tags, required_tags, validate_tag_value, validate_tags
 from .teleport.integration import (
     TeleportIntegration,
     TeleportIntegrationArgs,
@@ -243,7 +243,7 @@ def _check(args: AwsOidcIntegrationArgs) -> _Checked:
             "pass True or False",
         )
     if isinstance(args.cluster_name, str):
-        validate_tags({TAG_CLUSTER: args.cluster_name}, "cluster_name")
+        validate_tag_value(args.cluster_name, "cluster_name", TAG_CLUSTER)
     if not isinstance(args.enable_cluster_lookup, bool):
         raise InvalidArgumentError(
             "enable_cluster_lookup",
@@ -408,7 +408,7 @@ def _looked_up_cluster_name(info: Any) -> Any:
     if info is None:  # offline, or a preview whose lookup failed
         return _cluster.unknown()
     name = str(info.cluster_name)
-    validate_tags({TAG_CLUSTER: name}, "cluster_name (as the proxy reported it)")
+    validate_tag_value(name, "cluster_name (as the proxy reported it)", TAG_CLUSTER)
     return name
 
 
@@ -675,7 +675,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
 
     @staticmethod
     def _merged_tags(checked: _Checked, cluster_name: str) -> dict[str, str]:
-        validate_tags({TAG_CLUSTER: cluster_name}, "cluster_name")
+        validate_tag_value(cluster_name, "cluster_name", TAG_CLUSTER)
         required = required_tags(cluster_name, checked.integration_name)
         overridden = sorted(
             k for k in required if k in checked.user_tags and checked.user_tags[k] != required[k]

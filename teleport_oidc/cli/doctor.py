@@ -8,10 +8,13 @@ account: the provider exists with the ``discover.teleport`` audience, and the ro
 the right condition and Teleport's tags.
 
 Every check that can run is reported; a failing AWS call (access denied, no network) becomes a
-FAIL with its cause, after the checks already made. A check that passes with something worth a
-look (a certificate expiring) is a WARN. :func:`run_checks` never raises for a failed check;
-it raises :class:`InvalidArgumentError` only for options that stop it from running at all
-(``ca_bundle``, ``timeout``).
+FAIL with its cause, after the checks already made. The proxy's own certificate expiring
+within 14 days is a FAIL (the lookup only warns; here it means its renewal is not happening).
+A check that passes with something worth a look is a WARN: the pinned certificate (the last one
+presented, the thumbprint's) expiring within 30 days, or an expired certificate sent after the
+chain that verifies. :func:`run_checks` never raises for a failed check, whatever the proxy or
+AWS answers; it raises :class:`InvalidArgumentError` only for options that stop it from running
+at all (``ca_bundle``, ``timeout``).
 """
 
 from __future__ import annotations

@@ -81,8 +81,8 @@ def parse_find(host: str, status: int, body: bytes) -> ClusterInfo:
     except ValueError as exc:
         raise ClusterLookupError(
             host,
-            f"GET {url} did not return JSON that can be read ({_short(str(exc))}); check that the URL "
-            "reaches the Teleport proxy, or pass cluster_name to skip the lookup",
+            f"GET {url} did not return JSON that can be read ({_short(str(exc))}); check that "
+            "the URL reaches the Teleport proxy, or pass cluster_name to skip the lookup",
         ) from exc
     name = answer.get("cluster_name") if isinstance(answer, dict) else None
     version = answer.get("server_version") if isinstance(answer, dict) else None
