@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["load_json"]
+__all__ = ["json_type", "load_json"]
 
 
 def load_json(body: bytes) -> Any:
@@ -20,3 +20,11 @@ def load_json(body: bytes) -> Any:
         return json.loads(body)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply to read") from None
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, for messages (``number``, ``array``...)."""
+    if value is None:
+        return "null"
+    names = {bool: "boolean", int: "number", float: "number", str: "string", list: "array"}
+    return names.get(type(value), "object")

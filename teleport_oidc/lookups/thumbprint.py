@@ -23,7 +23,7 @@ import pulumi
 from ..errors import InvalidArgumentError, ThumbprintError
 from ..log import warn
 from ..rules import parse_https_url
-from .answer import load_json
+from .answer import json_type, load_json
 from .deferred import Memo, at_apply_time, unknown
 
 __all__ = [
@@ -149,7 +149,7 @@ def discover(
         raise ThumbprintError(
             "discovery",
             netloc,
-            f"the discovery document's jwks_uri is a JSON {_json_type(jwks_uri)}, not a "
+            f"the discovery document's jwks_uri is a JSON {json_type(jwks_uri)}, not a "
             "string (an https:// URL); check that the URL reaches the Teleport proxy and not "
             "another web server",
         )
@@ -175,11 +175,6 @@ def _is_https_url(url: str) -> bool:
         return parts.scheme == "https" and bool(parts.hostname)
     except ValueError:  # "https://[::1": an unbalanced bracket
         return False
-
-
-def _json_type(value: object) -> str:
-    names = {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}
-    return names.get(type(value), type(value).__name__)
 
 
 @dataclass(frozen=True)
