@@ -25,6 +25,7 @@ from __future__ import annotations
 import _ssl
 import http.client
 import os
+import re
 import socket
 import ssl
 import threading
@@ -419,7 +420,8 @@ def in_words(exc: BaseException) -> str:
     failed = _find(exc, OSError)
     if failed is not None and _strerror(failed):
         return _strerror(failed)
-    return "the request failed"
+    text = _short(str(exc), 200)
+    return "no further detail" if not text or _LIBRARY_TALK.search(text) else text
 
 
 def _strerror(exc: OSError) -> str:
@@ -428,6 +430,8 @@ def _strerror(exc: OSError) -> str:
 
 
 _E = TypeVar("_E", bound=BaseException)
+#: What requests and urllib3 put in messages that means nothing to a user.
+_LIBRARY_TALK = re.compile(r"Pool\(|Connection\(|object at 0x|Caused by|Max retries|\w+Error\(")
 
 
 def _find(exc: BaseException, kind: type[_E] | tuple[type[_E], ...]) -> _E | None:
