@@ -212,3 +212,44 @@ def test_doctors_docstring_says_what_fails_and_what_warns_as_doctor_does(pki: Pk
     pinned_rule = f"the thumbprint's) expiring within {EXPIRY_WARNING_DAYS} days"
     assert leaf_rule in text and pinned_rule in text
     assert "(a certificate expiring) is a WARN" not in text
+
+
+# --- answers that are not HTTP, or not as their headers say -----------------------------------
+
+NOT_HTTP = {
+    "101 headers": (
+        b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: a\r\n" % i for i in range(101)) + b"\r\n",
+        "not a valid HTTP answer: got more than 100 headers",
+    ),
+    "a header line over 64 KiB": (
+        b"HTTP/1.1 200 OK\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+        "not a valid HTTP answer: got more than 65536 bytes when reading header line",
+    ),
+    "another protocol": (
+        b"SSH-2.0-OpenSSH_9.6\r\n",
+        "not an HTTP answer: its first line is 'SSH-2.0-OpenSSH_9.6'",
+    ),
+    "a status that is not a number": (
+        b"HTTP/1.1 abc OK\r\n\r\n",
+        "not an HTTP answer: its first line is 'HTTP/1.1 abc OK'",
+    ),
+    "nothing at all": (b"", "the server closed the connection without answering"),
+    "a body that is not the gzip it claims": (
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 10\r\n\r\nnot gzip!!",
+        "the body could not be decoded as its Content-Encoding header says",
+    ),
+}
+
+
+@pytest.mark.parametrize(("raw", "words"), NOT_HTTP.values(), ids=NOT_HTTP.keys())
+def test_an_answer_that_is_not_http_is_said_in_words(pki: Pki, raw: bytes, words: str) -> None:
+    def writer(wfile: Any) -> None:
+        wfile.write(raw)
+        wfile.flush()
+
+    with pki.serve() as server:
+        server.behaviour.discovery_writer = writer
+        with pytest.raises(ThumbprintError) as got:
+            lookup_thumbprints(server.url, ca_bundle=str(pki.ca_bundle), timeout=5)
+    assert_in_words([str(got.value)], words)
+    assert "could not connect" not in str(got.value)  # it connected; the answer was wrong

@@ -373,6 +373,16 @@ def _connection_error(step: str, host: str, exc: BaseException) -> ThumbprintErr
             f"connection refused: nothing accepts connections at {host}; check the proxy URL "
             "and that the proxy listens on it"
         )
+    elif _find(exc, http.client.RemoteDisconnected) is not None:
+        advice = (
+            "the server closed the connection without answering; check the proxy and any load "
+            "balancer or firewall in front of it"
+        )
+    elif _find(exc, http.client.HTTPException) is not None:
+        advice = (
+            f"the server's answer is not HTTP as expected ({in_words(exc)}); check that the URL "
+            "reaches the Teleport proxy's HTTPS port and not another service"
+        )
     elif _find(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
         advice = (
             "the connection was closed during the exchange (connection reset by the server); "
@@ -400,6 +410,8 @@ def in_words(exc: BaseException) -> str:
         return f"unknown host: {_strerror(unresolved) or 'the name could not be resolved'}"
     if _find(exc, ConnectionRefusedError) is not None:
         return "connection refused"
+    if _find(exc, http.client.RemoteDisconnected) is not None:
+        return "the server closed the connection without answering"
     if _find(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)) is not None:
         return "connection reset by the server"
     cut = _find(exc, http.client.IncompleteRead)
@@ -415,6 +427,15 @@ def in_words(exc: BaseException) -> str:
         )
     if cut is not None:
         return f"the connection closed after {len(cut.partial)} bytes of the body"
+    status = _find(exc, http.client.BadStatusLine)
+    if status is not None:
+        line = status.args[0] if status.args else ""
+        return f"not an HTTP answer: its first line is {_short(str(line), 60)!r}"
+    protocol = _find(exc, http.client.HTTPException)
+    if protocol is not None:
+        return f"not a valid HTTP answer: {_short(str(protocol), 120)}"
+    if _find(exc, urllib3.exceptions.DecodeError) is not None:
+        return "the body could not be decoded as its Content-Encoding header says"
     if _find(exc, (TimeoutError, urllib3.exceptions.TimeoutError)) is not None:
         return "timed out"
     failed = _find(exc, OSError)
@@ -431,7 +452,9 @@ def _strerror(exc: OSError) -> str:
 
 _E = TypeVar("_E", bound=BaseException)
 #: What requests and urllib3 put in messages that means nothing to a user.
-_LIBRARY_TALK = re.compile(r"Pool\(|Connection\(|object at 0x|Caused by|Max retries|\w+Error\(")
+_LIBRARY_TALK = re.compile(
+    r"Pool\(|Connection\(|object at 0x|Caused by|Max retries|\w+(?:Error|Exception)\("
+)
 
 
 def _find(exc: BaseException, kind: type[_E] | tuple[type[_E], ...]) -> _E | None:
