@@ -71,6 +71,19 @@ def test_stop_leaves_alone_a_process_recorded_without_an_identity(
     assert bystander.poll() is None
 
 
+def test_stop_signals_its_services_recorded_before_identities_were_kept(program: Path) -> None:
+    state = sandbox.state_dir(program)
+    serving = ["-m", "tests.engine.sandbox", "--serve", str(state)]  # what _start runs
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", *serving])
+    try:
+        record(program, proc.pid, None)
+        assert sandbox.main(["--stop", str(program)]) == 0
+        assert proc.wait(timeout=10) == -15
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def test_stop_treats_a_dead_record_as_stopped(
     program: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,7 +16,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-__all__ = ["identity", "signal_if_same"]
+__all__ = ["command_line", "identity", "signal_if_same"]
 
 
 def identity(pid: int) -> str | None:
@@ -44,6 +44,15 @@ def identity(pid: int) -> str | None:
     except OSError:
         return None
     return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def command_line(pid: int) -> list[str] | None:
+    """The arguments ``pid`` runs with (``/proc`` only); None when unknown or gone."""
+    try:
+        raw = (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return None
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part] or None
 
 
 def signal_if_same(pid: int, recorded: str, sig: signal.Signals) -> bool:

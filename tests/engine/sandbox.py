@@ -36,7 +36,7 @@ from tests.fake_teleport import FakeTeleport
 
 from . import build
 from .harness import Harness, free_port, make_organization, teleport_proxy
-from .process import identity, signal_if_same
+from .process import command_line, identity, signal_if_same
 
 STACK = "sandbox"
 #: Connection keys of an example config that point at a real cluster; the sandbox's tctl needs
@@ -90,17 +90,27 @@ def _record(state: Path) -> dict[str, Any] | None:
     return services
 
 
-def _ours(services: dict[str, Any]) -> bool:
+def _ours(services: dict[str, Any], state: Path) -> bool:
     """The recorded process is alive and still the one the sandbox started."""
-    recorded = services.get("identity")
+    recorded = _recorded_identity(services, state)
     return recorded is not None and identity(int(services["pid"])) == recorded
+
+
+def _recorded_identity(services: dict[str, Any], state: Path) -> str | None:
+    """The identity recorded at launch; for a record written before identities were kept, the
+    current one if the PID still runs this state's ``--serve`` (else None: not ours)."""
+    if "identity" in services:
+        return str(services["identity"])
+    pid = int(services["pid"])
+    serving = ["-m", "tests.engine.sandbox", "--serve", str(state)]  # as _start launches it
+    return identity(pid) if (command_line(pid) or [])[-4:] == serving else None
 
 
 def _running(state: Path) -> dict[str, Any] | None:
     services = _record(state)
     if services is None:
         return None
-    if not _ours(services):
+    if not _ours(services, state):
         (state / "services.json").unlink()
         return None
     return services
@@ -224,7 +234,7 @@ def stop(program: Path) -> int:
     services = _record(state)
     if services is not None:
         pid = int(services["pid"])
-        recorded = services.get("identity")
+        recorded = _recorded_identity(services, state)
         if recorded is not None and signal_if_same(pid, recorded, signal.SIGTERM):
             for _ in range(100):
                 if identity(pid) != recorded:
