@@ -217,7 +217,12 @@ def check_discovery(
                 "trust role with organization discovery)",
                 "drop assume_role_arn, or discover one account",
             )
-        check_organizational_units(org.include_ous, org.exclude_ous, "discovery.organization")
+        check_organizational_units(
+            org.include_ous,
+            org.exclude_ous,
+            "discovery.organization",
+            ("include_ous", "exclude_ous"),
+        )
         check_iam_role_name(org.member_role_name, "discovery.organization.member_role_name")
         if isinstance(org.organization_id, str):
             check_organization_id(org.organization_id, "discovery.organization.organization_id")
@@ -319,13 +324,26 @@ def _from_mapping(values: Mapping[str, Any]) -> DiscoveryOptions:
         )
     given = dict(values)
     if isinstance(given.get("organization"), Mapping):
-        given["organization"] = OrganizationDiscovery(**given["organization"])
+        given["organization"] = _organization_from_mapping(given["organization"])
     try:
         return DiscoveryOptions(**given)
     except TypeError as exc:
         raise InvalidArgumentError(
             "discovery", dict(values), f"is incomplete ({exc})", "set discovery_group"
         ) from None
+
+
+def _organization_from_mapping(values: Mapping[str, Any]) -> OrganizationDiscovery:
+    known = set(OrganizationDiscovery.__dataclass_fields__)
+    unknown = sorted((key for key in values if key not in known), key=str)
+    if unknown:
+        raise InvalidArgumentError(
+            f"discovery.organization[{unknown[0]!r}]",
+            unknown[0],
+            "is not an option of organization discovery",
+            f"use some of: {', '.join(sorted(known))}",
+        )
+    return OrganizationDiscovery(**values)
 
 
 def resource_names(options: DiscoveryOptions, integration_name: str) -> tuple[str, str]:

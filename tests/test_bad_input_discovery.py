@@ -235,7 +235,7 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     (
         "organization OU that is an account",
         component(organization=OrganizationDiscovery(include_ous=["123456789012"])),
-        "discovery.organization.include[0]",
+        "discovery.organization.include_ous[0]",
     ),
     (
         "member role name with a slash",

@@ -15,7 +15,7 @@ from ..features.discovery import organization_version_warning
 from ..log import warn
 from ..lookups import cluster as _cluster
 from ..rules import issuer_from_proxy_url, issuer_host
-from ..tags import merge_tags, required_tags, validate_tags
+from ..tags import merge_tags, required_tags, validate_tag_value
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def resolve_cluster(checked: CheckedArgs) -> Cluster:
 
 def merged_tags(checked: CheckedArgs, cluster_name: str) -> dict[str, str]:
     """The user's tags, then the required ones (which win, with a warning when they differ)."""
-    validate_tags({TAG_CLUSTER: cluster_name}, "cluster_name")
+    validate_tag_value(cluster_name, "cluster_name", TAG_CLUSTER)
     required = required_tags(cluster_name, checked.integration_name)
     overridden = sorted(
         k for k in required if k in checked.user_tags and checked.user_tags[k] != required[k]
@@ -125,5 +125,5 @@ def _looked_up_cluster_name(info: Any) -> Any:
     if info is None:  # offline, or a preview whose lookup failed
         return _cluster.unknown()
     name = str(info.cluster_name)
-    validate_tags({TAG_CLUSTER: name}, "cluster_name (as the proxy reported it)")
+    validate_tag_value(name, "cluster_name (as the proxy reported it)", TAG_CLUSTER)
     return name
