@@ -70,7 +70,11 @@ EKS_ACCESS = {
         }
     ],
 }
-POLICIES = {"EC2DiscoverWithSSM": EC2_SSM_OLD, "ListDatabases": LIST_DATABASES, "EKSAccess": EKS_ACCESS}
+POLICIES = {
+    "EC2DiscoverWithSSM": EC2_SSM_OLD,
+    "ListDatabases": LIST_DATABASES,
+    "EKSAccess": EKS_ACCESS,
+}
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,9 @@ def _config_lines(args: Mapping[str, Any], resource_name: str) -> list[str]:
             lines.append(f"pulumi config set teleport-oidc:{key} {_shell(text)}")
     for arg, key in (("tags", "tags"), ("integration_labels", "integrationLabels")):
         for k, v in (args.get(arg) or {}).items():
-            lines.append(f"pulumi config set --path {_shell(f'teleport-oidc:{key}.{k}')} {_shell(v)}")
+            lines.append(
+                f"pulumi config set --path {_shell(f'teleport-oidc:{key}.{k}')} {_shell(v)}"
+            )
     for feature, value in (args.get("features") or {}).items():
         if value is True:
             lines.append(f"pulumi config set --path 'teleport-oidc:features.{feature}' true")
@@ -204,7 +206,7 @@ def render(adoption: Adoption, import_path: str) -> str:
         "Then, in the program's folder, with the stack selected:",
         "",
         f"    pulumi import --file {import_path} --protect=false --generate-code=false --yes",
-        "    pulumi preview --diff      # the changes below, and nothing created or replaced in AWS",
+        "    pulumi preview --diff   # the changes below; nothing created or replaced in AWS",
         "    pulumi up",
         "",
         "What the first `pulumi up` changes:",

@@ -333,11 +333,11 @@ def plan_adoption(
         if equivalent_policies(role["trust_policy"], restricted):
             restrict = True
             args["restrict_subjects"] = True
-    diff: list[str] = []
+    role_diff: list[str] = []
     wanted_trust = trust_policy(provider["arn"], host, restrict_subjects=restrict)
     if not equivalent_policies(role["trust_policy"], wanted_trust):
         extra = len(_statements(role["trust_policy"])) - 1
-        diff.append(
+        role_diff.append(
             f"{resource_name}-role: trust policy replaced by Teleport's single statement"
             + (f" (drops {extra} other statement(s))" if extra > 0 else "")
         )
@@ -356,7 +356,7 @@ def plan_adoption(
         )
     changes = _tag_changes(role_tags, wanted_tags)
     if changes:
-        diff.append(f"{resource_name}-role: tags {' '.join(changes)}")
+        role_diff.append(f"{resource_name}-role: tags {' '.join(changes)}")
 
     context = PolicyContext(partition=found.partition, account_id=found.account_id)
     findings = _policies(found, args, context, features, resource_name, role["arn"])
@@ -366,15 +366,17 @@ def plan_adoption(
     feature_args = {k: enabled[k] for k in sorted(enabled) if enabled[k] is not None}
     if feature_args:
         args["features"] = feature_args
+    policy_diff: list[str] = []
     for key in sorted(set(features or ()) - {f.feature for f in findings if f.imported}):
-        diff.append(f"{resource_name}-{key}: created (no {key} policy on the role yet)")
+        policy_diff.append(f"{resource_name}-{key}: created (no {key} policy on the role yet)")
     for finding in findings:
-        diff += [f"{resource_name}-{finding.feature}: {c}" for c in finding.changes]
+        policy_diff += [f"{resource_name}-{finding.feature}: {c}" for c in finding.changes]
 
     aws = {"version": aws_version} if aws_version else {}
     imports: list[dict[str, Any]] = [
         {"type": COMPONENT_TYPE, "name": resource_name, "component": True}
     ]
+    diff: list[str] = []
     if not shared:
         imports.append(
             {
@@ -391,6 +393,7 @@ def plan_adoption(
         extra_ids = sorted(set(provider["client_ids"]) - {AUDIENCE})
         if extra_ids:
             diff.append(f"{resource_name}-provider: client IDs -{' -'.join(extra_ids)}")
+    diff += role_diff + policy_diff
     imports.append(
         {
             "type": ROLE_TYPE,
@@ -504,4 +507,3 @@ def _integration_plan(
             f"{wanted_audience!r}"
         )
     return diff
-

@@ -19,6 +19,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..errors import TeleportOidcError
@@ -345,7 +346,7 @@ def _adopt(args: argparse.Namespace) -> int:
     return 0
 
 
-def _aws_session() -> object | None:
+def _aws_session() -> Any:
     """A boto3 session when boto3 is installed and credentials are found, else None."""
     try:
         import boto3
