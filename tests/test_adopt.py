@@ -352,3 +352,27 @@ def test_a_role_without_an_integration_tag_needs_the_integration_name(
     iam.untag_role(RoleName="TeleportWebUiRole", TagKeys=["teleport.dev/integration"])
     with pytest.raises(AdoptionRefused, match="pass --integration-name"):
         plan_adoption(found(iam, teleport), integration_name=None)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["https://teleport.example.com:3080", "--role-name", "R"], "PROXY_URL must not"),
+        ([PROXY, "--role-name", "bad role"], "--role-name "),
+        ([PROXY, "--role-name", "R", "--integration-name", "Bad.Name"], "--integration-name "),
+    ],
+)
+def test_bad_options_name_the_option_and_stop_before_any_call(
+    iam: Any,
+    teleport: FakeTeleport,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    named: str,
+) -> None:
+    monkeypatch.setenv("TELEPORT_TCTL", str(teleport.tctl))
+    assert main(["adopt", *args, "--import-file", str(tmp_path / "f.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {named}") and "Traceback" not in err
+    assert teleport.calls() == []

@@ -228,9 +228,10 @@ def run_adopt(
     import_path: str,
 ) -> tuple[Adoption, str]:
     """Read, plan and render; the caller writes the import file. Raises AdoptionRefused."""
+    issuer_from_proxy_url(proxy_url, "PROXY_URL")
     validate_role_name(role_name, "--role-name")
     if integration_name is not None:
-        validate_integration_name(integration_name)
+        validate_integration_name(integration_name, "--integration-name")
     found = read_found(
         iam,
         sts,

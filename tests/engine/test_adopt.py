@@ -176,3 +176,52 @@ def test_a_web_ui_integration_is_taken_over_without_recreating_anything(
     ok(engine.pulumi(program, "destroy", "--yes"))
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == {"roles": [], "oidc_providers": [], "documents": []}
+
+
+def test_a_provider_shared_with_another_integration_is_reused_and_outlives_destroy(
+    engine: Harness, teleport: FakeTeleport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    iam: Any = engine.aws("iam")
+    fewer = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "rds:DescribeDBInstances", "Resource": "*"}],
+    }
+    setup = configure_idp(
+        iam, thumbprint=proxy_thumbprint(engine, monkeypatch), policies={"ListDatabases": fewer}
+    )
+    # A second integration made later on the same proxy: Teleport's CLI met the provider's
+    # AlreadyExists, treated it as success, and made a second role that trusts it.
+    trust = json.loads(
+        json.dumps(iam.get_role(RoleName=setup.role_name)["Role"]["AssumeRolePolicyDocument"])
+    )
+    iam.create_role(RoleName="TeleportStaging", AssumeRolePolicyDocument=json.dumps(trust))
+    teleport.seed_resource(web_ui_integration(setup))
+
+    install_import_langhost(engine.bin)
+    program = copy_program(REPO, tmp_path / "program")
+    (program / "Pulumi.example.yaml").unlink()
+    ok(engine.pulumi(program, "stack", "init", "test"))
+    ok(engine.pulumi(program, "config", "set", "aws:region", "us-east-1"))
+    printed = ok(adopt(engine, program, "--role-name", setup.role_name, "--features", "rds"))
+    assert f"teleport-oidc:existingProviderArn {setup.provider_arn}" in printed
+    for command in printed_commands(printed):
+        if command[1] == "up":
+            break
+        if command[1] != "preview":
+            ok(engine.pulumi(program, *command[1:]))
+
+    preview = steps(ok(engine.pulumi(program, "preview", "--json")))
+    assert preview == {
+        "teleport-role": "update",
+        "teleport-rds": "update",  # narrowed by hand: granted what rds needs again
+        "teleport-integration": "create",
+    }
+    ok(engine.pulumi(program, "up", "--yes"))
+    ok(engine.pulumi(program, "preview", "--expect-no-changes"))
+    ok(engine.pulumi(program, "destroy", "--yes"))
+    # The shared provider and the other integration's role were never this stack's.
+    assert aws_leftovers(engine) == {
+        "roles": ["TeleportStaging"],
+        "oidc_providers": [setup.provider_arn],
+        "documents": [],
+    }
