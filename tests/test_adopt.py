@@ -376,3 +376,28 @@ def test_bad_options_name_the_option_and_stop_before_any_call(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {named}") and "Traceback" not in err
     assert teleport.calls() == []
+
+
+def test_the_printed_arguments_build_a_component_with_every_imported_piece_at_its_name(
+    iam: Any, teleport: FakeTeleport, web_ui: WebUiSetup, run: Any, offline: None
+) -> None:
+    from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs
+
+    plan = plan_adoption(found(iam, teleport), integration_name=None, resource_name="prod")
+    rec = run(lambda: AwsOidcIntegration("prod", AwsOidcIntegrationArgs(**plan.args)))
+    component = rec.named("prod")
+    assert component.type == plan.imports[0]["type"]
+    for entry in plan.imports[1:]:
+        resource = rec.named(entry["name"])
+        assert (resource.type, resource.parent) == (entry["type"], component.urn)
+    assert rec.named("prod-role").inputs["name"] == web_ui.role_name
+    named = {r.inputs["name"] for r in rec.of_type("aws:iam/rolePolicy:RolePolicy")}
+    assert named == {"EC2DiscoverWithSSM", "ListDatabases", "EKSAccess"}
+    # The tags the program writes are Teleport's, plus ours: the one tag change listed.
+    tags = rec.named("prod-role").inputs["tags"]
+    assert tags == {**web_ui_tags(iam, web_ui), "teleport.dev/iac-tool": "pulumi"}
+
+
+def web_ui_tags(iam: Any, web_ui: WebUiSetup) -> dict[str, str]:
+    role = iam.get_role(RoleName=web_ui.role_name)["Role"]
+    return {t["Key"]: t["Value"] for t in role["Tags"]}
