@@ -401,3 +401,50 @@ def test_the_printed_arguments_build_a_component_with_every_imported_piece_at_it
 def web_ui_tags(iam: Any, web_ui: WebUiSetup) -> dict[str, str]:
     role = iam.get_role(RoleName=web_ui.role_name)["Role"]
     return {t["Key"]: t["Value"] for t in role["Tags"]}
+
+
+def test_ecs_deploy_service_imports_the_task_role_and_its_policy_too(
+    iam: Any, teleport: FakeTeleport
+) -> None:
+    task_arn = "arn:aws:iam::123456789012:role/DbTasks"
+    deploy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": task_arn}],
+    }
+    configure_idp(iam, policies={"DeployService": deploy})
+    iam.create_role(RoleName="DbTasks", AssumeRolePolicyDocument=json.dumps(HAND_MADE))
+    iam.put_role_policy(
+        RoleName="DbTasks", PolicyName="DbTasks", PolicyDocument=json.dumps(HAND_MADE)
+    )
+    plan = plan_adoption(found(iam, teleport), integration_name=None)
+    assert plan.args["features"]["ecs_deploy_service"].task_role_name == "DbTasks"
+    ids = {r["name"]: r.get("id") for r in plan.imports}
+    assert ids["teleport-ecs_deploy_service-task-role"] == "DbTasks"
+    assert ids["teleport-ecs_deploy_service-task-policy"] == "DbTasks:DbTasks"
+
+
+def test_external_audit_storage_is_recognised_but_left_until_its_options_are_given(
+    iam: Any, teleport: FakeTeleport
+) -> None:
+    eas = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AllowAthenaQuery", "Effect": "Allow", "Action": "athena:*", "Resource": "*"}
+        ],
+    }
+    configure_idp(iam, policies={"ExternalAuditStoragePolicy-x1": eas})
+    plan = plan_adoption(found(iam, teleport), integration_name=None)
+    (finding,) = plan.policies
+    assert (finding.feature, finding.imported) == ("external_audit_storage", False)
+    assert "policy_name='ExternalAuditStoragePolicy-x1'" in finding.note
+    assert "features" not in plan.args
+    assert len(plan.imports) == 3  # component, provider, role
+
+
+def test_without_reading_teleport_the_integration_is_adopted_whatever_it_holds(
+    iam: Any, web_ui: WebUiSetup, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert adopt(tmp_path, "--role-name", web_ui.role_name, "--no-teleport") == 0
+    out = capsys.readouterr().out
+    assert "adopt_existing_integration=True," in out
+    assert "teleport-integration: created, or taken over if it exists (not read)" in out

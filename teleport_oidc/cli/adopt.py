@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from ..rules import issuer_from_proxy_url, validate_integration_name, validate_role_name
 from ..teleport.tctl import Tctl
-from .adopt_plan import Adoption, AdoptionRefused, Found, plan_adoption
+from .adopt_plan import Adoption, AdoptionRefused, Found, passrole_role_name, plan_adoption
 from .doctor import trusts_provider
 
 __all__ = ["aws_plugin_version", "read_found", "render", "run_adopt"]
@@ -101,6 +101,17 @@ def read_found(
                 document = item.get("AssumeRolePolicyDocument")
                 if document and trusts_provider(_document(document), provider["arn"], host):
                     others.append(item["RoleName"])
+    task_roles: dict[str, list[str]] = {}
+    deploy = policies.get("DeployService")
+    task = passrole_role_name(deploy) if deploy is not None else None
+    if task is not None:
+        try:
+            iam.get_role(RoleName=task)
+        except Exception as exc:
+            if _error_code(exc) != "NoSuchEntity":
+                raise
+        else:
+            task_roles[task] = list(iam.list_role_policies(RoleName=task)["PolicyNames"])
     name = integration_name or role["tags"].get("teleport.dev/integration")
     integration = tctl.get("integration", name) if tctl is not None and name else None
     return Found(
@@ -112,6 +123,8 @@ def read_found(
         policies=policies,
         other_trusting_roles=sorted(others),
         integration=integration,
+        integration_read=tctl is not None,
+        task_roles=task_roles,
     )
 
 

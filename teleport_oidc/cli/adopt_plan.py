@@ -46,6 +46,7 @@ __all__ = [
     "Found",
     "PolicyFinding",
     "equivalent_policies",
+    "passrole_role_name",
     "plan_adoption",
     "recognise_policy",
 ]
@@ -94,6 +95,10 @@ class Found:
     """Names of other roles whose trust policy trusts the provider."""
     integration: Mapping[str, Any] | None = None
     """``tctl get integration/<name>``'s object, or ``None`` when Teleport has none."""
+    integration_read: bool = True
+    """``False``: Teleport was not read (``--no-teleport``)."""
+    task_roles: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """ECS task roles a ``DeployService`` policy passes: role name -> its inline policy names."""
 
 
 @dataclass(frozen=True)
@@ -191,8 +196,8 @@ def recognise_policy(name: str, document: Any) -> tuple[str | None, Any, str]:
             return (
                 "external_audit_storage",
                 None,
-                f"its options are not read from the policy: give ExternalAuditStorageOptions("
-                f"policy_name={name!r}, events_s3_uri=..., ...) in the program",
+                "its options are not read from the policy: enable it in the program with "
+                f"ExternalAuditStorageOptions(policy_name={name!r}, events_s3_uri=..., ...)",
             )
         return None, None, ""
     note = ""
@@ -202,7 +207,7 @@ def recognise_policy(name: str, document: Any) -> tuple[str | None, Any, str]:
             "first up creates that one and then deletes this one (replace)"
         )
     if key == "ecs_deploy_service":
-        task_role = _passrole_role_name(document)
+        task_role = passrole_role_name(document)
         if task_role is not None and task_role != EcsDeployServiceOptions().role_name():
             return key, EcsDeployServiceOptions(task_role_name=task_role), note
     if key == "access_graph" and len(_statements(document)) > 1:
@@ -213,7 +218,7 @@ def recognise_policy(name: str, document: Any) -> tuple[str | None, Any, str]:
     return key, True, note
 
 
-def _passrole_role_name(document: Any) -> str | None:
+def passrole_role_name(document: Any) -> str | None:
     for statement in _statements(document):
         if "iam:PassRole" in _as_list(statement.get("Action", [])):
             resource = _as_list(statement.get("Resource", []))[0]
@@ -415,6 +420,39 @@ def plan_adoption(
                 }
             )
 
+    ecs = next((f for f in findings if f.imported and f.feature == "ecs_deploy_service"), None)
+    if ecs is not None:
+        opts = ecs.options if isinstance(ecs.options, EcsDeployServiceOptions) else None
+        task = (opts or EcsDeployServiceOptions()).role_name()
+        prefix = f"{resource_name}-ecs_deploy_service"
+        if task in found.task_roles:
+            imports.append(
+                {
+                    "type": ROLE_TYPE,
+                    "name": f"{prefix}-task-role",
+                    "id": task,
+                    "parent": resource_name,
+                    **aws,
+                }
+            )
+            diff.append(
+                f"{prefix}-task-role: tags +{TAG_IAC_TOOL}=pulumi (and its path, "
+                "boundary and description follow the component's)"
+            )
+            if task in found.task_roles[task]:
+                imports.append(
+                    {
+                        "type": ROLE_POLICY_TYPE,
+                        "name": f"{prefix}-task-policy",
+                        "id": f"{task}:{task}",
+                        "parent": resource_name,
+                        **aws,
+                    }
+                )
+            else:
+                diff.append(f"{prefix}-task-policy: created")
+        else:
+            diff.append(f"{prefix}-task-role: created (no role {task!r} yet)")
     diff += _integration_plan(found, name, args, resource_name, notes)
     return Adoption(resource_name, args, imports, findings, diff, notes)
 
@@ -440,6 +478,17 @@ def _policies(
                     note="not a Teleport feature's policy: left on the role, not managed; "
                     "`pulumi destroy` deletes it with the role (pulumi-aws deletes an imported "
                     "role's inline policies)",
+                )
+            )
+            continue
+        if options is None:
+            findings.append(
+                PolicyFinding(
+                    name,
+                    key,
+                    None,
+                    note=f"left on the role for now: {note}; the "
+                    "first up then writes the same policy name in place (PutRolePolicy)",
                 )
             )
             continue
@@ -482,6 +531,13 @@ def _policies(
 def _integration_plan(
     found: Found, name: str, args: dict[str, Any], resource_name: str, notes: list[str]
 ) -> list[str]:
+    if not found.integration_read:
+        args["adopt_existing_integration"] = True
+        notes.append(
+            "Teleport was not read (--no-teleport): adopt_existing_integration=True takes an "
+            f"existing integration {name!r} over whatever it holds; check its role_arn first"
+        )
+        return [f"{resource_name}-integration: created, or taken over if it exists (not read)"]
     integration = found.integration
     wanted_audience = (
         IDENTITY_CENTER_AUDIENCE if "identity_center" in args.get("features", {}) else ""
