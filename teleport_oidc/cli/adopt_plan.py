@@ -286,24 +286,59 @@ def plan_adoption(
     ``aws_version``: the pulumi-aws plugin version the program's default provider uses.
     """
     host = found.issuer_url.removeprefix("https://")
-    role = found.role
-    role_tags: dict[str, str] = dict(role["tags"])
-    name = integration_name or role_tags.get(TAG_INTEGRATION)
+    name = integration_name or found.role["tags"].get(TAG_INTEGRATION)
     if not name:
         raise AdoptionRefused(
-            f"the role {role['name']} has no {TAG_INTEGRATION!r} tag naming its integration",
+            f"the role {found.role['name']} has no {TAG_INTEGRATION!r} tag naming its integration",
             "pass --integration-name <the name `tctl get integrations` shows>",
         )
     _check_refusals(found, host, name)
-    provider = found.provider
-    assert provider is not None  # refused above
+    notes: list[str] = []
+    args = _role_arguments(found, name)
+    shared = _reuse_shared_provider(found, name, args, notes)
+    role_diff = _trust_diff(found, host, args, resource_name)
+    wanted_tags = _wanted_tags(found, host, args, notes)
+    changes = _tag_changes(found.role["tags"], wanted_tags)
+    if changes:
+        role_diff.append(f"{resource_name}-role: tags {' '.join(changes)}")
+    context = PolicyContext(partition=found.partition, account_id=found.account_id)
+    findings = _policies(found, args, context, features)
+    policy_diff = _feature_arguments(args, findings, features, resource_name)
 
+    adoption = Adoption(resource_name, args, [], findings, [], notes)
+    aws = {"version": aws_version} if aws_version else {}
+    adoption.imports.append({"type": COMPONENT_TYPE, "name": resource_name, "component": True})
+    if not shared:
+        adoption.diff += _import_provider(found, wanted_tags, adoption, aws)
+    adoption.diff += role_diff + policy_diff
+    _import(adoption, ROLE_TYPE, "role", found.role["name"], aws)
+    for finding in findings:
+        if finding.imported:
+            policy_id = f"{found.role['name']}:{finding.name}"
+            _import(adoption, ROLE_POLICY_TYPE, str(finding.feature), policy_id, aws)
+    adoption.diff += _import_task_role(found, adoption, aws)
+    adoption.diff += _integration_plan(found, name, args, resource_name, notes)
+    return adoption
+
+
+def _import(adoption: Adoption, type_: str, suffix: str, id_: str, aws: Mapping[str, str]) -> None:
+    """One entry of the import file: ``<component>-<suffix>``, a child of the component."""
+    name = adoption.resource_name
+    adoption.imports.append(
+        {"type": type_, "name": f"{name}-{suffix}", "id": id_, "parent": name, **aws}
+    )
+
+
+def _role_arguments(found: Found, name: str) -> dict[str, Any]:
+    """The arguments that keep the role (and the tags' cluster) as they are."""
+    role = found.role
     args: dict[str, Any] = {
         "proxy_url": found.issuer_url,
         "integration_name": name,
         "role_name": role["name"],
     }
-    cluster = role_tags.get(TAG_CLUSTER) or dict(provider["tags"]).get(TAG_CLUSTER)
+    provider_tags = dict((found.provider or {}).get("tags") or {})
+    cluster = role["tags"].get(TAG_CLUSTER) or provider_tags.get(TAG_CLUSTER)
     if cluster:
         args["cluster_name"] = cluster
     if role["path"] != "/":
@@ -314,147 +349,131 @@ def plan_adoption(
         args["max_session_duration"] = role["max_session_duration"]
     if role["permissions_boundary"]:
         args["permissions_boundary_arn"] = role["permissions_boundary"]
-    user_tags = {k: v for k, v in role_tags.items() if not k.startswith("teleport.dev/")}
+    user_tags = {k: v for k, v in role["tags"].items() if not k.startswith("teleport.dev/")}
     if user_tags:
         args["tags"] = user_tags
+    return args
 
+
+def _reuse_shared_provider(found: Found, name: str, args: dict[str, Any], notes: list[str]) -> bool:
+    """A provider another integration uses is reused by ARN, never taken over."""
+    provider = found.provider
+    assert provider is not None  # refused before
     owner = dict(provider["tags"]).get(TAG_INTEGRATION)
-    shared = (owner is not None and owner != name) or bool(found.other_trusting_roles)
-    notes: list[str] = []
-    if shared:
-        args["existing_provider_arn"] = provider["arn"]
-        why = [f"its {TAG_INTEGRATION} tag names {owner!r}"] if owner and owner != name else []
-        if found.other_trusting_roles:
-            why.append(f"the roles {sorted(found.other_trusting_roles)} trust it too")
-        notes.append(
-            f"the provider {provider['arn']} is shared ({'; '.join(why)}): reused by ARN, not "
-            "taken over, so this stack never changes or deletes it"
-        )
+    why = [f"its {TAG_INTEGRATION} tag names {owner!r}"] if owner and owner != name else []
+    if found.other_trusting_roles:
+        why.append(f"the roles {sorted(found.other_trusting_roles)} trust it too")
+    if not why:
+        return False
+    args["existing_provider_arn"] = provider["arn"]
+    notes.append(
+        f"the provider {provider['arn']} is shared ({'; '.join(why)}): reused by ARN, not "
+        "taken over, so this stack never changes or deletes it"
+    )
+    return True
 
-    restrict = False
-    ours = trust_policy(provider["arn"], host)
-    if not equivalent_policies(role["trust_policy"], ours):
-        restricted = trust_policy(provider["arn"], host, restrict_subjects=True)
-        if equivalent_policies(role["trust_policy"], restricted):
-            restrict = True
-            args["restrict_subjects"] = True
-    role_diff: list[str] = []
-    wanted_trust = trust_policy(provider["arn"], host, restrict_subjects=restrict)
-    if not equivalent_policies(role["trust_policy"], wanted_trust):
-        extra = len(_statements(role["trust_policy"])) - 1
-        role_diff.append(
-            f"{resource_name}-role: trust policy replaced by Teleport's single statement"
-            + (f" (drops {extra} other statement(s))" if extra > 0 else "")
-        )
 
-    required = {
-        TAG_CLUSTER: cluster or host,
-        TAG_ORIGIN: ORIGIN,
-        TAG_INTEGRATION: name,
-        TAG_IAC_TOOL: "pulumi",
-    }
-    wanted_tags = {**user_tags, **required}
+def _trust_diff(found: Found, host: str, args: dict[str, Any], resource_name: str) -> list[str]:
+    """``restrict_subjects`` when the role has the subject condition; else what changes."""
+    provider_arn = str((found.provider or {})["arn"])
+    trust = found.role["trust_policy"]
+    restricted = trust_policy(provider_arn, host, restrict_subjects=True)
+    if equivalent_policies(trust, restricted):
+        args["restrict_subjects"] = True
+        return []
+    if equivalent_policies(trust, trust_policy(provider_arn, host)):
+        return []
+    extra = len(_statements(trust)) - 1
+    return [
+        f"{resource_name}-role: trust policy replaced by Teleport's single statement"
+        + (f" (drops {extra} other statement(s))" if extra > 0 else "")
+    ]
+
+
+def _wanted_tags(
+    found: Found, host: str, args: Mapping[str, Any], notes: list[str]
+) -> dict[str, str]:
+    """The tags the component writes on the provider and the role with these arguments."""
+    cluster = args.get("cluster_name")
     if not cluster:
         notes.append(
             f"no {TAG_CLUSTER} tag: cluster_name defaults to what the proxy reports "
             "(GET /webapi/find); the diff assumes the proxy host"
         )
-    changes = _tag_changes(role_tags, wanted_tags)
-    if changes:
-        role_diff.append(f"{resource_name}-role: tags {' '.join(changes)}")
+    return {
+        **dict(args.get("tags") or {}),
+        TAG_CLUSTER: cluster or host,
+        TAG_ORIGIN: ORIGIN,
+        TAG_INTEGRATION: str(args["integration_name"]),
+        TAG_IAC_TOOL: "pulumi",
+    }
 
-    context = PolicyContext(partition=found.partition, account_id=found.account_id)
-    findings = _policies(found, args, context, features, resource_name, role["arn"])
+
+def _feature_arguments(
+    args: dict[str, Any],
+    findings: Sequence[PolicyFinding],
+    features: Sequence[str] | None,
+    resource_name: str,
+) -> list[str]:
+    """``features`` for the arguments; the policies' changes in the first up."""
     enabled = {f.feature: f.options for f in findings if f.imported and f.feature is not None}
     for key in features or ():
         enabled.setdefault(key, True)
     feature_args = {k: enabled[k] for k in sorted(enabled) if enabled[k] is not None}
     if feature_args:
         args["features"] = feature_args
-    policy_diff: list[str] = []
-    for key in sorted(set(features or ()) - {f.feature for f in findings if f.imported}):
-        policy_diff.append(f"{resource_name}-{key}: created (no {key} policy on the role yet)")
-    for finding in findings:
-        policy_diff += [f"{resource_name}-{finding.feature}: {c}" for c in finding.changes]
-
-    aws = {"version": aws_version} if aws_version else {}
-    imports: list[dict[str, Any]] = [
-        {"type": COMPONENT_TYPE, "name": resource_name, "component": True}
+    diff = [
+        f"{resource_name}-{key}: created (no {key} policy on the role yet)"
+        for key in sorted(set(features or ()) - {f.feature for f in findings if f.imported})
     ]
-    diff: list[str] = []
-    if not shared:
-        imports.append(
-            {
-                "type": OIDC_TYPE,
-                "name": f"{resource_name}-provider",
-                "id": provider["arn"],
-                "parent": resource_name,
-                **aws,
-            }
-        )
-        changes = _tag_changes(dict(provider["tags"]), wanted_tags)
-        if changes:
-            diff.append(f"{resource_name}-provider: tags {' '.join(changes)}")
-        extra_ids = sorted(set(provider["client_ids"]) - {AUDIENCE})
-        if extra_ids:
-            diff.append(f"{resource_name}-provider: client IDs -{' -'.join(extra_ids)}")
-    diff += role_diff + policy_diff
-    imports.append(
-        {
-            "type": ROLE_TYPE,
-            "name": f"{resource_name}-role",
-            "id": role["name"],
-            "parent": resource_name,
-            **aws,
-        }
-    )
     for finding in findings:
-        if finding.imported:
-            imports.append(
-                {
-                    "type": ROLE_POLICY_TYPE,
-                    "name": f"{resource_name}-{finding.feature}",
-                    "id": f"{role['name']}:{finding.name}",
-                    "parent": resource_name,
-                    **aws,
-                }
-            )
+        diff += [f"{resource_name}-{finding.feature}: {c}" for c in finding.changes]
+    return diff
 
-    ecs = next((f for f in findings if f.imported and f.feature == "ecs_deploy_service"), None)
-    if ecs is not None:
-        opts = ecs.options if isinstance(ecs.options, EcsDeployServiceOptions) else None
-        task = (opts or EcsDeployServiceOptions()).role_name()
-        prefix = f"{resource_name}-ecs_deploy_service"
-        if task in found.task_roles:
-            imports.append(
-                {
-                    "type": ROLE_TYPE,
-                    "name": f"{prefix}-task-role",
-                    "id": task,
-                    "parent": resource_name,
-                    **aws,
-                }
-            )
-            diff.append(
-                f"{prefix}-task-role: tags +{TAG_IAC_TOOL}=pulumi (and its path, "
-                "boundary and description follow the component's)"
-            )
-            if task in found.task_roles[task]:
-                imports.append(
-                    {
-                        "type": ROLE_POLICY_TYPE,
-                        "name": f"{prefix}-task-policy",
-                        "id": f"{task}:{task}",
-                        "parent": resource_name,
-                        **aws,
-                    }
-                )
-            else:
-                diff.append(f"{prefix}-task-policy: created")
-        else:
-            diff.append(f"{prefix}-task-role: created (no role {task!r} yet)")
-    diff += _integration_plan(found, name, args, resource_name, notes)
-    return Adoption(resource_name, args, imports, findings, diff, notes)
+
+def _import_provider(
+    found: Found, wanted_tags: Mapping[str, str], adoption: Adoption, aws: Mapping[str, str]
+) -> list[str]:
+    provider = found.provider
+    assert provider is not None  # refused before
+    _import(adoption, OIDC_TYPE, "provider", provider["arn"], aws)
+    name = adoption.resource_name
+    diff = []
+    changes = _tag_changes(dict(provider["tags"]), wanted_tags)
+    if changes:
+        diff.append(f"{name}-provider: tags {' '.join(changes)}")
+    extra_ids = sorted(set(provider["client_ids"]) - {AUDIENCE})
+    if extra_ids:
+        diff.append(f"{name}-provider: client IDs -{' -'.join(extra_ids)}")
+    adoption.notes.append(
+        f"the provider's thumbprints {list(provider['thumbprints'])} stay unless the proxy's "
+        "chain changed since: the component looks them up at every deployment"
+    )
+    return diff
+
+
+def _import_task_role(found: Found, adoption: Adoption, aws: Mapping[str, str]) -> list[str]:
+    """With ``ecs_deploy_service``: the task role it passes, and the policy named after it."""
+    ecs = next(
+        (f for f in adoption.policies if f.imported and f.feature == "ecs_deploy_service"), None
+    )
+    if ecs is None:
+        return []
+    opts = ecs.options if isinstance(ecs.options, EcsDeployServiceOptions) else None
+    task = (opts or EcsDeployServiceOptions()).role_name()
+    prefix = f"{adoption.resource_name}-ecs_deploy_service"
+    if task not in found.task_roles:
+        return [f"{prefix}-task-role: created (no role {task!r} yet)"]
+    _import(adoption, ROLE_TYPE, "ecs_deploy_service-task-role", task, aws)
+    diff = [
+        f"{prefix}-task-role: tags +{TAG_IAC_TOOL}=pulumi (its path, boundary and description "
+        "follow the component's)"
+    ]
+    if task in found.task_roles[task]:
+        _import(adoption, ROLE_POLICY_TYPE, "ecs_deploy_service-task-policy", f"{task}:{task}", aws)
+    else:
+        diff.append(f"{prefix}-task-policy: created")
+    return diff
 
 
 def _policies(
@@ -462,9 +481,9 @@ def _policies(
     args: Mapping[str, Any],
     context: PolicyContext,
     features: Sequence[str] | None,
-    resource_name: str,
-    role_arn: str,
 ) -> list[PolicyFinding]:
+    """Each inline policy: the feature it is, whether it is imported, what the first up
+    changes in it."""
     findings: list[PolicyFinding] = []
     taken: set[str] = set()
     for name in sorted(found.policies):
