@@ -82,8 +82,11 @@ class Found:
     """What the account and Teleport hold, as read (see :mod:`teleport_oidc.cli.adopt`)."""
 
     issuer_url: str
+    """``https://<proxy host>``, normalised as the component normalises ``proxy_url``."""
     account_id: str
+    """The account the credentials reach (STS ``GetCallerIdentity``)."""
     partition: str
+    """``aws``, ``aws-cn`` or ``aws-us-gov``, from the caller's ARN."""
     provider: Mapping[str, Any] | None
     """``arn``, ``client_ids``, ``thumbprints``, ``tags`` of the provider for the issuer."""
     role: Mapping[str, Any]
@@ -103,7 +106,10 @@ class Found:
 
 @dataclass(frozen=True)
 class PolicyFinding:
+    """One inline policy on the role, as adopt reads it."""
+
     name: str
+    """The policy's name on the role."""
     feature: str | None
     """The feature key it corresponds to, or ``None`` when not recognised."""
     options: Any = None
@@ -112,6 +118,7 @@ class PolicyFinding:
     changes: tuple[str, ...] = ()
     """What the first ``up`` changes in it (empty: nothing)."""
     imported: bool = False
+    """Whether the import file takes it over (at ``<component>-<feature>``)."""
 
 
 @dataclass

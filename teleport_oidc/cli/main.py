@@ -126,7 +126,7 @@ def _parser() -> argparse.ArgumentParser:
         "nothing in AWS or Teleport.",
         epilog=ADOPT_EXIT_CODES,
     )
-    adopt.add_argument("proxy_url")
+    adopt.add_argument("proxy_url", metavar="PROXY_URL", help="the proxy's public URL")
     adopt.add_argument("--role-name", required=True, help="the role's name, as given to Teleport")
     adopt.add_argument(
         "--integration-name", help="default: the role's teleport.dev/integration tag"
