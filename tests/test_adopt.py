@@ -448,3 +448,17 @@ def test_without_reading_teleport_the_integration_is_adopted_whatever_it_holds(
     out = capsys.readouterr().out
     assert "adopt_existing_integration=True," in out
     assert "teleport-integration: created, or taken over if it exists (not read)" in out
+
+
+def test_a_tctl_that_cannot_run_stops_adopt_with_its_message_and_no_file(
+    iam: Any,
+    web_ui: WebUiSetup,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TELEPORT_TCTL", str(tmp_path / "no-such-tctl"))
+    assert adopt(tmp_path, "--role-name", web_ui.role_name) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "tctl" in err and "Traceback" not in err
+    assert not (tmp_path / "adopt-import.json").exists()
