@@ -357,6 +357,13 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ("lookup with zero timeout", lambda: lookup_thumbprints_output(PROXY, timeout=0), "timeout"),
     ("lookup of an http URL", lambda: lookup_thumbprints("http://t.example.com"), "issuer_url"),
     ("lookup with empty ca_bundle", lambda: lookup_thumbprints(PROXY, ca_bundle=""), "ca_bundle"),
+    # discovery as stack config gives it (dicts): RDS needs region names (Teleport expands '*'
+    # for EC2 and EKS only)
+    (
+        "discovery of RDS in every region",
+        component(discovery={"discovery_group": "g", "types": ["rds"]}),
+        "discovery.regions",
+    ),
 ]
 
 
