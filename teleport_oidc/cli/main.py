@@ -158,17 +158,25 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "plan":
             from .plan import plan_program, render_json, render_text
 
+            state = world = None
+            if args.state is not None:  # read before the program runs: a bad file stops here
+                from .deployed import deployed_world
+                from .export import load_state
+
+                state = load_state(args.state)
+                world = deployed_world(state)
             plan = plan_program(
                 Path(args.program_dir),
                 stack=args.stack,
                 config_file=args.stack_config,
                 overrides=args.config,
                 offline=args.offline,
+                world=world,
             )
-            if args.state is not None:
-                from .statediff import compare, load_state, render_changes
+            if state is not None:
+                from .statediff import compare, render_changes
 
-                changes = compare(plan.recorded.resources, load_state(args.state))
+                changes = compare(plan.recorded.resources, state)
                 sys.stdout.write(render_changes(changes, as_json=args.format == "json"))
                 return 0
             sys.stdout.write(
