@@ -27,7 +27,8 @@ def plan_marks(program: Path, state: Path) -> dict[str, str]:
         timeout=300,
     )
     assert done.returncode == 0, done
-    return {c["name"]: c["change"] for c in json.loads(done.stdout) if c["change"] != "same"}
+    changes = json.loads(done.stdout)["changes"]
+    return {c["name"]: c["change"] for c in changes if c["change"] != "same"}
 
 
 @pytest.mark.parametrize("name", ["basic", "discovery-single-account", "features", "root"])
