@@ -114,5 +114,5 @@ def test_plan_state_on_the_command_line_is_same_everywhere_in_another_account(
     export = deployed(tmp_path, program, ELSEWHERE)
     capsys.readouterr()
     assert main(["plan", str(program), "--state", str(export), "--format", "json"]) == 0
-    changes = json.loads(capsys.readouterr().out)
+    changes = json.loads(capsys.readouterr().out)["changes"]
     assert changes and {c["change"] for c in changes} == {"same"}
