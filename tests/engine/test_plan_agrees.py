@@ -54,8 +54,10 @@ def deploy(
     teleport: FakeTeleport,
     tmp_path: Path,
     world: tuple[str, str] | None,
+    before: tuple[str, ...] = (),
 ) -> tuple[Path, Path]:
-    """The case's program, `up` in ``world``, and the export of that `up`."""
+    """The case's program, `up` in ``world`` with the ``before`` config (``key=value``), and
+    the export of that `up`."""
     case = CASES[name]
     if world is not None:
         move_to_account(engine, *world)
@@ -64,6 +66,9 @@ def deploy(
     if world is not None and case.source == REPO:
         # The root stack's config names its region; the examples take the CLI's.
         ok(engine.pulumi(program, "config", "set", "aws:region", world[1]))
+    for pair in before:
+        key, _, value = pair.partition("=")
+        ok(engine.pulumi(program, "config", "set", key, value))
     ok(engine.pulumi(program, "up", "--yes"))
     state = tmp_path / "state.json"
     ok(engine.pulumi(program, "stack", "export", "--file", str(state)))
