@@ -311,3 +311,14 @@ def test_the_json_carries_the_same_review_as_the_markdown(
         assert reason in text
     assert data["mermaid"] in text
     assert all(w in text for w in data["warnings"])
+
+
+def test_the_readme_shows_a_review_as_the_golden_has_it() -> None:
+    """The README's rendered example is the golden, its headings moved down a level or two."""
+    golden = (GOLDEN / "root-widened-and-feature.md").read_text()
+    shown = (
+        golden.replace("## Access review", "#### Access review", 1)
+        .replace("\n### ", "\n##### ")
+        .replace("\n#### Account", "\n###### Account")
+    )
+    assert shown in (REPO / "README.md").read_text()

@@ -17,6 +17,7 @@ _STYLE = {
     "update": "fill:#fff8c5,stroke:#9a6700,color:#3b2300",
     "replace": "fill:#ffebe9,stroke:#cf222e,color:#4c0b0a",
     "delete": "fill:#ffebe9,stroke:#cf222e,color:#4c0b0a,stroke-dasharray:5 3",
+    "widened": "fill:#ffebe9,stroke:#cf222e,color:#4c0b0a,stroke-width:3px",
 }
 
 
@@ -38,14 +39,15 @@ class _Chart:
     red_links: list[int] = field(default_factory=list)
     ids: dict[str, str] = field(default_factory=dict)
 
-    def node(self, key: str, shape: str, change: str, *lines: str) -> str:
+    def node(self, key: str, shape: str, change: str, *lines: str, style: str = "") -> str:
         node_id = self.ids.setdefault(key, f"n{len(self.ids)}")
         word = _WORD.get(change)
         text = _label(*lines, f"({word})" if word else "")
         opening, closing = shape[: len(shape) // 2], shape[len(shape) // 2 :]
         self.lines.append(f"    {node_id}{opening}{text}{closing}")
-        if change in _STYLE:
-            self.classes.setdefault(change, []).append(node_id)
+        style = style or change
+        if style in _STYLE:
+            self.classes.setdefault(style, []).append(node_id)
         return node_id
 
     def link(self, source: str, target: str, label: str, *, red: bool = False) -> None:
@@ -58,7 +60,7 @@ def mermaid(review: Review) -> str:
     """The flowchart's source (without the fences)."""
     chart = _Chart()
     out = ["flowchart LR"]
-    out.append(f"  subgraph teleport[{_label('Teleport cluster', review.cluster)}]")
+    out.append(f"  subgraph teleport[{_label(f'Teleport cluster {review.cluster}'.strip())}]")
     chart.lines = out
     teleport_ids: dict[tuple[str, str], str] = {}
     for change in review.teleport:
@@ -92,9 +94,13 @@ def mermaid(review: Review) -> str:
                         host,
                         "" if managed else "(not managed here)",
                     )
-            widened = "trust widened" if role.widened else ""
             role_ids[role.role + "@" + account] = chart.node(
-                f"role:{account}:{role.resource}", "[]", role.change, f"role {role.role}", widened
+                f"role:{account}:{role.resource}",
+                "[]",
+                role.change,
+                f"role {role.role}",
+                "⚠ trust widened" if role.widened else "",
+                style="widened" if role.widened else role.change,
             )
         out.append("  end")
     for role in review.roles:

@@ -4,6 +4,7 @@ warnings and a Mermaid diagram."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from .review import Grant, Review, RoleReview, TeleportChange
@@ -47,25 +48,45 @@ def _counts(review: Review) -> str:
     return "**" + ", ".join(parts) + "**" + unchanged
 
 
+def _condition(condition: str) -> str:
+    """A statement's condition as lines a reviewer reads (``StringEquals key = a, b``), not
+    JSON; anything else as it is."""
+    if not condition:
+        return "—"
+    try:
+        tests = json.loads(condition)
+        lines = [
+            f"{operator} {key} = "
+            + ", ".join(str(v) for v in (values if isinstance(values, list) else [values]))
+            for operator, block in tests.items()
+            for key, values in block.items()
+        ]
+    except (ValueError, AttributeError):
+        return _code(condition)
+    return "<br>".join(_code(line) for line in lines)
+
+
 def _grant_row(sign: str, grant: Grant) -> str:
     service = grant.service
     actions = [a.split(":", 1)[1] if a.startswith(f"{service}:") else a for a in grant.actions]
     wild = f" {WILDCARD}" if grant.wildcards else ""
     effect = "" if grant.effect == "Allow" else f"**{grant.effect}** "
     return (
-        f"| {sign} | {effect}{_code(service)} | {_codes(actions)} | {_codes(grant.resources)}{wild}"
-        f" | {_code(grant.condition) if grant.condition else '—'} | {_code(grant.feature)} |"
+        f"| {sign} | {_code(grant.feature)} | {effect}{_code(service)} | {_codes(actions)} | "
+        f"{_codes(grant.resources)}{wild} | {_condition(grant.condition)} |"
     )
 
 
-def _role(role: RoleReview) -> list[str]:
-    lines = [
-        f"#### Account {_code(role.account)} · role {_code(role.role)} · {_MARK[role.change]}",
-        "",
-    ]
+def _role(role: RoleReview, accounts: list[str]) -> list[str]:
+    where = (
+        f"Account {_code(accounts[0])}" if len(accounts) == 1 else "Accounts " + _codes(accounts)
+    )
+    lines = [f"#### {where} · role {_code(role.role)} · {_MARK[role.change]}", ""]
+    if len(accounts) > 1:
+        lines += [f"The same change in each of these {len(accounts)} accounts.", ""]
     if role.added or role.removed:
         lines += [
-            "| | Service | Actions | Resource | Condition | Feature |",
+            "| | Feature | Service | Actions | Resource | Condition |",
             "|---|---|---|---|---|---|",
         ]
         lines += [_grant_row(ADDED, g) for g in role.added]
@@ -80,6 +101,31 @@ def _role(role: RoleReview) -> list[str]:
         lines += [f"| {REMOVED} | {i.aspect} | {_code(i.text)} |" for i in role.trust_removed]
         lines.append("")
     return lines
+
+
+def _grouped(roles: list[RoleReview]) -> list[tuple[RoleReview, list[str]]]:
+    """Roles that change alike in several accounts (an organization's member roles) once, with
+    their accounts; the roles Teleport assumes directly (trusting an OIDC provider) first."""
+    groups: dict[str, tuple[RoleReview, list[str]]] = {}
+    for role in roles:
+        shape = json.dumps(
+            [
+                role.role,
+                role.change,
+                [g.__dict__ for g in role.added + role.removed],
+                [i.__dict__ for i in role.trust_added + role.trust_removed],
+                role.widened,
+            ],
+            sort_keys=True,
+        )
+        groups.setdefault(shape, (role, []))[1].append(role.account)
+
+    def first(item: tuple[RoleReview, list[str]]) -> tuple[bool, str, str]:
+        role, accounts = item
+        direct = any(t.startswith("Federated ") for t in role.trusts)
+        return (not direct, accounts[0], role.role)
+
+    return sorted(groups.values(), key=first)
 
 
 def _teleport_cell(change: TeleportChange) -> str:
@@ -108,8 +154,8 @@ def render_markdown(review: Review) -> str:
     changed = [r for r in review.roles if r.change != "same" or r.added or r.removed]
     unchanged = [r for r in review.roles if r not in changed]
     lines += ["### AWS access", ""]
-    for role in changed:
-        lines += _role(role)
+    for role, accounts in _grouped(changed):
+        lines += _role(role, accounts)
     if unchanged:
         names = ", ".join(f"{_code(r.role)} ({_code(r.account)})" for r in unchanged)
         lines += [f"Unchanged roles: {names}.", ""]
