@@ -322,3 +322,20 @@ def test_the_readme_shows_a_review_as_the_golden_has_it() -> None:
         .replace("\n#### Account", "\n###### Account")
     )
     assert shown in (REPO / "README.md").read_text()
+
+
+def test_stored_inputs_of_unexpected_shapes_are_reviewed_not_crashed_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    program = REPO / "examples/discovery-single-account"
+    export = json.loads(deployed(tmp_path, program).read_text())
+    read = ["labels", "allow", "aws", "policy", "assumeRolePolicy", "role_arn", "name", "role"]
+    read += ["roles", "join_method", "discovery_group", "integration_name", "audience", "url"]
+    for value in [5, "x", [1, {"a": None}], {"Statement": 5}, None, '{"Statement": [5]}']:
+        for resource in export["deployment"]["resources"]:
+            resource["inputs"] = {key: value for key in {*resource.get("inputs", {}), *read}}
+            resource["outputs"] = {"arn": value, "name": value}
+        state = tmp_path / "odd.json"
+        state.write_text(json.dumps(export))
+        for output_format in ("markdown", "json", "text"):
+            assert review(capsys, program, state, output_format=output_format), value

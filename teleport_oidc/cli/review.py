@@ -209,6 +209,10 @@ def _list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, Mapping) else {}
+
+
 def _text(value: Any) -> str:
     if isinstance(value, Unknown):
         return UNKNOWN
@@ -474,7 +478,9 @@ def teleport_summary(type_: str, inputs: Mapping[str, Any]) -> dict[str, list[st
         fields = {
             "role_arn": [_text(inputs.get("role_arn"))],
             "audience": [_text(inputs.get("audience"))] if inputs.get("audience") else [],
-            "labels": [f"{k}={_text(v)}" for k, v in sorted((inputs.get("labels") or {}).items())],
+            "labels": [
+                f"{k}={_text(v)}" for k, v in sorted(_mapping(inputs.get("labels")).items())
+            ],
         }
     elif kind == "discovery_config":
         matchers = inputs.get("aws")
