@@ -339,3 +339,19 @@ def test_stored_inputs_of_unexpected_shapes_are_reviewed_not_crashed_on(
         state.write_text(json.dumps(export))
         for output_format in ("markdown", "json", "text"):
             assert review(capsys, program, state, output_format=output_format), value
+
+
+@pytest.mark.parametrize(
+    "program", [REPO, REPO / "examples/discovery-organization", REPO / "examples/basic"]
+)
+def test_an_unchanged_program_reviews_as_no_change_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], program: Path
+) -> None:
+    discovery = '{"discovery_group": "g", "types": ["ec2", "eks"], "regions": ["us-east-1"]}'
+    config = (f"teleport-oidc:discovery={discovery}",) if program == REPO else ()
+    state = deployed(tmp_path, program, *config)
+    data = review_data(capsys, program, state, *config)
+    assert {k for k, v in data["counts"].items() if v} == {"same"}
+    assert all(not (r["added"] or r["removed"] or r["trust_added"]) for r in data["roles"])
+    assert data["teleport"] and all(t["fields"] == {} for t in data["teleport"])
+    assert "No Teleport changes." in review(capsys, program, state, *config)

@@ -25,7 +25,7 @@ from ..teleport.token import PROVISION_TOKEN_TYPE
 from .deployed import provider_name
 from .export import StoredState, urn_key
 from .mockrun import RecordedResource
-from .statediff import Change
+from .statediff import Change, as_stored
 
 __all__ = [
     "Grant",
@@ -167,7 +167,7 @@ def _planned(resources: Iterable[RecordedResource]) -> dict[str, _Side]:
             urn_key(r.urn),
             r.type,
             r.name,
-            r.inputs,
+            as_stored(r.type, r.inputs),
             r.outputs,
             provider_name(r.provider),
             urn_key(r.parent) if r.parent and "pulumi:pulumi:Stack" not in r.parent else "",

@@ -24,7 +24,7 @@ from ..teleport.token import PROVISION_TOKEN_TYPE, TOKEN
 from .export import StateError, StoredState, load_state, urn_key
 from .mockrun import RecordedResource
 
-__all__ = ["Change", "StateError", "compare", "load_state", "render_changes"]
+__all__ = ["Change", "StateError", "as_stored", "compare", "load_state", "render_changes"]
 
 #: Per type: inputs whose change replaces the resource, and defaults providers fill in.
 _REPLACES: dict[str, tuple[str, ...]] = {
@@ -117,6 +117,13 @@ def _checked(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
     planned (the program's own checks would have refused it)."""
     provider = type("PlannedCheck", (TctlResourceProvider,), {"KIND": kind})()
     return {**inputs, **provider.check({}, dict(inputs)).inputs}
+
+
+def as_stored(resource_type: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A Teleport resource's planned inputs as its provider's ``check`` would store them (the
+    export holds those); any other resource's as they are."""
+    kind = _KINDS.get(resource_type)
+    return dict(inputs) if kind is None else _checked(kind, inputs)
 
 
 def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:
