@@ -24,7 +24,9 @@ def test_the_ci_script_writes_one_comment_with_the_review_and_the_preview(
     program = shutil.copytree(REPO / "examples" / "basic", tmp_path / "basic")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "TMPDIR": str(scratch)}
+    # The CLI the engine tier built (not a build of its own); the script's temporary folder in
+    # ``scratch``, to see it is gone afterwards.
+    env = {**os.environ, "TELEPORT_OIDC_PULUMI": str(engine_cli), "TMPDIR": str(scratch)}
 
     def sandbox(*command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -55,5 +57,5 @@ def test_the_ci_script_writes_one_comment_with_the_review_and_the_preview(
     assert "```mermaid" in review and preview.rstrip().endswith("</details>")
     assert "teleport-role" in preview and "replace" in preview
     # The export it read is gone; the identity (a secret) is nowhere in the comment.
-    assert list(scratch.iterdir()) == []
+    assert list(scratch.rglob("state.json")) == [] and list(scratch.rglob("review.md")) == []
     assert "sandbox identity" not in comment
