@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from teleport_oidc.cli.main import main
 from teleport_oidc.cli.mockrun import AwsWorld
 from teleport_oidc.cli.plan import plan_program
-from teleport_oidc.cli.review import Grant, TrustItem, _grant_diff, _widening, grants, trust_items
+from teleport_oidc.cli.review_iam import Grant, TrustItem, grant_diff, grants, trust_items, widening
 
 from .stack_export import write_export
 
@@ -111,7 +111,7 @@ def test_an_action_moved_between_two_policies_of_one_role_is_neither_added_nor_r
         Grant("ec2", ("ec2:DescribeVpcs",), ("*",), feature="eks"),
         Grant("ec2", ("ec2:CreateTags",), ("*",), feature="eks"),
     ]
-    added, removed = _grant_diff(new, old)
+    added, removed = grant_diff(new, old)
     assert added == [Grant("ec2", ("ec2:CreateTags",), ("*",), feature="eks")]
     assert removed == []
 
@@ -133,21 +133,21 @@ def _trust(conditions: dict[str, Any], principal: str = "arn:aws:iam::1:oidc-pro
 
 def test_a_trust_is_widened_by_a_dropped_condition_a_value_added_or_a_new_principal() -> None:
     narrow = _trust({"t:aud": "discover.teleport", "t:sub": ["system:proxy"]})
-    assert _widening(narrow, narrow) == []
-    assert _widening(_trust({"t:aud": "discover.teleport"}), narrow) == [
+    assert widening(narrow, narrow) == []
+    assert widening(_trust({"t:aud": "discover.teleport"}), narrow) == [
         "subject restriction removed (StringEquals t:sub was system:proxy)"
     ]
     more = _trust({"t:aud": "discover.teleport", "t:sub": ["system:proxy", "system:auth"]})
-    assert _widening(more, narrow) == [
+    assert widening(more, narrow) == [
         "subject condition admits more (StringEquals t:sub = system:auth)"
     ]
     other = _trust(
         {"t:aud": "discover.teleport", "t:sub": ["system:proxy"]}, "arn:aws:iam::2:oidc-provider/t"
     )
-    assert _widening(other, narrow) == ["provider added (Federated arn:aws:iam::2:oidc-provider/t)"]
+    assert widening(other, narrow) == ["provider added (Federated arn:aws:iam::2:oidc-provider/t)"]
     # Narrowing is not widening; a new role is not a widened one.
-    assert _widening(narrow, more) == []
-    assert _widening(narrow, set()) == []
+    assert widening(narrow, more) == []
+    assert widening(narrow, set()) == []
     assert TrustItem("subject", "StringEquals t:sub = system:proxy", "StringEquals t:sub") in narrow
 
 
