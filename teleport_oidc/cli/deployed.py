@@ -22,8 +22,8 @@ from .mockrun import PLACEHOLDER_ACCOUNT, PLACEHOLDER_ORGANIZATION, AwsWorld
 
 __all__ = ["deployed_world", "provider_name"]
 
-_ARN = re.compile(r"^arn:(aws(?:-[a-z-]+)?):[a-z0-9-]+:[a-z0-9-]*:(\d{12}):")
-_ORGANIZATION = re.compile(r"^o-[a-z0-9]{10,32}$")
+_ARN = re.compile(r"^arn:(aws(?:-[a-z-]+)?):[a-z0-9-]+:[a-z0-9-]*:([0-9]{12}):")
+_ORGANIZATION = re.compile(r"\Ao-[a-z0-9]{10,32}\Z")
 _AWS_PROVIDER = "pulumi:providers:aws"
 
 
