@@ -28,6 +28,7 @@ from .rules import (
 )
 from .tags import merge_tags, required_tags, validate_tags
 from .teleport.integration import check_stack_config
+from .teleport.resource import check_connection
 from .teleport.provider import check_labels
 
 __all__ = ["AwsOidcIntegrationArgs", "CheckedArgs", "check_args"]
@@ -244,10 +245,21 @@ def check_args(args: AwsOidcIntegrationArgs) -> CheckedArgs:
         )
     if args.integration_labels is not None:
         check_labels(args.integration_labels, "integration_labels")
-    if args.create_teleport_integration:
-        check_stack_config()
     features = normalize_features(args.features)
     discovery = check_discovery(args.discovery, name, features)
+    teleport_side = bool(args.create_teleport_integration) or discovery is not None
+    check_connection(
+        {
+            "auth_server": args.auth_server,
+            "identity_file": args.identity_file,
+            "tctl_path": args.tctl_path,
+            # a plain cluster_name also names the cluster of the Teleport resources
+            "cluster": args.cluster_name if teleport_side else None,
+        },
+        {"cluster": "cluster_name"},
+    )
+    if teleport_side:
+        check_stack_config()
     return CheckedArgs(
         args, issuer, name, role_name, user_tags, thumbprints, features, reuse, discovery
     )

@@ -84,7 +84,15 @@ from .. import log
 from ..errors import InvalidArgumentError, TctlError
 from . import engine_errors
 from .aws_checks import is_known
-from .tctl import AlreadyExistsError, Runner, Tctl, parse_timeout, resolve_connection
+from .tctl import (
+    SETTING_SOURCES,
+    AlreadyExistsError,
+    Runner,
+    Tctl,
+    check_setting,
+    parse_timeout,
+    resolve_connection,
+)
 
 __all__ = [
     "CONFIG_KEYS",
@@ -94,8 +102,12 @@ __all__ = [
     "Kind",
     "TctlArgs",
     "TctlResourceProvider",
+    "address_identity",
     "check_cluster",
+    "check_config",
+    "check_connection",
     "check_known",
+    "checked_identity_file",
     "check_stack_config",
     "document_matches",
     "is_blank_default",
@@ -114,10 +126,21 @@ _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
 
 
 def check_stack_config() -> None:
-    """The providers' stack config (``teleport-oidc:tctlTimeout``), checked when the program is
-    built: the provider checks it again when it starts, but by then other resources of the same
-    program may already be being created."""
-    parse_timeout(pulumi.Config(CONFIG_NAMESPACE).get("tctlTimeout"))
+    """The providers' stack config (``teleport-oidc:tctlTimeout`` and the connection settings),
+    checked when the program is built: the provider checks it again when it starts, but by then
+    other resources of the same program may already be being created."""
+    config = pulumi.Config(CONFIG_NAMESPACE)
+    parse_timeout(config.get("tctlTimeout"))
+    check_config(config.get)
+
+
+def check_config(get: Callable[[str], Any]) -> None:
+    """The connection settings in stack config (``teleport-oidc:authServer``, ``identityFile``,
+    ``tctlPath``): ``get(key)`` reads one key without the namespace."""
+    for key, (_, config_key, _) in SETTING_SOURCES.items():
+        value = get(config_key.split(":", 1)[1])
+        if value not in (None, ""):
+            check_setting(key, value, config_key)
 
 
 def _unknown(value: Any) -> bool:
@@ -186,29 +209,39 @@ def _check_bool(argument: str) -> Callable[[Any], bool]:
     return check
 
 
-def _check_text(argument: str, example: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or not value or value != value.strip():
-            raise InvalidArgumentError(
-                argument,
-                value,
-                "must be a non-empty string with no leading or trailing whitespace",
-                f"pass e.g. {example!r}, or leave it out",
-            )
-        return value
-
-    return check
+def _check_setting(key: str) -> Callable[[Any], str]:
+    return lambda value: check_setting(key, value)
 
 
-check_cluster = _check_text("cluster", "teleport.example.com")
+def check_cluster(value: Any, argument: str = "cluster") -> str:
+    """``cluster``: a non-empty string, no surrounding whitespace or control characters."""
+    return check_setting("cluster", value, argument)
+
 
 _SHARED_CHECKS: dict[str, Callable[[Any], Any]] = {
     "adopt_existing": _check_bool("adopt_existing"),
     "cluster": check_cluster,
-    "auth_server": _check_text("auth_server", "teleport.example.com:443"),
-    "identity_file": _check_text("identity_file", "/var/lib/teleport/identity"),
-    "tctl_path": _check_text("tctl_path", "/usr/local/bin/tctl"),
+    **{key: _check_setting(key) for key in CONNECTION_KEYS},
 }
+
+
+def check_connection(values: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
+    """The plain values among ``cluster`` and the connection settings, checked when the resource
+    (or component) is built, so that ``pulumi up --skip-preview`` cannot create anything before
+    the provider's check refuses them. ``names``: how the caller's user wrote a key, when it is
+    not the key itself (the component's ``cluster_name``)."""
+    for key in ("cluster", *CONNECTION_KEYS):
+        value = values.get(key)
+        if value is not None and is_known(value) and not isinstance(value, pulumi.Output):
+            check_setting(key, value, (names or {}).get(key, key))
+
+
+def checked_identity_file(value: Any) -> Any:
+    """``identity_file`` as registered: an Output is checked when it resolves, so that identity
+    content passed by mistake fails the registration instead of reaching state."""
+    if isinstance(value, pulumi.Output):
+        return value.apply(lambda v: v if v is None else check_setting("identity_file", v))
+    return value
 
 
 @dataclass(kw_only=True)
@@ -251,12 +284,28 @@ def moved_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | Non
     for key in ("cluster", "auth_server"):
         old, new = olds.get(key), news.get(key)
         if old and new:
-            if _unknown(new) or str(old).lower() != str(new).lower():
+            if _unknown(new):
                 return key
-            return None
+            same = address_identity if key == "auth_server" else str.lower
+            return None if same(str(old)) == same(str(new)) else key
         if old or new:
             return None
     return None
+
+
+def address_identity(address: str) -> str:
+    """What an ``auth_server`` address reaches, for comparing two of them: lower-cased, without
+    a scheme or trailing slash, with the port (443, the proxy's, when none is written), so that
+    ``teleport.example.com`` and ``https://Teleport.example.com:443/`` are the same address."""
+    text = address.strip().lower()
+    for scheme in ("https://", "tcp://"):
+        if text.startswith(scheme):
+            text = text[len(scheme) :]
+    text = text.rstrip("/")
+    host, colon, port = text.rpartition(":")
+    if not colon or "]" in port or (host and not host.endswith("]") and ":" in host):
+        return f"{text}:443"  # no port (IPv6 literals keep their brackets)
+    return text
 
 
 @dataclass(frozen=True)
@@ -319,6 +368,8 @@ def shared_props(args: Any) -> dict[str, Any]:
             "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
         )
     props = {key: getattr(args, key) for key in ("adopt_existing", *CONNECTION_KEYS, "cluster")}
+    check_connection(props)
+    props["identity_file"] = checked_identity_file(props["identity_file"])
     props["revision"] = None
     return props
 
@@ -345,6 +396,7 @@ class TctlResourceProvider(ResourceProvider):
         engine_errors.install()  # our errors reach `pulumi up` as messages, not tracebacks
         config = {key: req.config.get(f"{CONFIG_NAMESPACE}:{key}") for key in CONFIG_KEYS}
         parse_timeout(config.get("tctlTimeout"))  # a bad value stops the preview, not the up
+        check_config(config.get)
         self._config = config
 
     def _tctl(self, props: Mapping[str, Any]) -> Tctl:
