@@ -428,6 +428,7 @@ class TctlResourceProvider(ResourceProvider):
                     value = checks[key](value)
                 except InvalidArgumentError as exc:
                     failures.append(CheckFailure(key, str(exc)))
+                    continue  # a refused value is not handed back (it may be a secret)
             if not is_blank_default(self.KIND, key, value):
                 inputs[key] = value
         return CheckResult(inputs, failures)
