@@ -23,7 +23,6 @@ from teleport_oidc import (
     TeleportIntegrationArgs,
     TeleportIntegrationProvider,
 )
-from teleport_oidc.teleport.resource import address_identity
 from teleport_oidc.teleport.tctl import Connection, Tctl, subprocess_runner
 
 from .conftest import Run
@@ -71,6 +70,8 @@ def test_another_address_is_still_a_move_to_another_cluster(new: str) -> None:
 
 
 def test_addresses_are_compared_by_host_and_port() -> None:
+    from teleport_oidc.teleport.resource import address_identity
+
     assert address_identity("[::1]") == address_identity("[::1]:443") == "[::1]:443"
     assert address_identity("tcp://Auth.example.com:3025") == "auth.example.com:3025"
 
