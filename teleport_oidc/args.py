@@ -28,8 +28,8 @@ from .rules import (
 )
 from .tags import merge_tags, required_tags, validate_tags
 from .teleport.integration import check_stack_config
-from .teleport.resource import check_connection
 from .teleport.provider import check_labels
+from .teleport.resource import check_connection
 
 __all__ = ["AwsOidcIntegrationArgs", "CheckedArgs", "check_args"]
 

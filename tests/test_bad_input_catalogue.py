@@ -361,7 +361,11 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ("component's empty auth_server", component(auth_server=""), "auth_server"),
     ("component's tctl_path with a trailing space", component(tctl_path="/bin/tctl "), "tctl_path"),
     ("component's tctl_path with a NUL byte", component(tctl_path="/bin/tc\0tl"), "tctl_path"),
-    ("component's identity_file with a NUL byte", component(identity_file="/i\0d"), "identity_file"),
+    (
+        "component's identity_file with a NUL byte",
+        component(identity_file="/i\0d"),
+        "identity_file",
+    ),
     (
         "component's cluster_name with a space, no integration",
         component(
@@ -379,8 +383,16 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ("discovery config's cluster with a space", discovery_config(cluster="prod "), "cluster"),
     ("discovery config's tctl_path with a tab", discovery_config(tctl_path="tctl\t"), "tctl_path"),
     # issue 19 item 6: identity content where a path belongs, refused without being shown
-    ("component's identity_file holding content", component(identity_file=IDENTITY), "identity_file"),
-    ("integration's identity_file holding content", integration(identity_file=IDENTITY), "identity_file"),
+    (
+        "component's identity_file holding content",
+        component(identity_file=IDENTITY),
+        "identity_file",
+    ),
+    (
+        "integration's identity_file holding content",
+        integration(identity_file=IDENTITY),
+        "identity_file",
+    ),
     ("token's identity_file holding content", token(identity_file=IDENTITY), "identity_file"),
     (
         "discovery config's identity_file holding content",

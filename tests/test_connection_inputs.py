@@ -70,7 +70,7 @@ def test_another_address_is_still_a_move_to_another_cluster(new: str) -> None:
 
 
 def test_addresses_are_compared_by_host_and_port() -> None:
-    from teleport_oidc.teleport.resource import address_identity
+    from teleport_oidc.teleport.tctl import address_identity
 
     assert address_identity("[::1]") == address_identity("[::1]:443") == "[::1]:443"
     assert address_identity("tcp://Auth.example.com:3025") == "auth.example.com:3025"
@@ -154,11 +154,13 @@ def test_identity_content_as_an_output_fails_its_registration_without_reaching_s
         TeleportIntegration(
             "i",
             TeleportIntegrationArgs(
-                integration_name="a", role_arn=ROLE, identity_file=pulumi.Output.from_input(IDENTITY)
+                integration_name="a",
+                role_arn=ROLE,
+                identity_file=pulumi.Output.from_input(IDENTITY),
             ),
         )
 
-    with pytest.raises(Exception) as got:  # noqa: PT011 - the SDK decides how it wraps it
+    with pytest.raises(Exception) as got:
         run(program, preview=False)
     assert "identity_file" in str(got.value)
     assert leaks(str(got.value)) == []

@@ -10,6 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
+from .ownership import declared
 from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
 from .resource import (
     CONNECTION_KEYS,
@@ -108,4 +109,7 @@ class TeleportIntegration(
         }
         # Blank defaults ("" audience, no labels, no adopting) are not inputs a preview shows.
         props = without_blank_defaults(INTEGRATION, props)
+        props = declared(
+            INTEGRATION.kind, INTEGRATION.name_key, INTEGRATION_TYPE, resource_name, props, opts
+        )
         super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)

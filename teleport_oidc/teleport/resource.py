@@ -62,6 +62,7 @@ the resource's ``adopt_existing=True`` and the component's knob (and stack confi
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -84,11 +85,22 @@ from .. import log
 from ..errors import InvalidArgumentError, TctlError
 from . import engine_errors
 from .aws_checks import is_known
+from .document import holder, with_owner
+from .ownership import (
+    OWNER_KEY,
+    held_elsewhere,
+    left_to_its_owner,
+    lost_the_race,
+    not_ours,
+    owner_of,
+    same_owner,
+)
 from .tctl import (
     SETTING_SOURCES,
     AlreadyExistsError,
     Runner,
     Tctl,
+    address_identity,
     check_setting,
     parse_timeout,
     resolve_connection,
@@ -102,13 +114,12 @@ __all__ = [
     "Kind",
     "TctlArgs",
     "TctlResourceProvider",
-    "address_identity",
     "check_cluster",
     "check_config",
     "check_connection",
     "check_known",
-    "checked_identity_file",
     "check_stack_config",
+    "checked_identity_file",
     "document_matches",
     "is_blank_default",
     "mapping",
@@ -119,7 +130,9 @@ __all__ = [
 CONFIG_NAMESPACE = "teleport-oidc"
 CONFIG_KEYS = ("authServer", "identityFile", "identity", "tctlPath", "tctlTimeout")
 CONNECTION_KEYS = ("auth_server", "identity_file", "tctl_path")
-SHARED_KEYS = ("adopt_existing", "cluster", *CONNECTION_KEYS)
+SHARED_KEYS = ("adopt_existing", "cluster", *CONNECTION_KEYS, OWNER_KEY)
+#: How long a token's create waits for ``tctl get`` to show it (the auth server's cache).
+READ_BACK_SECONDS = 10.0
 _SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
 # Keys Teleport adds to what it stores, never part of "is this what we would create".
 _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
@@ -293,21 +306,6 @@ def moved_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | Non
     return None
 
 
-def address_identity(address: str) -> str:
-    """What an ``auth_server`` address reaches, for comparing two of them: lower-cased, without
-    a scheme or trailing slash, with the port (443, the proxy's, when none is written), so that
-    ``teleport.example.com`` and ``https://Teleport.example.com:443/`` are the same address."""
-    text = address.strip().lower()
-    for scheme in ("https://", "tcp://"):
-        if text.startswith(scheme):
-            text = text[len(scheme) :]
-    text = text.rstrip("/")
-    host, colon, port = text.rpartition(":")
-    if not colon or "]" in port or (host and not host.endswith("]") and ":" in host):
-        return f"{text}:443"  # no port (IPv6 literals keep their brackets)
-    return text
-
-
 @dataclass(frozen=True)
 class Kind:
     """What differs between Teleport kinds: everything else is shared."""
@@ -344,10 +342,13 @@ class Kind:
     """``tctl create`` of this kind overwrites an existing one instead of refusing (``token``:
     ``createToken`` upserts). Then create looks first with ``tctl get`` (two calls)."""
 
-    def is_exactly(self, existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    def is_exactly(
+        self, existing: Mapping[str, Any], props: Mapping[str, Any], document: Mapping[str, Any]
+    ) -> bool:
+        """``document``: what create writes (the owner labels included)."""
         if self.matches is not None:
             return self.matches(existing, props)
-        return document_matches(existing, self.document(props))
+        return document_matches(existing, document)
 
 
 def check_known(kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -468,14 +469,16 @@ class TctlResourceProvider(ResourceProvider):
         kind = self.KIND
         tctl = self._tctl(props)
         name = str(props[kind.name_key])
-        document = kind.document(props)
+        owner = owner_of(props)
+        document = with_owner(kind.document(props), owner)
         if kind.create_overwrites:
-            # tctl create never refuses this kind: look first (a race with another writer
-            # remains, and is documented with the kind).
+            # tctl create never refuses this kind: look first, and read back what Teleport
+            # kept (another create of the name at the same time: the labels decide who won).
             current = tctl.get(kind.kind, name)
             if current is not None:
                 return self._existing(tctl, props, name, document, current, None)
             tctl.create(document, force=False)
+            self._read_back_owner(tctl, name, owner)
             return CreateResult(name, self._outputs(props))
         try:
             tctl.create(document, force=False)
@@ -494,6 +497,15 @@ class TctlResourceProvider(ResourceProvider):
     ) -> CreateResult:
         """It exists: adopt it when asked, take it when it is exactly ours, else refuse."""
         kind = self.KIND
+        owner = owner_of(props)
+
+        def refuse(message: str) -> AlreadyExistsError:
+            if refused is None:
+                return AlreadyExistsError(message)
+            return AlreadyExistsError(
+                message, argv=refused.argv, returncode=refused.returncode, stderr=refused.stderr
+            )
+
         if props.get("adopt_existing"):
             # --force may apply only part of the file. What it applies is known (the inputs);
             # what it keeps is read *before* writing: Teleport answers reads from a cache that
@@ -502,6 +514,10 @@ class TctlResourceProvider(ResourceProvider):
             kept = None
             if kind.force_keeps:
                 kept = current if current is not None else self._get(tctl, name)
+                held = holder(kept)
+                if held is not None and not same_owner(held, owner):
+                    # --force keeps the labels: the other owner's destroy would delete it.
+                    raise refuse(held_elsewhere(kind.kind, name, held, owner, None)) from refused
             tctl.create(document, force=True)
             outs = self._outputs(props)
             if kept is not None:
@@ -510,16 +526,19 @@ class TctlResourceProvider(ResourceProvider):
             return CreateResult(name, outs)
         if current is None:
             current = tctl.get(kind.kind, name)
-        if current is None or not kind.is_exactly(current, props):
+        held = holder(current) if current is not None else None
+        if current is not None and not same_owner(held, owner):
             message = (
+                held_elsewhere(kind.kind, name, held, owner, kind.adopt_knobs)
+                if held is not None
+                else not_ours(kind.kind, name, kind.adopt_knobs)
+            )
+            raise refuse(message) from refused
+        if current is None or not kind.is_exactly(current, props, document):
+            raise refuse(
                 f"the Teleport {kind.kind} {name!r} already exists and is not exactly what "
                 f"this resource would create. Either set {kind.adopt_knobs} to take it over, "
                 f"or remove it with `tctl rm {kind.kind}/{name}` and run again"
-            )
-            if refused is None:
-                raise AlreadyExistsError(message)
-            raise AlreadyExistsError(
-                message, argv=refused.argv, returncode=refused.returncode, stderr=refused.stderr
             ) from refused
         log.info(
             f"the Teleport {kind.kind} {name!r} already existed exactly as this resource would "
@@ -527,6 +546,26 @@ class TctlResourceProvider(ResourceProvider):
             "by tctl): taken over"
         )
         return CreateResult(name, self._outputs(props, current))
+
+    def _read_back_owner(self, tctl: Tctl, name: str, owner: Mapping[str, str] | None) -> None:
+        """After a create that overwrites: the one whose labels Teleport holds won. Reads wait
+        for the auth server's cache, which follows writes about a second late."""
+        if owner is None:
+            return
+        deadline = time.monotonic() + READ_BACK_SECONDS
+        current = tctl.get(self.KIND.kind, name)
+        while current is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+            current = tctl.get(self.KIND.kind, name)
+        if current is None:
+            raise TctlError(
+                f"tctl created the Teleport {self.KIND.kind} {name!r} but `tctl get` did not "
+                f"show it within {READ_BACK_SECONDS:g} s; something else deleted it, or the "
+                "cluster is slow: run again (a create that did land is taken over)"
+            )
+        held = holder(current)
+        if not same_owner(held, owner):
+            raise AlreadyExistsError(lost_the_race(self.KIND.kind, name, held))
 
     def _get(self, tctl: Tctl, name: str) -> Mapping[str, Any]:
         current = tctl.get(self.KIND.kind, name)
@@ -541,6 +580,18 @@ class TctlResourceProvider(ResourceProvider):
         current = self._tctl(props).get(self.KIND.kind, id_)
         if current is None:
             return ReadResult(None, {})
+        held = holder(current)
+        if held is not None and not same_owner(held, owner_of(props)):
+            log.warn(
+                left_to_its_owner(
+                    self.KIND.kind,
+                    id_,
+                    held,
+                    "this stack no longer holds it, so refresh removes it from this stack's "
+                    "state (Teleport keeps it)",
+                )
+            )
+            return ReadResult(None, {})
         outs = self._outputs(props, current)
         inputs = {
             key: outs[key]
@@ -550,18 +601,42 @@ class TctlResourceProvider(ResourceProvider):
         return ReadResult(id_, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # The owner written at create stays (a rename with `aliases` is the same resource).
+        owner = owner_of(olds) or owner_of(news)
         if all(
             self._declared(olds, key) == self._declared(news, key) for key in self.KIND.input_keys
         ):
             # Only how to reach Teleport changed: record it, no call.
             outs = self._outputs(news)
             outs["revision"] = olds.get("revision")
-            return UpdateResult(outs)
-        self._tctl(news).create(self.KIND.document(news), force=True)
-        return UpdateResult(self._outputs(news))
+        else:
+            document = with_owner(self.KIND.document(news), owner)
+            self._tctl(news).create(document, force=True)
+            outs = self._outputs(news)
+        outs.pop(OWNER_KEY, None)
+        if owner is not None:
+            outs[OWNER_KEY] = owner
+        return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self._tctl(props).remove(self.KIND.kind, id_)  # already gone is success
+        # Read first: what another owner holds now (taken over after a rename without an
+        # alias, or by another stack) stays in Teleport.
+        tctl = self._tctl(props)
+        current = tctl.get(self.KIND.kind, id_)
+        if current is None:
+            return  # already gone is success
+        held = holder(current)
+        if held is not None and not same_owner(held, owner_of(props)):
+            log.warn(
+                left_to_its_owner(
+                    self.KIND.kind,
+                    id_,
+                    held,
+                    "left in Teleport; removed from this stack's state only",
+                )
+            )
+            return
+        tctl.remove(self.KIND.kind, id_)  # gone meanwhile is success too
 
     # -- helpers -------------------------------------------------------------------------------
 

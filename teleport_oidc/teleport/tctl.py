@@ -47,10 +47,10 @@ from .document import to_yaml
 
 __all__ = [
     "DEFAULT_TIMEOUT",
-    "MAX_TIMEOUT",
-    "TEMP_PREFIX",
     "IDENTITY_NOT_SHOWN",
+    "MAX_TIMEOUT",
     "SETTING_SOURCES",
+    "TEMP_PREFIX",
     "TIMEOUT_CONFIG_KEY",
     "AlreadyExistsError",
     "Connection",
@@ -58,6 +58,7 @@ __all__ = [
     "RunResult",
     "Runner",
     "Tctl",
+    "address_identity",
     "check_setting",
     "looks_like_identity",
     "parse_timeout",
@@ -126,6 +127,21 @@ def check_setting(key: str, value: object, where: str | None = None) -> str:
             f"pass e.g. {_EXAMPLES[key]!r}, or leave it out",
         )
     return value
+
+
+def address_identity(address: str) -> str:
+    """What an ``auth_server`` address reaches, for comparing two of them: lower-cased, without
+    a scheme or trailing slash, with the port (443, the proxy's, when none is written), so that
+    ``teleport.example.com`` and ``https://Teleport.example.com:443/`` are the same address."""
+    text = address.strip().lower()
+    for scheme in ("https://", "tcp://"):
+        if text.startswith(scheme):
+            text = text[len(scheme) :]
+    text = text.rstrip("/")
+    host, colon, port = text.rpartition(":")
+    if not colon or "]" in port or (host and not host.endswith("]") and ":" in host):
+        return f"{text}:443"  # no port (IPv6 literals keep their brackets)
+    return text
 
 
 class AlreadyExistsError(TctlError):
