@@ -12,20 +12,28 @@ Shape (the interface other kinds build on)::
 Shared by every kind (never per kind):
 
 - inputs ``adopt_existing`` (take over an existing resource), ``cluster`` (which Teleport
-  cluster holds it) and the connection settings ``auth_server``, ``identity_file``,
-  ``tctl_path``; outputs: the inputs as Teleport stores them, plus ``revision``;
-- create = ``tctl create FILE`` (one call; two, get first, for kinds whose create upserts:
-  ``Kind.create_overwrites``). On "already exists" (Teleport's own text for this
-  kind and name): with ``adopt_existing``, ``tctl create --force`` then ``tctl get``; without
-  it, ``tctl get``: when the existing resource is exactly what this resource would create (a
-  create Teleport committed but tctl did not confirm: timeout, crash) it is taken over and
-  logged, otherwise the error names the knobs that take it over (``Kind.adopt_knobs``: the
-  resource's ``adopt_existing=True`` and the component's) and ``tctl rm KIND/NAME``;
+  cluster holds it), the connection settings ``auth_server``, ``identity_file``,
+  ``tctl_path``, and ``owner`` (the Pulumi resource that writes it: :mod:`.ownership`, never a
+  change); outputs: the inputs as Teleport stores them, plus ``revision``;
+- every document carries the owner labels (``teleport-oidc/stack``, ``teleport-oidc/urn``);
+- create = ``tctl create FILE`` (one call; three for kinds whose create upserts,
+  ``Kind.create_overwrites``: get first, create, then get again to see whose labels Teleport
+  kept). On "already exists" (Teleport's own text for this kind and name): with
+  ``adopt_existing``, ``tctl create --force`` then ``tctl get`` (refused for a kind whose
+  ``--force`` keeps labels when another owner holds it); without it, ``tctl get``: when the
+  existing resource was written by this resource (same owner) and is exactly what it would
+  create (a create Teleport committed but tctl did not confirm: timeout, crash) it is taken
+  over and logged, otherwise the error names its owner, or the knobs that take it over
+  (``Kind.adopt_knobs``: the resource's ``adopt_existing=True`` and the component's) and
+  ``tctl rm KIND/NAME``;
 - read = ``tctl get KIND/NAME --format=json``: only Teleport's not-found for this kind and name
-  means gone; drift comes back as outputs (and inputs, for the next diff);
-- update = ``tctl create --force FILE``, or no call at all when only connection settings
-  changed (the new settings are recorded so refresh and destroy use them);
-- delete = ``tctl rm KIND/NAME``; Teleport's not-found for it is success.
+  means gone, and so (with a warning) does another owner's labels; drift comes back as outputs
+  (and inputs, for the next diff);
+- update = ``tctl create --force FILE`` (with the owner recorded at create), or no call at all
+  when only connection settings changed (the new settings are recorded so refresh and destroy
+  use them);
+- delete = ``tctl get`` then ``tctl rm KIND/NAME``; Teleport's not-found for either is
+  success, and what another owner's labels name is left in Teleport (with a warning).
 
 Connection settings follow the program. The engine hands ``update`` the new inputs but
 ``read`` and ``delete`` only the last recorded outputs, so a change to ``auth_server``,
@@ -284,7 +292,7 @@ class TctlArgs:
     """Default: config ``teleport-oidc:identityFile`` or the secret ``teleport-oidc:identity``
     (content), then ``TELEPORT_IDENTITY_FILE``, then tctl's own default (the tsh profile). A path
     to an identity file from ``tctl auth sign`` or Machine ID; the path is stored, never the
-    content."""
+    content (content given here is refused without being shown)."""
 
     tctl_path: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl`` on
