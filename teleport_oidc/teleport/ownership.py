@@ -59,7 +59,10 @@ def owner_input(
     parent = opts.parent if opts is not None else None
     org = pulumi.get_organization()
     project, stack = pulumi.get_project(), pulumi.get_stack()
-    urn = pulumi.create_urn(resource_name, type_, parent=parent)
+    # The engine never puts the root stack's type in a URN's type chain; the SDK's mocks do.
+    urn = pulumi.create_urn(resource_name, type_, parent=parent).apply(
+        lambda u: u.replace("::pulumi:pulumi:Stack$", "::")
+    )
     return {
         "stack": f"{org}/{project}/{stack}" if org else f"{project}/{stack}",
         # Without the parent as a dependency: depending on a component means depending on
