@@ -382,6 +382,22 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ("token's identity_file with a NUL byte", token(identity_file="/i\0d"), "identity_file"),
     ("discovery config's cluster with a space", discovery_config(cluster="prod "), "cluster"),
     ("discovery config's tctl_path with a tab", discovery_config(tctl_path="tctl\t"), "tctl_path"),
+    # issue 19 item 3: the owner labels are the package's own
+    (
+        "owner URN label set by the user",
+        integration(labels={"teleport-oidc/urn": "urn:pulumi:x"}),
+        "labels['teleport-oidc/urn']",
+    ),
+    (
+        "component's owner stack label",
+        component(integration_labels={"teleport-oidc/stack": "o/p/s"}),
+        "integration_labels['teleport-oidc/stack']",
+    ),
+    (
+        "token's owner URN label",
+        token(labels={"teleport-oidc/urn": "u"}),
+        "labels['teleport-oidc/urn']",
+    ),
     # issue 19 item 6: identity content where a path belongs, refused without being shown
     (
         "component's identity_file holding content",
