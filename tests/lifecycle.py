@@ -280,8 +280,11 @@ def ownership_lifecycle(
     def holder() -> dict[str, str] | None:
         return owner_labels(tctl.get(kind, name))
 
+    def settled_holder(owner: dict[str, str] | None) -> dict[str, str] | None:
+        return settle(holder, owner)  # real Teleport's reads follow writes ~1 s late
+
     id_a, outs_a = server.up_create(owned_by(OWNER_A))
-    assert (outs_a["owner"], settle(holder, OWNER_A)) == (OWNER_A, OWNER_A)
+    assert (outs_a["owner"], settled_holder(OWNER_A)) == (OWNER_A, OWNER_A)
     # what this resource itself wrote (a create Teleport committed, tctl did not confirm)
     assert server.up_create(owned_by(OWNER_A))[0] == id_a
 
@@ -303,7 +306,7 @@ def ownership_lifecycle(
 
     # taken over explicitly: relabelled, so the old owner's destroy leaves it
     id_b, outs_b = server.up_create(owned_by(OWNER_B, adopt_existing=True))
-    assert (id_b, settle(holder, OWNER_B)) == (name, OWNER_B)
+    assert (id_b, settled_holder(OWNER_B)) == (name, OWNER_B)
     server.delete(id_a, outs_a)
     assert holder() == OWNER_B  # still there: Teleport and B's state agree
     assert "now belongs to another Pulumi resource" in server.log.read_text()
