@@ -271,9 +271,11 @@ class TctlArgs:
 
     adopt_existing: bool = False
     """Default: fail when a resource of this kind and name already exists in Teleport, naming
-    the two ways out, unless it is exactly what this resource would create (left by a create
-    tctl did not confirm): that one is taken over and logged. ``True``: take any existing one
-    over (overwritten as ``tctl create --force`` does for the kind; destroy deletes it)."""
+    its owner or the ways out, unless this resource wrote it (its owner labels) and it is
+    exactly what this resource would create (left by a create tctl did not confirm): that one
+    is taken over and logged. ``True``: take an existing one over (overwritten as ``tctl create
+    --force`` does for the kind, owner labels included; destroy deletes it), except an
+    integration another Pulumi resource owns (``--force`` keeps an integration's labels)."""
 
     cluster: pulumi.Input[str] | None = None
     """Default: the ``auth_server`` input identifies the cluster. Which Teleport cluster holds
