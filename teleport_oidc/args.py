@@ -126,9 +126,10 @@ class AwsOidcIntegrationArgs:
     ``teleport.dev/iac-tool: pulumi`` is always added and cannot be set here)."""
 
     adopt_existing_integration: bool = False
-    """Default: fail if the Teleport integration exists and is not exactly what this component
-    would create (one that is exactly that, left by an unconfirmed create, is taken over).
-    ``True``: take it over whatever it holds."""
+    """Default: fail if the Teleport integration exists, unless this component's integration
+    wrote it (its owner labels) and it is exactly what it would create (left by an unconfirmed
+    create: taken over). ``True``: take it over whatever it holds, unless another Pulumi
+    resource owns it (see the README, *Ownership of Teleport resources*)."""
 
     auth_server: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``."""
