@@ -23,6 +23,7 @@ from teleport_oidc import (
     TeleportIntegrationArgs,
     TeleportIntegrationProvider,
 )
+from teleport_oidc.cli.mockrun import FakeAws
 from teleport_oidc.teleport.tctl import Connection, Tctl, subprocess_runner
 
 from .conftest import Run
@@ -160,10 +161,13 @@ def test_identity_content_as_an_output_fails_its_registration_without_reaching_s
             ),
         )
 
+    fake = FakeAws()
     with pytest.raises(Exception) as got:
-        run(program, preview=False)
+        run(program, preview=False, mocks=fake)
     assert "identity_file" in str(got.value)
     assert leaks(str(got.value)) == []
+    registered = json.dumps([r.inputs for r in fake.recorded.resources], default=str)
+    assert leaks(registered) == []  # what would reach state
 
 
 def test_the_providers_check_refuses_identity_content_without_showing_it(
