@@ -29,6 +29,7 @@ from .rules import (
 from .tags import merge_tags, required_tags, validate_tag_value, validate_tags
 from .teleport.integration import check_stack_config
 from .teleport.provider import check_labels
+from .teleport.resource import check_connection
 
 __all__ = ["AwsOidcIntegrationArgs", "CheckedArgs", "check_args"]
 
@@ -125,9 +126,10 @@ class AwsOidcIntegrationArgs:
     ``teleport.dev/iac-tool: pulumi`` is always added and cannot be set here)."""
 
     adopt_existing_integration: bool = False
-    """Default: fail if the Teleport integration exists and is not exactly what this component
-    would create (one that is exactly that, left by an unconfirmed create, is taken over).
-    ``True``: take it over whatever it holds."""
+    """Default: fail if the Teleport integration exists, unless this component's integration
+    wrote it (its owner labels) and it is exactly what it would create (left by an unconfirmed
+    create: taken over). ``True``: take it over whatever it holds, unless another Pulumi
+    resource owns it (see the README, *Ownership of Teleport resources*)."""
 
     auth_server: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``."""
@@ -244,10 +246,21 @@ def check_args(args: AwsOidcIntegrationArgs) -> CheckedArgs:
         )
     if args.integration_labels is not None:
         check_labels(args.integration_labels, "integration_labels")
-    if args.create_teleport_integration:
-        check_stack_config()
     features = normalize_features(args.features)
     discovery = check_discovery(args.discovery, name, features)
+    teleport_side = bool(args.create_teleport_integration) or discovery is not None
+    check_connection(
+        {
+            "auth_server": args.auth_server,
+            "identity_file": args.identity_file,
+            "tctl_path": args.tctl_path,
+            # a plain cluster_name also names the cluster of the Teleport resources
+            "cluster": args.cluster_name if teleport_side else None,
+        },
+        {"cluster": "cluster_name"},
+    )
+    if teleport_side:
+        check_stack_config()
     return CheckedArgs(
         args, issuer, name, role_name, user_tags, thumbprints, features, reuse, discovery
     )

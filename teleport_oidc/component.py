@@ -26,7 +26,7 @@ from .parts.cluster import resolve_cluster, teleport_version
 from .parts.feature_policies import feature_policies
 from .parts.oidc_provider import oidc_provider
 from .parts.role import integration_role, same_arn
-from .parts.teleport_side import connection, teleport_integration
+from .parts.teleport_side import connection, declare_teleport_names, teleport_integration
 from .teleport.integration import TeleportIntegration
 
 __all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
@@ -80,6 +80,7 @@ class AwsOidcIntegration(pulumi.ComponentResource):
         self, name: str, args: AwsOidcIntegrationArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         checked = check_args(args)  # every plain input, before anything is registered
+        declare_teleport_names(self, name, checked)  # ...and no Teleport name declared twice
         super().__init__(COMPONENT_TYPE, name, None, opts)
 
         cluster = resolve_cluster(checked)

@@ -29,7 +29,7 @@ from teleport_oidc.teleport.token import (
 
 from .provider_server import ProviderServer, without_provider
 from .provider_server import integration_inputs as inputs
-from .tctl_backend import DiscoveryConfigs, Integrations, Tokens
+from .tctl_backend import DiscoveryConfigs, Integrations, TctlBackend, Tokens, settle
 from .test_already_exists import refusal
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
@@ -242,3 +242,75 @@ def discovery_config_adoption(server: ProviderServer, configs: DiscoveryConfigs)
 
     server.delete(adopted_id, adopted)
     assert configs.settled(name, None) is None
+
+
+#: Two owners of one Teleport name: another resource of the same stack (a rename without an
+#: alias) and the same resource in another stack.
+OWNER_A = {
+    "stack": "organization/teleport-oidc/dev",
+    "urn": "urn:pulumi:dev::teleport-oidc::pulumi-python:dynamic/teleport-oidc:X::a",
+}
+OWNER_B = {**OWNER_A, "urn": OWNER_A["urn"][:-1] + "b"}
+OWNER_OTHER_STACK = {**OWNER_A, "stack": "organization/teleport-oidc/prod"}
+
+
+def owner_labels(item: dict[str, Any] | None) -> dict[str, str] | None:
+    """The owner ``tctl get`` shows in a resource's labels (``None``: gone or no owner)."""
+    labels = ((item or {}).get("metadata") or {}).get("labels") or {}
+    if "teleport-oidc/urn" not in labels:
+        return None
+    return {"stack": labels.get("teleport-oidc/stack"), "urn": labels["teleport-oidc/urn"]}
+
+
+def ownership_lifecycle(
+    server: ProviderServer,
+    tctl: TctlBackend,
+    kind: str,
+    name: str,
+    inputs_of: Callable[..., dict[str, Any]],
+) -> None:
+    """Issue 19 item 3, as the engine runs a rename without an alias (create the new resource,
+    then delete the old one) and a second stack declaring the same one: what another owner
+    holds is never taken over silently and never deleted; ``adopt_existing=True`` takes it over
+    by relabelling it (an integration, whose labels `--force` keeps, cannot be)."""
+
+    def owned_by(owner: dict[str, str], **overrides: Any) -> dict[str, Any]:
+        return {**inputs_of(**overrides), "owner": owner}
+
+    def holder() -> dict[str, str] | None:
+        return owner_labels(tctl.get(kind, name))
+
+    def settled_holder(owner: dict[str, str] | None) -> dict[str, str] | None:
+        return settle(holder, owner)  # real Teleport's reads follow writes ~1 s late
+
+    id_a, outs_a = server.up_create(owned_by(OWNER_A))
+    assert (outs_a["owner"], settled_holder(OWNER_A)) == (OWNER_A, OWNER_A)
+    # what this resource itself wrote (a create Teleport committed, tctl did not confirm)
+    assert server.up_create(owned_by(OWNER_A))[0] == id_a
+
+    for other in (OWNER_B, OWNER_OTHER_STACK):
+        with pytest.raises(grpc.RpcError) as info:
+            server.up_create(owned_by(other))
+        assert "belongs to another Pulumi resource" in info.value.details()
+        assert OWNER_A["urn"] in info.value.details() and "aliases" in info.value.details()
+    assert holder() == OWNER_A
+
+    if kind == "integration":
+        with pytest.raises(grpc.RpcError) as info:
+            server.up_create(owned_by(OWNER_B, adopt_existing=True))
+        assert "cannot be taken over in place" in info.value.details()
+        assert holder() == OWNER_A
+        server.delete(id_a, outs_a)
+        assert settle(lambda: tctl.get(kind, name), None) is None
+        return
+
+    # taken over explicitly: relabelled, so the old owner's destroy leaves it
+    id_b, outs_b = server.up_create(owned_by(OWNER_B, adopt_existing=True))
+    assert (id_b, settled_holder(OWNER_B)) == (name, OWNER_B)
+    server.delete(id_a, outs_a)
+    assert holder() == OWNER_B  # still there: Teleport and B's state agree
+    assert "now belongs to another Pulumi resource" in server.log.read_text()
+    assert server.read(id_a, outs_a, owned_by(OWNER_A))[0] == ""  # not A's any more
+    assert server.read(id_b, outs_b, owned_by(OWNER_B))[0] == name
+    server.delete(id_b, outs_b)
+    assert settle(lambda: tctl.get(kind, name), None) is None

@@ -27,13 +27,16 @@ from teleport_oidc.teleport.token import TeleportProvisionTokenProvider
 from . import netns
 from .fake_teleport import FakeTeleport
 from .lifecycle import (
+    TOKEN,
     discovery_config_adoption,
     discovery_config_lifecycle,
     integration_adoption,
     integration_lifecycle,
+    ownership_lifecycle,
+    token_inputs,
     token_lifecycle,
 )
-from .provider_server import ProviderServer
+from .provider_server import ProviderServer, integration_inputs
 from .real_teleport import ISSUER, TeleportNode
 from .tctl_backend import DiscoveryConfigs, Integrations, TctlBackend, Tokens
 from .tctl_conformance import TRANSCRIPT, comparable, major, normalised, run_scenario
@@ -91,6 +94,17 @@ def test_adopting_one_made_out_of_band_against_real_teleport(
 def test_the_token_lifecycle_against_real_teleport(node: TeleportNode, tmp_path: Path) -> None:
     with serving(node, tmp_path, TeleportProvisionTokenProvider()) as server:
         token_lifecycle(server, Tokens(TctlBackend(node.tctl)))
+
+
+@pytest.mark.parametrize("kind", ["integration", "token"])
+def test_ownership_against_real_teleport(node: TeleportNode, tmp_path: Path, kind: str) -> None:
+    """Issue 19 item 3 on real tctl: the owner labels survive v13 (which drops unknown fields),
+    another owner's resource is neither taken over nor deleted."""
+    provider = TeleportProvisionTokenProvider() if kind == "token" else None
+    inputs_of = token_inputs if kind == "token" else integration_inputs
+    name = TOKEN if kind == "token" else "aws-prod"
+    with serving(node, tmp_path, provider) as server:
+        ownership_lifecycle(server, TctlBackend(node.tctl), kind, name, inputs_of)
 
 
 def test_the_discovery_config_lifecycle_against_real_teleport(

@@ -12,6 +12,7 @@ import pytest
 from teleport_oidc import (
     AwsOidcIntegration,
     AwsOidcIntegrationArgs,
+    DiscoveryOptions,
     InvalidArgumentError,
     TeleportIntegration,
     TeleportIntegrationArgs,
@@ -20,6 +21,9 @@ from teleport_oidc import (
 )
 
 from .conftest import PROXY, THUMB, Run
+from .identity_content import IDENTITY
+from .test_bad_input_discovery import config as discovery_config
+from .test_bad_input_discovery import token
 
 ROLE = "arn:aws:iam::123456789012:role/teleport-aws-prod"
 HERE = str(Path(__file__).parent)
@@ -383,6 +387,64 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
             }
         ),
         "discovery.organization.include_ous",
+    ),
+    # issue 19 item 5: connection inputs, checked when the resource (or component) is built
+    ("component's empty auth_server", component(auth_server=""), "auth_server"),
+    ("component's tctl_path with a trailing space", component(tctl_path="/bin/tctl "), "tctl_path"),
+    ("component's tctl_path with a NUL byte", component(tctl_path="/bin/tc\0tl"), "tctl_path"),
+    (
+        "component's identity_file with a NUL byte",
+        component(identity_file="/i\0d"),
+        "identity_file",
+    ),
+    (
+        "component's cluster_name with a space, no integration",
+        component(
+            cluster_name=" prod",
+            create_teleport_integration=False,
+            discovery=DiscoveryOptions(discovery_group="g"),
+        ),
+        "cluster_name",
+    ),
+    ("integration's empty auth_server", integration(auth_server=""), "auth_server"),
+    ("integration's tctl_path with a NUL byte", integration(tctl_path="tc\0tl"), "tctl_path"),
+    ("token's cluster with a space", token(cluster=" prod"), "cluster"),
+    ("token's empty auth_server", token(auth_server=""), "auth_server"),
+    ("token's identity_file with a NUL byte", token(identity_file="/i\0d"), "identity_file"),
+    ("discovery config's cluster with a space", discovery_config(cluster="prod "), "cluster"),
+    ("discovery config's tctl_path with a tab", discovery_config(tctl_path="tctl\t"), "tctl_path"),
+    # issue 19 item 3: the owner labels are the package's own
+    (
+        "owner URN label set by the user",
+        integration(labels={"teleport-oidc/urn": "urn:pulumi:x"}),
+        "labels['teleport-oidc/urn']",
+    ),
+    (
+        "component's owner stack label",
+        component(integration_labels={"teleport-oidc/stack": "o/p/s"}),
+        "integration_labels['teleport-oidc/stack']",
+    ),
+    (
+        "token's owner URN label",
+        token(labels={"teleport-oidc/urn": "u"}),
+        "labels['teleport-oidc/urn']",
+    ),
+    # issue 19 item 6: identity content where a path belongs, refused without being shown
+    (
+        "component's identity_file holding content",
+        component(identity_file=IDENTITY),
+        "identity_file",
+    ),
+    (
+        "integration's identity_file holding content",
+        integration(identity_file=IDENTITY),
+        "identity_file",
+    ),
+    ("token's identity_file holding content", token(identity_file=IDENTITY), "identity_file"),
+    (
+        "discovery config's identity_file holding content",
+        discovery_config(identity_file=IDENTITY),
+        "identity_file",
     ),
     # the thumbprint helper
     ("lookup with zero timeout", lambda: lookup_thumbprints_output(PROXY, timeout=0), "timeout"),

@@ -77,11 +77,13 @@ def test_a_new_way_to_the_same_cluster_is_recorded_and_used_by_refresh_and_destr
     assert (diff.changes, list(diff.replaces)) == (SOME, [])
     outs = server.update(id_, outs, news)
     assert len(teleport.calls()) == 1  # the create: recording the new address calls nothing
-    # refresh and destroy get only the recorded outputs: they now say the new address
+    # refresh and destroy (a read, then rm) get only the recorded outputs: they now say the
+    # new address
     server.read(id_, outs, news)
     server.delete(id_, outs)
     assert [c["auth_server"] for c in teleport.calls()] == [
         "old.example.com:443",
+        "new.example.com:443",
         "new.example.com:443",
         "new.example.com:443",
     ]
@@ -129,7 +131,7 @@ def test_destroy_without_connection_inputs_uses_the_current_stack_config(
         tmp_path / "b.log", config={**config, "teleport-oidc:authServer": "new:443"}
     ) as second:
         second.delete(id_, outs)
-    assert [c["auth_server"] for c in teleport.calls()] == ["old:443", "new:443"]
+    assert [c["auth_server"] for c in teleport.calls()] == ["old:443", "new:443", "new:443"]
 
 
 def test_the_component_names_the_cluster_when_cluster_name_is_plain(run: Run) -> None:

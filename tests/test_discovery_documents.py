@@ -170,7 +170,10 @@ def test_the_single_account_config_is_the_modules() -> None:
     )
     module["tags"] = {"teleport": ["enroll"]}  # the example's tag filter
     assert document["spec"]["aws"] == [module]
-    assert document["metadata"]["labels"] == {"teleport.dev/iac-tool": "pulumi"}
+    labels = document["metadata"]["labels"]
+    owner = {k: labels.pop(k) for k in ("teleport-oidc/stack", "teleport-oidc/urn")}
+    assert labels == {"teleport.dev/iac-tool": "pulumi"}  # the module's, besides the owner
+    assert owner["teleport-oidc/urn"].endswith("::teleport-discovery-config")
 
 
 def test_the_organization_config_and_token_are_the_modules() -> None:

@@ -148,7 +148,7 @@ def test_discovery_config_destroy_removes_it(
     id_, outs = configs.up_create(config_inputs())
     configs.delete(id_, outs)
     assert teleport.resources(CONFIG) == {}
-    assert commands(teleport) == ["create", "rm"]
+    assert commands(teleport) == ["create", "get", "rm"]  # destroy reads first (ownership)
 
 
 def test_an_existing_discovery_config_is_refused_then_adopted(

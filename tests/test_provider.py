@@ -186,13 +186,19 @@ def test_update_is_one_forced_create(
     assert teleport.integrations()["aws-prod"]["spec"]["aws_oidc"]["role_arn"] == ROLE2
 
 
-def test_delete_is_one_rm_and_tolerates_gone(
-    provider: TeleportIntegrationProvider, recorder: Recorder
+def test_delete_reads_first_then_removes_and_tolerates_gone(
+    provider: TeleportIntegrationProvider, recorder: Recorder, teleport: FakeTeleport
 ) -> None:
+    provider.delete("aws-prod", props())  # gone already: the read says so, nothing to remove
+    teleport.seed("aws-prod", ROLE)
     provider.delete("aws-prod", props())
+    get = ["--auth-server=teleport.example.com:443", "get", "integration/aws-prod"]
     assert recorder.commands() == [
-        ["--auth-server=teleport.example.com:443", "rm", "integration/aws-prod"]
+        [*get, "--format=json"],
+        [*get, "--format=json"],
+        ["--auth-server=teleport.example.com:443", "rm", "integration/aws-prod"],
     ]
+    assert teleport.integrations() == {}
 
 
 def test_create_over_an_existing_one_fails_without_adopt(

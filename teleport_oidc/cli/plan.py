@@ -26,8 +26,9 @@ from ..lookups import thumbprint as _thumbprint
 from ..teleport import discovery as _discovery
 from ..teleport import token as _token
 from ..teleport.aws_checks import contains_unknown
-from ..teleport.document import to_yaml
+from ..teleport.document import to_yaml, with_owner
 from ..teleport.integration import INTEGRATION_TYPE
+from ..teleport.ownership import owner_of
 from ..teleport.provider import integration_resource, integration_yaml
 from ..teleport.resource import Kind
 from .mockrun import (
@@ -47,7 +48,8 @@ _KINDS: dict[str, Kind] = {
     _token.PROVISION_TOKEN_TYPE: _token.TOKEN,
 }
 _JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
-_HIDDEN_INPUTS = {"__provider"}
+#: ``owner`` is shown where it ends up: the owner labels of the file handed to tctl.
+_HIDDEN_INPUTS = {"__provider", "owner"}
 
 
 class PlanError(TeleportOidcError):
@@ -265,11 +267,14 @@ def _integration_file(resource: RecordedResource) -> str | None:
     if resource.type == INTEGRATION_TYPE:
         inputs = _plain(resource.inputs)
         return integration_yaml(
-            integration_resource(
-                inputs.get("integration_name", ""),
-                inputs.get("role_arn", ""),
-                inputs.get("audience") or "",
-                inputs.get("labels") or {},
+            with_owner(
+                integration_resource(
+                    inputs.get("integration_name", ""),
+                    inputs.get("role_arn", ""),
+                    inputs.get("audience") or "",
+                    inputs.get("labels") or {},
+                ),
+                owner_of(inputs),
             )
         )
     kind = _KINDS.get(resource.type)
@@ -282,7 +287,7 @@ def _integration_file(resource: RecordedResource) -> str | None:
         key: kind.checks[key](value) if key in kind.checks and value is not None else value
         for key, value in inputs.items()
     }
-    return to_yaml(kind.document(props))
+    return to_yaml(with_owner(kind.document(props), owner_of(inputs)))
 
 
 def _names(plan: Plan) -> dict[str, str]:

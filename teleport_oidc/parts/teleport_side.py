@@ -10,7 +10,9 @@ import pulumi
 
 from ..args import CheckedArgs
 from ..constants import IDENTITY_CENTER_AUDIENCE
+from ..discovery_options import resource_names
 from ..teleport.integration import TeleportIntegration, TeleportIntegrationArgs
+from ..teleport.ownership import declare
 
 
 def connection(checked: CheckedArgs) -> dict[str, Any]:
@@ -50,3 +52,21 @@ def teleport_integration(
         ),
         opts=pulumi.ResourceOptions(parent=parent, depends_on=list(after)),
     )
+
+
+def declare_teleport_names(parent: pulumi.Resource, name: str, checked: CheckedArgs) -> None:
+    """The Teleport names this component will create, declared before it registers anything:
+    another declaration of one of them in this program (e.g. a second component with the same
+    ``DiscoveryOptions(token_name=...)``) is refused now, naming both."""
+    where = connection(checked)
+    if checked.args.create_teleport_integration:
+        declare("integration", checked.integration_name, where, f"{name}-integration", parent)
+    options = checked.discovery
+    if options is None:
+        return
+    config_name, token_name = resource_names(options, checked.integration_name)
+    if "ec2" in options.types:
+        token = f"{name}-discovery-token"
+        declare("token", token_name, where, token, parent, "discovery.token_name")
+    config = f"{name}-discovery-config"
+    declare("discovery_config", config_name, where, config, parent, "discovery.config_name")

@@ -39,6 +39,7 @@ from .matchers import (
     access_graph_input,
     matcher_input,
 )
+from .ownership import declared
 from .resource import (
     Kind,
     TctlArgs,
@@ -244,4 +245,12 @@ class TeleportDiscoveryConfig(
     ) -> None:
         props = without_blank_defaults(DISCOVERY_CONFIG, discovery_config_props(args))
         check_stack_config()
+        props = declared(
+            DISCOVERY_CONFIG.kind,
+            DISCOVERY_CONFIG.name_key,
+            DISCOVERY_CONFIG_TYPE,
+            resource_name,
+            props,
+            opts,
+        )
         super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

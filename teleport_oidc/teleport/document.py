@@ -3,6 +3,10 @@
 - Every Teleport resource this package manages carries ``teleport.dev/iac-tool: pulumi``, as
   Teleport's Terraform modules label theirs ``teleport.dev/iac-tool: terraform``. User labels may
   not set that key (refused, never silently overridden).
+- Every Teleport resource this package creates names its owner: ``teleport-oidc/stack``
+  (``<organization>/<project>/<stack>``) and ``teleport-oidc/urn`` (the Pulumi resource's URN).
+  Teleport keeps labels of every kind (v13 dropped unknown *fields*, never labels) and does not
+  restrict label values, so the URN is written as it is. User labels may not set these keys.
 - Label keys follow Teleport's rule, ``types.IsValidLabelKey``: one or more ASCII letters, digits
   and ``/ . _ : * -`` (``api/types/common/common.go`` ``IsValidLabelKey`` today; the regexp
   ``LabelPattern = `^[a-zA-Z/.0-9_:*-]+$``` in ``api/types`` before).
@@ -24,19 +28,27 @@ from ..errors import InvalidArgumentError
 __all__ = [
     "IAC_LABEL",
     "IAC_LABEL_KEY",
+    "OWNER_LABEL_KEYS",
+    "OWNER_STACK_KEY",
+    "OWNER_URN_KEY",
     "carries_iac_label",
     "check_description",
     "check_labels",
+    "holder",
     "managed_labels",
     "managed_metadata",
     "metadata_inputs",
     "metadata_read_back",
     "to_yaml",
     "user_labels",
+    "with_owner",
 ]
 
 IAC_LABEL_KEY = "teleport.dev/iac-tool"
 IAC_LABEL = {IAC_LABEL_KEY: "pulumi"}
+OWNER_STACK_KEY = "teleport-oidc/stack"
+OWNER_URN_KEY = "teleport-oidc/urn"
+OWNER_LABEL_KEYS = (OWNER_STACK_KEY, OWNER_URN_KEY)
 
 # api/types/common/common.go IsValidLabelKey (earlier: api/types LabelPattern, the same set)
 _LABEL_KEY = re.compile(r"^[a-zA-Z/.0-9_:*-]+\Z")
@@ -72,6 +84,14 @@ def check_labels(value: object, argument: str = "labels") -> dict[str, str]:
                 "pulumi) and cannot be set or overridden",
                 "remove this label",
             )
+        if key in OWNER_LABEL_KEYS:
+            raise InvalidArgumentError(
+                f"{argument}[{key!r}]",
+                val,
+                "is set by teleport-oidc on every resource it creates (the stack and URN of the "
+                "Pulumi resource that owns it) and cannot be set or overridden",
+                "remove this label",
+            )
     return dict(sorted(value.items()))
 
 
@@ -82,14 +102,44 @@ def managed_labels(user_labels: Mapping[str, str] | None) -> dict[str, str]:
 
 def user_labels(labels: Mapping[str, Any]) -> dict[str, Any]:
     """Teleport's labels as the user wrote them: the iac-tool label dropped when it is ours (a
-    missing or changed one stays visible, so the next diff shows it)."""
+    missing or changed one stays visible, so the next diff shows it), the owner labels always
+    (ownership is compared on its own: :func:`holder`)."""
     return dict(
         sorted(
             (key, value)
             for key, value in labels.items()
             if not (key == IAC_LABEL_KEY and value == IAC_LABEL[IAC_LABEL_KEY])
+            and key not in OWNER_LABEL_KEYS
         )
     )
+
+
+def with_owner(document: Mapping[str, Any], owner: Mapping[str, str] | None) -> dict[str, Any]:
+    """``document`` with the owner labels of ``owner`` (``{"stack": ..., "urn": ...}``) in
+    ``metadata.labels``; unchanged without an owner."""
+    if not owner:
+        return dict(document)
+    metadata = dict(document.get("metadata") or {})
+    labels = {
+        **(metadata.get("labels") or {}),
+        OWNER_STACK_KEY: owner["stack"],
+        OWNER_URN_KEY: owner["urn"],
+    }
+    metadata["labels"] = dict(sorted(labels.items()))
+    return {**document, "metadata": metadata}
+
+
+def holder(resource: Mapping[str, Any]) -> dict[str, str] | None:
+    """The owner a ``tctl get`` JSON object names in its labels (``{"stack", "urn"}``), or
+    ``None`` when it names none (made by hand, by other tooling, or by an older version)."""
+    metadata = resource.get("metadata")
+    labels = metadata.get("labels") if isinstance(metadata, Mapping) else None
+    if not isinstance(labels, Mapping) or not any(key in labels for key in OWNER_LABEL_KEYS):
+        return None
+    return {
+        "stack": str(labels.get(OWNER_STACK_KEY, "")),
+        "urn": str(labels.get(OWNER_URN_KEY, "")),
+    }
 
 
 def carries_iac_label(resource: Mapping[str, Any]) -> bool:

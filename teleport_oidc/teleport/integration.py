@@ -10,9 +10,16 @@ import pulumi
 import pulumi.dynamic
 
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
+from .ownership import declared
 from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
-from .resource import TctlArgs, check_stack_config, without_blank_defaults
-from .resource import check_cluster as _check_cluster
+from .resource import (
+    CONNECTION_KEYS,
+    TctlArgs,
+    check_connection,
+    check_stack_config,
+    checked_identity_file,
+    without_blank_defaults,
+)
 
 __all__ = [
     "INTEGRATION_TYPE",
@@ -87,8 +94,7 @@ class TeleportIntegration(
             validate_audience(args.audience)
         if isinstance(args.labels, Mapping):
             check_labels(args.labels)
-        if args.cluster is not None and isinstance(args.cluster, str):
-            _check_cluster(args.cluster)
+        check_connection({key: getattr(args, key) for key in ("cluster", *CONNECTION_KEYS)})
         props: dict[str, Any] = {
             "integration_name": args.integration_name,
             "role_arn": args.role_arn,
@@ -96,11 +102,14 @@ class TeleportIntegration(
             "labels": args.labels or {},
             "adopt_existing": bool(args.adopt_existing),
             "auth_server": args.auth_server,
-            "identity_file": args.identity_file,
+            "identity_file": checked_identity_file(args.identity_file),
             "tctl_path": args.tctl_path,
             "cluster": args.cluster,
             "revision": None,
         }
         # Blank defaults ("" audience, no labels, no adopting) are not inputs a preview shows.
         props = without_blank_defaults(INTEGRATION, props)
+        props = declared(
+            INTEGRATION.kind, INTEGRATION.name_key, INTEGRATION_TYPE, resource_name, props, opts
+        )
         super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)

@@ -12,20 +12,28 @@ Shape (the interface other kinds build on)::
 Shared by every kind (never per kind):
 
 - inputs ``adopt_existing`` (take over an existing resource), ``cluster`` (which Teleport
-  cluster holds it) and the connection settings ``auth_server``, ``identity_file``,
-  ``tctl_path``; outputs: the inputs as Teleport stores them, plus ``revision``;
-- create = ``tctl create FILE`` (one call; two, get first, for kinds whose create upserts:
-  ``Kind.create_overwrites``). On "already exists" (Teleport's own text for this
-  kind and name): with ``adopt_existing``, ``tctl create --force`` then ``tctl get``; without
-  it, ``tctl get``: when the existing resource is exactly what this resource would create (a
-  create Teleport committed but tctl did not confirm: timeout, crash) it is taken over and
-  logged, otherwise the error names the knobs that take it over (``Kind.adopt_knobs``: the
-  resource's ``adopt_existing=True`` and the component's) and ``tctl rm KIND/NAME``;
+  cluster holds it), the connection settings ``auth_server``, ``identity_file``,
+  ``tctl_path``, and ``owner`` (the Pulumi resource that writes it: :mod:`.ownership`, never a
+  change); outputs: the inputs as Teleport stores them, plus ``revision``;
+- every document carries the owner labels (``teleport-oidc/stack``, ``teleport-oidc/urn``);
+- create = ``tctl create FILE`` (one call; three for kinds whose create upserts,
+  ``Kind.create_overwrites``: get first, create, then get again to see whose labels Teleport
+  kept). On "already exists" (Teleport's own text for this kind and name): with
+  ``adopt_existing``, ``tctl create --force`` then ``tctl get`` (refused for a kind whose
+  ``--force`` keeps labels when another owner holds it); without it, ``tctl get``: when the
+  existing resource was written by this resource (same owner) and is exactly what it would
+  create (a create Teleport committed but tctl did not confirm: timeout, crash) it is taken
+  over and logged, otherwise the error names its owner, or the knobs that take it over
+  (``Kind.adopt_knobs``: the resource's ``adopt_existing=True`` and the component's) and
+  ``tctl rm KIND/NAME``;
 - read = ``tctl get KIND/NAME --format=json``: only Teleport's not-found for this kind and name
-  means gone; drift comes back as outputs (and inputs, for the next diff);
-- update = ``tctl create --force FILE``, or no call at all when only connection settings
-  changed (the new settings are recorded so refresh and destroy use them);
-- delete = ``tctl rm KIND/NAME``; Teleport's not-found for it is success.
+  means gone, and so (with a warning) does another owner's labels; drift comes back as outputs
+  (and inputs, for the next diff);
+- update = ``tctl create --force FILE`` (with the owner recorded at create), or no call at all
+  when only connection settings changed (the new settings are recorded so refresh and destroy
+  use them);
+- delete = ``tctl get`` then ``tctl rm KIND/NAME``; Teleport's not-found for either is
+  success, and what another owner's labels name is left in Teleport (with a warning).
 
 Connection settings follow the program. The engine hands ``update`` the new inputs but
 ``read`` and ``delete`` only the last recorded outputs, so a change to ``auth_server``,
@@ -62,6 +70,7 @@ the resource's ``adopt_existing=True`` and the component's knob (and stack confi
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -84,7 +93,26 @@ from .. import log
 from ..errors import InvalidArgumentError, TctlError
 from . import engine_errors
 from .aws_checks import is_known
-from .tctl import AlreadyExistsError, Runner, Tctl, parse_timeout, resolve_connection
+from .document import holder, with_owner
+from .ownership import (
+    OWNER_KEY,
+    held_elsewhere,
+    left_to_its_owner,
+    lost_the_race,
+    not_ours,
+    owner_of,
+    same_owner,
+)
+from .tctl import (
+    SETTING_SOURCES,
+    AlreadyExistsError,
+    Runner,
+    Tctl,
+    address_identity,
+    check_setting,
+    parse_timeout,
+    resolve_connection,
+)
 
 __all__ = [
     "CONFIG_KEYS",
@@ -95,8 +123,11 @@ __all__ = [
     "TctlArgs",
     "TctlResourceProvider",
     "check_cluster",
+    "check_config",
+    "check_connection",
     "check_known",
     "check_stack_config",
+    "checked_identity_file",
     "document_matches",
     "is_blank_default",
     "mapping",
@@ -107,17 +138,30 @@ __all__ = [
 CONFIG_NAMESPACE = "teleport-oidc"
 CONFIG_KEYS = ("authServer", "identityFile", "identity", "tctlPath", "tctlTimeout")
 CONNECTION_KEYS = ("auth_server", "identity_file", "tctl_path")
-SHARED_KEYS = ("adopt_existing", "cluster", *CONNECTION_KEYS)
+SHARED_KEYS = ("adopt_existing", "cluster", *CONNECTION_KEYS, OWNER_KEY)
+#: How long a token's create waits for ``tctl get`` to show it (the auth server's cache).
+READ_BACK_SECONDS = 10.0
 _SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
 # Keys Teleport adds to what it stores, never part of "is this what we would create".
 _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
 
 
 def check_stack_config() -> None:
-    """The providers' stack config (``teleport-oidc:tctlTimeout``), checked when the program is
-    built: the provider checks it again when it starts, but by then other resources of the same
-    program may already be being created."""
-    parse_timeout(pulumi.Config(CONFIG_NAMESPACE).get("tctlTimeout"))
+    """The providers' stack config (``teleport-oidc:tctlTimeout`` and the connection settings),
+    checked when the program is built: the provider checks it again when it starts, but by then
+    other resources of the same program may already be being created."""
+    config = pulumi.Config(CONFIG_NAMESPACE)
+    parse_timeout(config.get("tctlTimeout"))
+    check_config(config.get)
+
+
+def check_config(get: Callable[[str], Any]) -> None:
+    """The connection settings in stack config (``teleport-oidc:authServer``, ``identityFile``,
+    ``tctlPath``): ``get(key)`` reads one key without the namespace."""
+    for key, (_, config_key, _) in SETTING_SOURCES.items():
+        value = get(config_key.split(":", 1)[1])
+        if value not in (None, ""):
+            check_setting(key, value, config_key)
 
 
 def _unknown(value: Any) -> bool:
@@ -186,29 +230,39 @@ def _check_bool(argument: str) -> Callable[[Any], bool]:
     return check
 
 
-def _check_text(argument: str, example: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or not value or value != value.strip():
-            raise InvalidArgumentError(
-                argument,
-                value,
-                "must be a non-empty string with no leading or trailing whitespace",
-                f"pass e.g. {example!r}, or leave it out",
-            )
-        return value
-
-    return check
+def _check_setting(key: str) -> Callable[[Any], str]:
+    return lambda value: check_setting(key, value)
 
 
-check_cluster = _check_text("cluster", "teleport.example.com")
+def check_cluster(value: Any, argument: str = "cluster") -> str:
+    """``cluster``: a non-empty string, no surrounding whitespace or control characters."""
+    return check_setting("cluster", value, argument)
+
 
 _SHARED_CHECKS: dict[str, Callable[[Any], Any]] = {
     "adopt_existing": _check_bool("adopt_existing"),
     "cluster": check_cluster,
-    "auth_server": _check_text("auth_server", "teleport.example.com:443"),
-    "identity_file": _check_text("identity_file", "/var/lib/teleport/identity"),
-    "tctl_path": _check_text("tctl_path", "/usr/local/bin/tctl"),
+    **{key: _check_setting(key) for key in CONNECTION_KEYS},
 }
+
+
+def check_connection(values: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
+    """The plain values among ``cluster`` and the connection settings, checked when the resource
+    (or component) is built, so that ``pulumi up --skip-preview`` cannot create anything before
+    the provider's check refuses them. ``names``: how the caller's user wrote a key, when it is
+    not the key itself (the component's ``cluster_name``)."""
+    for key in ("cluster", *CONNECTION_KEYS):
+        value = values.get(key)
+        if value is not None and is_known(value) and not isinstance(value, pulumi.Output):
+            check_setting(key, value, (names or {}).get(key, key))
+
+
+def checked_identity_file(value: Any) -> Any:
+    """``identity_file`` as registered: an Output is checked when it resolves, so that identity
+    content passed by mistake fails the registration instead of reaching state."""
+    if isinstance(value, pulumi.Output):
+        return value.apply(lambda v: v if v is None else check_setting("identity_file", v))
+    return value
 
 
 @dataclass(kw_only=True)
@@ -217,9 +271,11 @@ class TctlArgs:
 
     adopt_existing: bool = False
     """Default: fail when a resource of this kind and name already exists in Teleport, naming
-    the two ways out, unless it is exactly what this resource would create (left by a create
-    tctl did not confirm): that one is taken over and logged. ``True``: take any existing one
-    over (overwritten as ``tctl create --force`` does for the kind; destroy deletes it)."""
+    its owner or the ways out, unless this resource wrote it (its owner labels) and it is
+    exactly what this resource would create (left by a create tctl did not confirm): that one
+    is taken over and logged. ``True``: take an existing one over (overwritten as ``tctl create
+    --force`` does for the kind, owner labels included; destroy deletes it), except an
+    integration another Pulumi resource owns (``--force`` keeps an integration's labels)."""
 
     cluster: pulumi.Input[str] | None = None
     """Default: the ``auth_server`` input identifies the cluster. Which Teleport cluster holds
@@ -238,7 +294,7 @@ class TctlArgs:
     """Default: config ``teleport-oidc:identityFile`` or the secret ``teleport-oidc:identity``
     (content), then ``TELEPORT_IDENTITY_FILE``, then tctl's own default (the tsh profile). A path
     to an identity file from ``tctl auth sign`` or Machine ID; the path is stored, never the
-    content."""
+    content (content given here is refused without being shown)."""
 
     tctl_path: pulumi.Input[str] | None = None
     """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl`` on
@@ -251,9 +307,10 @@ def moved_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | Non
     for key in ("cluster", "auth_server"):
         old, new = olds.get(key), news.get(key)
         if old and new:
-            if _unknown(new) or str(old).lower() != str(new).lower():
+            if _unknown(new):
                 return key
-            return None
+            same = address_identity if key == "auth_server" else str.lower
+            return None if same(str(old)) == same(str(new)) else key
         if old or new:
             return None
     return None
@@ -295,10 +352,13 @@ class Kind:
     """``tctl create`` of this kind overwrites an existing one instead of refusing (``token``:
     ``createToken`` upserts). Then create looks first with ``tctl get`` (two calls)."""
 
-    def is_exactly(self, existing: Mapping[str, Any], props: Mapping[str, Any]) -> bool:
+    def is_exactly(
+        self, existing: Mapping[str, Any], props: Mapping[str, Any], document: Mapping[str, Any]
+    ) -> bool:
+        """``document``: what create writes (the owner labels included)."""
         if self.matches is not None:
             return self.matches(existing, props)
-        return document_matches(existing, self.document(props))
+        return document_matches(existing, document)
 
 
 def check_known(kind: Kind, props: Mapping[str, Any]) -> dict[str, Any]:
@@ -319,6 +379,8 @@ def shared_props(args: Any) -> dict[str, Any]:
             "adopt_existing", args.adopt_existing, "must be True or False", "pass True or False"
         )
     props = {key: getattr(args, key) for key in ("adopt_existing", *CONNECTION_KEYS, "cluster")}
+    check_connection(props)
+    props["identity_file"] = checked_identity_file(props["identity_file"])
     props["revision"] = None
     return props
 
@@ -345,6 +407,7 @@ class TctlResourceProvider(ResourceProvider):
         engine_errors.install()  # our errors reach `pulumi up` as messages, not tracebacks
         config = {key: req.config.get(f"{CONFIG_NAMESPACE}:{key}") for key in CONFIG_KEYS}
         parse_timeout(config.get("tctlTimeout"))  # a bad value stops the preview, not the up
+        check_config(config.get)
         self._config = config
 
     def _tctl(self, props: Mapping[str, Any]) -> Tctl:
@@ -376,6 +439,7 @@ class TctlResourceProvider(ResourceProvider):
                     value = checks[key](value)
                 except InvalidArgumentError as exc:
                     failures.append(CheckFailure(key, str(exc)))
+                    continue  # a refused value is not handed back (it may be a secret)
             if not is_blank_default(self.KIND, key, value):
                 inputs[key] = value
         return CheckResult(inputs, failures)
@@ -415,14 +479,16 @@ class TctlResourceProvider(ResourceProvider):
         kind = self.KIND
         tctl = self._tctl(props)
         name = str(props[kind.name_key])
-        document = kind.document(props)
+        owner = owner_of(props)
+        document = with_owner(kind.document(props), owner)
         if kind.create_overwrites:
-            # tctl create never refuses this kind: look first (a race with another writer
-            # remains, and is documented with the kind).
+            # tctl create never refuses this kind: look first, and read back what Teleport
+            # kept (another create of the name at the same time: the labels decide who won).
             current = tctl.get(kind.kind, name)
             if current is not None:
                 return self._existing(tctl, props, name, document, current, None)
             tctl.create(document, force=False)
+            self._read_back_owner(tctl, name, owner)
             return CreateResult(name, self._outputs(props))
         try:
             tctl.create(document, force=False)
@@ -441,6 +507,15 @@ class TctlResourceProvider(ResourceProvider):
     ) -> CreateResult:
         """It exists: adopt it when asked, take it when it is exactly ours, else refuse."""
         kind = self.KIND
+        owner = owner_of(props)
+
+        def refuse(message: str) -> AlreadyExistsError:
+            if refused is None:
+                return AlreadyExistsError(message)
+            return AlreadyExistsError(
+                message, argv=refused.argv, returncode=refused.returncode, stderr=refused.stderr
+            )
+
         if props.get("adopt_existing"):
             # --force may apply only part of the file. What it applies is known (the inputs);
             # what it keeps is read *before* writing: Teleport answers reads from a cache that
@@ -449,6 +524,10 @@ class TctlResourceProvider(ResourceProvider):
             kept = None
             if kind.force_keeps:
                 kept = current if current is not None else self._get(tctl, name)
+                held = holder(kept)
+                if held is not None and not same_owner(held, owner):
+                    # --force keeps the labels: the other owner's destroy would delete it.
+                    raise refuse(held_elsewhere(kind.kind, name, held, owner, None)) from refused
             tctl.create(document, force=True)
             outs = self._outputs(props)
             if kept is not None:
@@ -457,16 +536,19 @@ class TctlResourceProvider(ResourceProvider):
             return CreateResult(name, outs)
         if current is None:
             current = tctl.get(kind.kind, name)
-        if current is None or not kind.is_exactly(current, props):
+        held = holder(current) if current is not None else None
+        if current is not None and not same_owner(held, owner):
             message = (
+                held_elsewhere(kind.kind, name, held, owner, kind.adopt_knobs)
+                if held is not None
+                else not_ours(kind.kind, name, kind.adopt_knobs)
+            )
+            raise refuse(message) from refused
+        if current is None or not kind.is_exactly(current, props, document):
+            raise refuse(
                 f"the Teleport {kind.kind} {name!r} already exists and is not exactly what "
                 f"this resource would create. Either set {kind.adopt_knobs} to take it over, "
                 f"or remove it with `tctl rm {kind.kind}/{name}` and run again"
-            )
-            if refused is None:
-                raise AlreadyExistsError(message)
-            raise AlreadyExistsError(
-                message, argv=refused.argv, returncode=refused.returncode, stderr=refused.stderr
             ) from refused
         log.info(
             f"the Teleport {kind.kind} {name!r} already existed exactly as this resource would "
@@ -474,6 +556,26 @@ class TctlResourceProvider(ResourceProvider):
             "by tctl): taken over"
         )
         return CreateResult(name, self._outputs(props, current))
+
+    def _read_back_owner(self, tctl: Tctl, name: str, owner: Mapping[str, str] | None) -> None:
+        """After a create that overwrites: the one whose labels Teleport holds won. Reads wait
+        for the auth server's cache, which follows writes about a second late."""
+        if owner is None:
+            return
+        deadline = time.monotonic() + READ_BACK_SECONDS
+        current = tctl.get(self.KIND.kind, name)
+        while current is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+            current = tctl.get(self.KIND.kind, name)
+        if current is None:
+            raise TctlError(
+                f"tctl created the Teleport {self.KIND.kind} {name!r} but `tctl get` did not "
+                f"show it within {READ_BACK_SECONDS:g} s; something else deleted it, or the "
+                "cluster is slow: run again (a create that did land is taken over)"
+            )
+        held = holder(current)
+        if not same_owner(held, owner):
+            raise AlreadyExistsError(lost_the_race(self.KIND.kind, name, held))
 
     def _get(self, tctl: Tctl, name: str) -> Mapping[str, Any]:
         current = tctl.get(self.KIND.kind, name)
@@ -488,6 +590,18 @@ class TctlResourceProvider(ResourceProvider):
         current = self._tctl(props).get(self.KIND.kind, id_)
         if current is None:
             return ReadResult(None, {})
+        held = holder(current)
+        if held is not None and not same_owner(held, owner_of(props)):
+            log.warn(
+                left_to_its_owner(
+                    self.KIND.kind,
+                    id_,
+                    held,
+                    "this stack no longer holds it, so refresh removes it from this stack's "
+                    "state (Teleport keeps it)",
+                )
+            )
+            return ReadResult(None, {})
         outs = self._outputs(props, current)
         inputs = {
             key: outs[key]
@@ -497,18 +611,42 @@ class TctlResourceProvider(ResourceProvider):
         return ReadResult(id_, outs, inputs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # The owner written at create stays (a rename with `aliases` is the same resource).
+        owner = owner_of(olds) or owner_of(news)
         if all(
             self._declared(olds, key) == self._declared(news, key) for key in self.KIND.input_keys
         ):
             # Only how to reach Teleport changed: record it, no call.
             outs = self._outputs(news)
             outs["revision"] = olds.get("revision")
-            return UpdateResult(outs)
-        self._tctl(news).create(self.KIND.document(news), force=True)
-        return UpdateResult(self._outputs(news))
+        else:
+            document = with_owner(self.KIND.document(news), owner)
+            self._tctl(news).create(document, force=True)
+            outs = self._outputs(news)
+        outs.pop(OWNER_KEY, None)
+        if owner is not None:
+            outs[OWNER_KEY] = owner
+        return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        self._tctl(props).remove(self.KIND.kind, id_)  # already gone is success
+        # Read first: what another owner holds now (taken over after a rename without an
+        # alias, or by another stack) stays in Teleport.
+        tctl = self._tctl(props)
+        current = tctl.get(self.KIND.kind, id_)
+        if current is None:
+            return  # already gone is success
+        held = holder(current)
+        if held is not None and not same_owner(held, owner_of(props)):
+            log.warn(
+                left_to_its_owner(
+                    self.KIND.kind,
+                    id_,
+                    held,
+                    "left in Teleport; removed from this stack's state only",
+                )
+            )
+            return
+        tctl.remove(self.KIND.kind, id_)  # gone meanwhile is success too
 
     # -- helpers -------------------------------------------------------------------------------
 

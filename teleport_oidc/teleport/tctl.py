@@ -47,7 +47,9 @@ from .document import to_yaml
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "IDENTITY_NOT_SHOWN",
     "MAX_TIMEOUT",
+    "SETTING_SOURCES",
     "TEMP_PREFIX",
     "TIMEOUT_CONFIG_KEY",
     "AlreadyExistsError",
@@ -56,6 +58,9 @@ __all__ = [
     "RunResult",
     "Runner",
     "Tctl",
+    "address_identity",
+    "check_setting",
+    "looks_like_identity",
     "parse_timeout",
     "resolve_connection",
     "subprocess_runner",
@@ -69,6 +74,74 @@ _TCTL_PATH_FIX = (
     "install Teleport's tctl, or set `pulumi config set teleport-oidc:tctlPath /path/to/tctl` "
     "(or the tctl_path argument, or the TELEPORT_TCTL environment variable)"
 )
+
+
+#: Where each connection setting comes from, as a user writes it: the resource's input, the
+#: stack config key, the environment variable (first match wins, see :func:`resolve_connection`).
+SETTING_SOURCES: dict[str, tuple[str, str, str]] = {
+    "auth_server": ("auth_server", "teleport-oidc:authServer", "TELEPORT_AUTH_SERVER"),
+    "identity_file": ("identity_file", "teleport-oidc:identityFile", "TELEPORT_IDENTITY_FILE"),
+    "tctl_path": ("tctl_path", "teleport-oidc:tctlPath", "TELEPORT_TCTL"),
+}
+_EXAMPLES = {
+    "auth_server": "teleport.example.com:443",
+    "identity_file": "/var/lib/teleport/identity",
+    "tctl_path": "/usr/local/bin/tctl",
+    "cluster": "teleport.example.com",
+}
+#: What an error shows instead of a value that holds identity file content.
+IDENTITY_NOT_SHOWN = "<identity file content: not shown>"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What identity files (`tctl auth sign`, tbot) hold: PEM blocks and an SSH certificate.
+_IDENTITY_MARKS = ("-----BEGIN ", "PRIVATE KEY", "-cert-v01@openssh.com")
+
+
+def looks_like_identity(value: str) -> bool:
+    """Whether ``value`` is identity file *content* (several lines, a PEM block or an SSH
+    certificate) rather than a path or an address: a secret, never to be echoed."""
+    return "\n" in value.strip() or any(mark in value for mark in _IDENTITY_MARKS)
+
+
+def check_setting(key: str, value: object, where: str | None = None) -> str:
+    """A connection setting (``auth_server``, ``identity_file``, ``tctl_path``) or ``cluster``:
+    a non-empty string with no surrounding whitespace and no control characters (a NUL byte
+    would otherwise escape as ``ValueError: embedded null byte``). Identity file content is
+    refused without being shown. ``where``: how the user wrote it (default: ``key``)."""
+    where = where or key
+    if isinstance(value, str) and looks_like_identity(value):
+        raise InvalidArgumentError(
+            where,
+            IDENTITY_NOT_SHOWN,
+            "holds what looks like the content of an identity file (several lines, a PEM "
+            "block or an SSH certificate), not a path or an address; the value is secret and "
+            "is not repeated here",
+            "pass the identity file's path, or put its content in the secret stack config: "
+            '`pulumi config set --secret teleport-oidc:identity "$(cat identity)"`',
+        )
+    if not isinstance(value, str) or not value or value != value.strip() or _CONTROL.search(value):
+        raise InvalidArgumentError(
+            where,
+            value,
+            "must be a non-empty string with no leading or trailing whitespace and no control "
+            "characters (such as a NUL byte)",
+            f"pass e.g. {_EXAMPLES[key]!r}, or leave it out",
+        )
+    return value
+
+
+def address_identity(address: str) -> str:
+    """What an ``auth_server`` address reaches, for comparing two of them: lower-cased, without
+    a scheme or trailing slash, with the port (443, the proxy's, when none is written), so that
+    ``teleport.example.com`` and ``https://Teleport.example.com:443/`` are the same address."""
+    text = address.strip().lower()
+    for scheme in ("https://", "tcp://"):
+        if text.startswith(scheme):
+            text = text[len(scheme) :]
+    text = text.rstrip("/")
+    host, colon, port = text.rpartition(":")
+    if not colon or "]" in port or (host and not host.endswith("]") and ":" in host):
+        return f"{text}:443"  # no port (IPv6 literals keep their brackets)
+    return text
 
 
 class AlreadyExistsError(TctlError):
@@ -199,6 +272,12 @@ def subprocess_runner(argv: Sequence[str], *, timeout: float) -> RunResult:
         )
     except OSError as exc:
         raise _launch_error(argv, exc) from exc
+    except ValueError as exc:  # a NUL byte in argv: checked earlier, mapped here all the same
+        raise TctlError(
+            "tctl could not be started: its command line holds a NUL byte; check "
+            "teleport-oidc:tctlPath (or tctl_path) and identityFile (or identity_file)",
+            argv=[a.replace("\0", "\\0") for a in argv],
+        ) from exc
     _REAPER.tell(f"+pgid {proc.pid}")
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -271,27 +350,28 @@ def resolve_connection(
     from ``PATH`` with its own defaults (local auth config or the current tsh profile).
     """
 
-    def pick(input_key: str, config_key: str | None, env_key: str | None) -> str | None:
-        for value in (
-            inputs.get(input_key),
-            config.get(config_key) if config_key else None,
-            environ.get(env_key) if env_key else None,
+    def pick(key: str, *, environment: bool = True) -> str | None:
+        input_key, config_key, env_key = SETTING_SOURCES[key]
+        for value, where in (
+            (inputs.get(input_key), input_key),
+            (config.get(config_key.split(":", 1)[1]), config_key),
+            (environ.get(env_key) if environment else None, env_key),
         ):
             if isinstance(value, str) and value:
-                return value
+                return check_setting(key, value, where)
         return None
 
-    identity_file = pick("identity_file", "identityFile", None)
+    identity_file = pick("identity_file", environment=False)
     identity = None
     if identity_file is None:
         content = config.get("identity")
         if isinstance(content, str) and content:
             identity = content
         else:
-            identity_file = environ.get("TELEPORT_IDENTITY_FILE") or None
+            identity_file = pick("identity_file")
     return Connection(
-        tctl_path=pick("tctl_path", "tctlPath", "TELEPORT_TCTL") or "tctl",
-        auth_server=pick("auth_server", "authServer", "TELEPORT_AUTH_SERVER"),
+        tctl_path=pick("tctl_path") or "tctl",
+        auth_server=pick("auth_server"),
         identity_file=identity_file,
         identity=identity,
         timeout=parse_timeout(config.get("tctlTimeout")),
@@ -339,9 +419,10 @@ class Tctl:
                 yield [*argv, "-i", path, *args]
             return
         if conn.identity_file:
-            if not os.access(conn.identity_file, os.R_OK):
+            path = check_setting("identity_file", conn.identity_file)
+            if not os.access(path, os.R_OK):
                 raise TctlError(
-                    f"the identity file {conn.identity_file!r} cannot be read; check the path "
+                    f"the identity file {path!r} cannot be read; check the path "
                     "and its permissions, or renew it with `tctl auth sign` / tbot"
                 )
             argv += ["-i", conn.identity_file]

@@ -27,6 +27,7 @@ from ..rules import validate_integration_name
 from .aws_checks import WILDCARD, check_resource_name, unless_unknown
 from .document import carries_iac_label, check_description, check_labels, metadata_inputs
 from .matchers import OrganizationalUnits
+from .ownership import declared
 from .resource import (
     Kind,
     TctlArgs,
@@ -276,4 +277,7 @@ class TeleportProvisionToken(
     ) -> None:
         props = without_blank_defaults(TOKEN, provision_token_props(args))
         check_stack_config()
+        props = declared(
+            TOKEN.kind, TOKEN.name_key, PROVISION_TOKEN_TYPE, resource_name, props, opts
+        )
         super().__init__(TeleportProvisionTokenProvider(), resource_name, props, opts)

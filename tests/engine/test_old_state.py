@@ -1,6 +1,7 @@
 """A stack whose state an older version wrote (the internal ``adopt_hint`` input and the blank
-defaults recorded on every Teleport resource) previews, refreshes and plans no change through
-the real engine, and still deploys and destroys."""
+defaults recorded on every Teleport resource; no ``owner`` recorded and no owner labels in
+Teleport) previews, refreshes and plans no change through the real engine, and still deploys
+and destroys."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from teleport_oidc.teleport.document import OWNER_LABEL_KEYS, OWNER_URN_KEY
 from tests.fake_teleport import FakeTeleport
 
 from .harness import Harness, copy_program
@@ -41,6 +43,29 @@ OLD: dict[str, dict[str, Any]] = {
 }
 
 
+KINDS = {
+    f"{DYNAMIC}TeleportIntegration": "integration",
+    f"{DYNAMIC}TeleportDiscoveryConfig": "discovery_config",
+    f"{DYNAMIC}TeleportProvisionToken": "token",
+}
+
+
+def strip_owner_labels(teleport: FakeTeleport, kind: str, name: str) -> None:
+    """What an older version left in Teleport: the item without the owner labels (its
+    revision kept, as no write happened)."""
+    items = [
+        p
+        for p in teleport.state.glob(f"*/{name}.json")
+        if json.loads(p.read_text())["kind"] == kind
+    ]
+    assert len(items) == 1
+    item = json.loads(items[0].read_text())
+    labels = item["metadata"]["labels"]
+    for key in OWNER_LABEL_KEYS:
+        del labels[key]
+    items[0].write_text(json.dumps(item))
+
+
 def test_an_older_versions_state_shows_no_change(
     engine: Harness, teleport: FakeTeleport, tmp_path: Path
 ) -> None:
@@ -56,8 +81,15 @@ def test_an_older_versions_state_shows_no_change(
     for resource in data["deployment"]["resources"]:
         old = OLD.get(resource["type"])
         if old is not None:
+            # The owner labels name the resource as the engine does (issue 19 item 3)...
+            kind = KINDS[resource["type"]]
+            labels = teleport.resources(kind)[resource["id"]]["metadata"]["labels"]
+            assert labels[OWNER_URN_KEY] == resource["urn"] == resource["outputs"]["owner"]["urn"]
+            # ...and an older version recorded no owner and wrote no owner labels.
             for where in ("inputs", "outputs"):
-                resource[where] = {**old, **resource[where]}
+                recorded = {k: v for k, v in resource[where].items() if k != "owner"}
+                resource[where] = {**old, **recorded}
+            strip_owner_labels(teleport, kind, resource["id"])
             aged += 1
     assert aged == len(OLD)
     state.write_text(json.dumps(data))
