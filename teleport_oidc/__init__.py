@@ -5,7 +5,8 @@
 - :class:`TeleportIntegration`: the Teleport ``integration`` resource alone, through tctl.
 - :class:`TeleportDiscoveryConfig` / :class:`TeleportProvisionToken`: discovery as code
   (``discovery_config``, IAM-join ``token``); :class:`DiscoveryOptions` has the component set
-  them up, :class:`DiscoveryMemberRole` is the role in each organization member account.
+  them up, :class:`DiscoveryMemberRole` is the role in each organization member account
+  (:class:`DiscoveryMemberRoleStackSet`: in every account of chosen OUs, by CloudFormation).
 - :func:`lookup_thumbprints` / :func:`lookup_thumbprints_output`: the thumbprint AWS expects.
 - :func:`trust_policy`: the role's trust policy as a dict.
 
@@ -32,6 +33,11 @@ from .features import (
 from .log import TeleportOidcWarning
 from .lookups.thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
 from .member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole, DiscoveryMemberRoleArgs
+from .member_role_stack_set import (
+    MEMBER_ROLE_STACK_SET_TYPE,
+    DiscoveryMemberRoleStackSet,
+    DiscoveryMemberRoleStackSetArgs,
+)
 from .rules import issuer_from_proxy_url
 from .teleport.discovery import (
     DISCOVERY_CONFIG_TYPE,
@@ -64,6 +70,7 @@ __all__ = [
     "DISCOVERY_CONFIG_TYPE",
     "FEATURES",
     "INTEGRATION_TYPE",
+    "MEMBER_ROLE_STACK_SET_TYPE",
     "MEMBER_ROLE_TYPE",
     "PROVISION_TOKEN_TYPE",
     "AccessGraphAwsSync",
@@ -77,6 +84,8 @@ __all__ = [
     "CertificateInfo",
     "DiscoveryMemberRole",
     "DiscoveryMemberRoleArgs",
+    "DiscoveryMemberRoleStackSet",
+    "DiscoveryMemberRoleStackSetArgs",
     "DiscoveryOptions",
     "Ec2InstallParams",
     "Ec2InstanceConnectOptions",
