@@ -86,7 +86,9 @@ class DiscoveryMemberRoleStackSetArgs:
     call_as: str = "SELF"
     """Default: ``SELF`` (run as the organization's management account); ``DELEGATED_ADMIN``
     when the provider's account is a delegated administrator for CloudFormation StackSets."""
-    operation_preferences: pulumi.Input[aws.cloudformation.StackSetInstanceOperationPreferencesArgs] | None = None  # noqa: E501
+    operation_preferences: (
+        pulumi.Input[aws.cloudformation.StackSetInstanceOperationPreferencesArgs] | None
+    ) = None  # noqa: E501
     """Default: CloudFormation's (one account at a time, stop on the first failure). For
     hundreds of accounts, raise ``max_concurrent_percentage`` (and the failure tolerance with
     it) to deploy faster."""
@@ -147,9 +149,7 @@ def member_role_template(
                     "Policies": [
                         {
                             "PolicyName": DISCOVERY_POLICY_NAME,
-                            "PolicyDocument": discovery_policy(
-                                types, list(regions) == [WILDCARD]
-                            ),
+                            "PolicyDocument": discovery_policy(types, list(regions) == [WILDCARD]),
                         }
                     ],
                     "Tags": [{"Key": k, "Value": v} for k, v in sorted(tags.items())],
