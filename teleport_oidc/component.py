@@ -15,10 +15,11 @@ Children, named from the component's name (a contract with users' state)::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 
 from .args import AwsOidcIntegrationArgs, check_args
-from .discovery_setup import DiscoveryChildren, add_discovery_policies, add_discovery_resources
 from .features import policy_name
 from .parts.account import account_and_partition
 from .parts.boundary import checked_boundary, tags_after_boundary
@@ -28,6 +29,9 @@ from .parts.oidc_provider import oidc_provider
 from .parts.role import integration_role, same_arn
 from .parts.teleport_side import connection, teleport_integration
 from .teleport.integration import TeleportIntegration
+
+if TYPE_CHECKING:
+    from .discovery_setup import DiscoveryChildren
 
 __all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
 
@@ -92,7 +96,9 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             self, name, checked, role.resource, where, cluster, boundary, tags
         )
         self.discovery: DiscoveryChildren | None = None
-        if checked.discovery is not None:
+        if checked.discovery is not None:  # imported only by programs that use discovery
+            from .discovery_setup import add_discovery_policies, add_discovery_resources
+
             self.discovery = add_discovery_policies(self, name, checked.discovery, role.resource)
             policies = [*policies, *self.discovery.policies]
         self.integration = teleport_integration(

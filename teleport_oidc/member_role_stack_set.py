@@ -88,7 +88,7 @@ class DiscoveryMemberRoleStackSetArgs:
     when the provider's account is a delegated administrator for CloudFormation StackSets."""
     operation_preferences: (
         pulumi.Input[aws.cloudformation.StackSetInstanceOperationPreferencesArgs] | None
-    ) = None  # noqa: E501
+    ) = None
     """Default: CloudFormation's (one account at a time, stop on the first failure). For
     hundreds of accounts, raise ``max_concurrent_percentage`` (and the failure tolerance with
     it) to deploy faster."""

@@ -8,8 +8,8 @@ import ssl
 from typing import Any
 
 import pulumi
-import pytest
 import pulumi_aws as aws
+import pytest
 
 from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs
 from teleport_oidc.lookups import fetch as _fetch

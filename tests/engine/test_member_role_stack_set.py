@@ -27,7 +27,7 @@ PROGRAM = textwrap.dedent(
     members = DiscoveryMemberRoleStackSet(
         "members",
         DiscoveryMemberRoleStackSetArgs(
-            management_role_arn="%s",
+            management_role_arn="MANAGEMENT",
             organization_id=config.require("organizationId"),
             organizational_unit_ids=[config.require("ou")],
             regions=config.get_object("regions") or ["*"],
@@ -35,8 +35,7 @@ PROGRAM = textwrap.dedent(
     )
     pulumi.export("stackSet", members.stack_set_name)
     """
-    % MANAGEMENT
-)
+).replace("MANAGEMENT", MANAGEMENT)
 
 
 def ok(done: Any) -> str:
