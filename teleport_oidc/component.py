@@ -36,6 +36,7 @@ __all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
 #: The component's type token: part of users' state, never to change.
 COMPONENT_TYPE = "teleport-oidc:index:AwsOidcIntegration"
 
+
 # No ``from __future__ import annotations`` here: the SDK reads this class's annotations with
 # ``typing.get_type_hints`` each time a component's outputs resolve, and string annotations are
 # compiled anew every time (16 ``compile`` calls per component, the largest cost of a component
