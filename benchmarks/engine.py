@@ -42,7 +42,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.record import Figure, report, spread, under_load  # noqa: E402
+from benchmarks.record import Figure, compare, load, save, spread, under_load  # noqa: E402
 from tests.engine import build  # noqa: E402
 from tests.engine.harness import Harness, free_port, teleport_proxy  # noqa: E402
 from tests.fake_teleport import FakeTeleport  # noqa: E402
@@ -53,6 +53,15 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 #: Command lines of plugin processes: the stand-in aws plugin and the dynamic provider.
 PLUGIN_MARKS = ("aws_plugin.py", "pulumi-resource-", "pulumi.dynamic")
 FIGURES: dict[str, Figure] = {}
+#: With ``--write``: results.json gets each figure as soon as it is measured (a long run cut
+#: short keeps what it measured).
+WRITE = [False]
+
+
+def checkpoint() -> None:
+    if WRITE[0]:
+        save("engine", FIGURES, note=f"load average {os.getloadavg()[0]:.1f}")
+
 
 # --- programs ----------------------------------------------------------------------------------
 
@@ -345,6 +354,7 @@ def compare_variants(
                 f"noise {noise:.0%})",
                 goal if first == "component" else "",
             )
+    checkpoint()
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -447,25 +457,32 @@ def bench_organizations(engine: Harness, root: Path, sizes: list[int], repeats: 
                     f"{wall:6.2f} s  peak {peak:6.0f} MB  plugins {plugins}",
                     "goal: plugins independent of M" if variant == "stack-set" else "",
                 )
+        checkpoint()
 
 
-def bench_many(engine: Harness, root: Path, n: int) -> None:
+def bench_many(engine: Harness, root: Path, n: int, parallel_n: int) -> None:
     print(
         f"Many integrations: {n} of one cluster, thumbprint and cluster looked up (once per host)"
     )
     folder = program(root, f"many-{n}", MANY.format(n=n))
+    for step, sample in lifecycle(engine, folder).items():
+        record(f"many N={n} {step} s", [sample.wall], "s")
+        record(f"many N={n} {step} peak MB", [sample.peak_mb], "MB")
+        row(f"N={n}: {step}", f"{sample.wall:6.2f} s  peak {sample.peak_mb:6.0f} MB")
+    checkpoint()
+    if not parallel_n:
+        return
+    print(f"  --parallel with N={parallel_n} (up of a new stack)")
+    folder = program(root, f"parallel-{parallel_n}", MANY.format(n=parallel_n))
     for label, args in (
         ("default", ()),
         ("--parallel 4", ("--parallel", "4")),
         ("--parallel 1", ("--parallel", "1")),
     ):
-        steps = lifecycle(engine, folder, args)
-        for step, sample in steps.items():
-            if step == "preview" and label != "default":
-                continue
-            record(f"many N={n} {label} {step} s", [sample.wall], "s")
-            record(f"many N={n} {label} {step} peak MB", [sample.peak_mb], "MB")
-            row(f"N={n} {label}: {step}", f"{sample.wall:6.2f} s  peak {sample.peak_mb:6.0f} MB")
+        sample = lifecycle(engine, folder, args)["up"]
+        record(f"parallel N={parallel_n} {label} up s", [sample.wall], "s")
+        row(f"N={parallel_n} up {label}", f"{sample.wall:6.2f} s  peak {sample.peak_mb:6.0f} MB")
+    checkpoint()
 
 
 @contextlib.contextmanager
@@ -505,6 +522,7 @@ def main() -> None:
     parser.add_argument("--teleport", default="1,10", help="N of the Teleport comparison")
     parser.add_argument("--members", default="10,50", help="member accounts (organizations)")
     parser.add_argument("--many", type=int, default=200, help="N of many integrations (0: skip)")
+    parser.add_argument("--parallel-n", type=int, default=20, help="N of the --parallel runs")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--only", default="", help="comma-separated sections to run")
     parser.add_argument(
@@ -512,11 +530,14 @@ def main() -> None:
     )
     parser.add_argument("--write", action="store_true", help="replace results.json's section")
     args = parser.parse_args()
+    committed = load()  # compared with at the end; --write replaces it as figures come in
+    WRITE[0] = args.write
     only = set(sizes_or_names(args.only))
-    load = os.getloadavg()
+    average = os.getloadavg()
+    loaded = " (UNDER LOAD: absolute times are noisy)" if under_load() else ""
     print(
         f"teleport-oidc engine benchmarks — {os.cpu_count()} CPUs, load average "
-        f"{load[0]:.1f} at start{' (UNDER LOAD: absolute times are noisy)' if under_load() else ''}"
+        f"{average[0]:.1f} at start{loaded}"
     )
     with tempfile.TemporaryDirectory() as tmp, world(Path(tmp)) as engine:
         root = Path(tmp) / "programs"
@@ -529,8 +550,10 @@ def main() -> None:
         if not only or "organizations" in only:
             bench_organizations(engine, root, sizes(args.members), max(1, args.repeats // 3))
         if args.many and (not only or "many" in only):
-            bench_many(engine, root, args.many)
-    report("engine", FIGURES, write=args.write, note=f"load average {load[0]:.1f} at start")
+            bench_many(engine, root, args.many, args.parallel_n)
+    worse = compare("engine", FIGURES, committed)
+    print("Against benchmarks/results.json (engine):")
+    print("\n".join(worse) if worse else "  nothing worse than the noise measured")
 
 
 def sizes_or_names(text: str) -> list[str]:

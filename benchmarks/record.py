@@ -66,9 +66,13 @@ def load() -> dict[str, Any]:
     return json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
 
 
-def compare(section: str, figures: dict[str, Figure]) -> list[str]:
-    """Lines naming each figure worse than in ``results.json`` by more than the noise."""
-    previous = load().get("sections", {}).get(section, {}).get("figures", {})
+def compare(
+    section: str, figures: dict[str, Figure], committed: dict[str, Any] | None = None
+) -> list[str]:
+    """Lines naming each figure worse than in ``results.json`` (or ``committed``, the file as
+    read before this run) by more than the noise."""
+    data = load() if committed is None else committed
+    previous = data.get("sections", {}).get(section, {}).get("figures", {})
     worse = []
     for name, now in figures.items():
         before = previous.get(name)
