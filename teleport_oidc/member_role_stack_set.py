@@ -184,12 +184,14 @@ class DiscoveryMemberRoleStackSet(pulumi.ComponentResource):
         super().__init__(MEMBER_ROLE_STACK_SET_TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = merge_tags(validate_tags(args.tags), {TAG_IAC_TOOL: "pulumi"})
-        targets: pulumi.Input[list[str]] = ous
+        targets: pulumi.Input[list[str]]
         if ous is None:
             organization = aws.organizations.get_organization_output(
                 opts=pulumi.InvokeOutputOptions(parent=self)
             )
             targets = organization.roots.apply(lambda roots: [roots[0].id])
+        else:
+            targets = ous
         template = pulumi.Output.all(args.management_role_arn, args.organization_id).apply(
             lambda v: json.dumps(
                 member_role_template(

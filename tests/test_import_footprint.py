@@ -58,4 +58,4 @@ def test_lazy_names_are_the_classes_of_their_modules_and_listed() -> None:
 
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="NoSuchThing"):
-        teleport_oidc.NoSuchThing  # type: ignore[attr-defined]  # noqa: B018
+        teleport_oidc.NoSuchThing  # noqa: B018
