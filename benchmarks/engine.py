@@ -252,7 +252,8 @@ def _is_plugin(pid: int, seen: dict[int, bool]) -> bool:
 
 def run(engine: Harness, folder: Path, *args: str) -> Sample:
     """Run ``pulumi ARGS`` in ``folder``; sample the process tree's memory every 0.2 s."""
-    peak, plugins, seen = [0], [0], {}
+    peak, plugins = [0], [0]
+    seen: dict[int, bool] = {}
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(
