@@ -50,8 +50,6 @@ from tests.fake_teleport import FakeTeleport  # noqa: E402
 THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
 MANAGEMENT = "arn:aws:iam::123456789012:role/teleport-aws-org"
 PAGE = os.sysconf("SC_PAGE_SIZE")
-#: Command lines of plugin processes: the stand-in aws plugin and the dynamic provider.
-PLUGIN_MARKS = ("aws_plugin.py", "pulumi-resource-", "pulumi.dynamic")
 FIGURES: dict[str, Figure] = {}
 #: With ``--write``: results.json gets each figure as soon as it is measured (a long run cut
 #: short keeps what it measured).
@@ -222,10 +220,16 @@ class Sample:
     peak_mb: float
     plugins: int
     """The most plugin processes alive at once."""
+    split: dict[str, float]
+    """CPU seconds per kind of process (``engine``, ``program``, ``aws``, ``dynamic``, ``other``)
+    as last sampled: the final 0.2 s of each process can be missed."""
 
 
-def _processes() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, resident bytes), for every process readable now."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, int, float]]:
+    """pid -> (parent pid, resident bytes, CPU seconds), for every process readable now."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -235,25 +239,38 @@ def _processes() -> dict[int, tuple[int, int]]:
             statm = Path(f"/proc/{entry}/statm").read_text().split()
         except OSError:
             continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        found[int(entry)] = (ppid, int(statm[1]) * PAGE)
+        fields = stat.rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / TICKS
+        found[int(entry)] = (int(fields[1]), int(statm[1]) * PAGE, cpu)
     return found
 
 
-def _is_plugin(pid: int, seen: dict[int, bool]) -> bool:
+def _kind(pid: int, seen: dict[int, str]) -> str:
+    """What a process of the tree is, from its command line (cached per pid)."""
     if pid not in seen:
         try:
             line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             line = ""
-        seen[pid] = any(mark in line for mark in PLUGIN_MARKS)
+        seen[pid] = (
+            "aws"
+            if "aws_plugin.py" in line
+            else "dynamic"
+            if "pulumi.dynamic" in line or "pulumi-resource-pulumi-python" in line
+            else "program"
+            if "langhost" in line
+            else "engine"
+            if "pulumi" in line.split(" ", 1)[0]
+            else "other"
+        )
     return seen[pid]
 
 
 def run(engine: Harness, folder: Path, *args: str) -> Sample:
     """Run ``pulumi ARGS`` in ``folder``; sample the process tree's memory every 0.2 s."""
     peak, plugins = [0], [0]
-    seen: dict[int, bool] = {}
+    seen: dict[int, str] = {}
+    cpu_by_pid: dict[int, float] = {}
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -270,7 +287,7 @@ def run(engine: Harness, folder: Path, *args: str) -> Sample:
                 table = _processes()
                 tree, frontier = {proc.pid}, [proc.pid]
                 children: dict[int, list[int]] = {}
-                for pid, (ppid, _) in table.items():
+                for pid, (ppid, _, _) in table.items():
                     children.setdefault(ppid, []).append(pid)
                 while frontier:
                     for child in children.get(frontier.pop(), []):
@@ -278,7 +295,11 @@ def run(engine: Harness, folder: Path, *args: str) -> Sample:
                             tree.add(child)
                             frontier.append(child)
                 peak[0] = max(peak[0], sum(table[p][1] for p in tree if p in table))
-                plugins[0] = max(plugins[0], sum(_is_plugin(p, seen) for p in tree))
+                kinds = [_kind(p, seen) for p in tree if p in table]
+                plugins[0] = max(plugins[0], sum(k in ("aws", "dynamic") for k in kinds))
+                for p in tree:
+                    if p in table:
+                        cpu_by_pid[p] = table[p][2]
                 stop.wait(0.2)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -294,7 +315,10 @@ def run(engine: Harness, folder: Path, *args: str) -> Sample:
             raise RuntimeError(
                 f"pulumi {' '.join(args)} failed in {folder}:\n{out.read().decode()}"
             )
-    return Sample(wall, usage.ru_utime + usage.ru_stime, peak[0] / 2**20, plugins[0])
+    split: dict[str, float] = {}
+    for pid, cpu in cpu_by_pid.items():
+        split[seen.get(pid, "other")] = split.get(seen.get(pid, "other"), 0.0) + cpu
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak[0] / 2**20, plugins[0], split)
 
 
 def program(root: Path, name: str, source: str) -> Path:
@@ -346,6 +370,18 @@ def compare_variants(
             samples[variant].append(lifecycle(engine, folder))
     *others, last = list(variants)
     for step in ("preview", "up", "preview deployed"):
+        for variant in variants:
+            kinds = sorted({k for s in samples[variant] for k in s[step].split})
+            split = {
+                k: statistics.median(s[step].split.get(k, 0.0) for s in samples[variant])
+                for k in kinds
+            }
+            for kind, seconds in split.items():
+                record(f"{key} {step} {variant} cpu {kind} s", [seconds], "s")
+            row(
+                f"  CPU by process: {variant}, {step}",
+                "  ".join(f"{k} {v:.2f}" for k, v in split.items()),
+            )
         for measure in ("wall", "cpu"):
             b = [getattr(s[step], measure) for s in samples[last]]
             mb = record(f"{key} {step} {last} {measure} s", b, "s")
