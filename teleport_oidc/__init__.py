@@ -5,16 +5,20 @@
 - :class:`TeleportIntegration`: the Teleport ``integration`` resource alone, through tctl.
 - :class:`TeleportDiscoveryConfig` / :class:`TeleportProvisionToken`: discovery as code
   (``discovery_config``, IAM-join ``token``); :class:`DiscoveryOptions` has the component set
-  them up, :class:`DiscoveryMemberRole` is the role in each organization member account.
+  them up, :class:`DiscoveryMemberRole` is the role in each organization member account
+  (:class:`DiscoveryMemberRoleStackSet`: in every account of chosen OUs, by CloudFormation).
 - :func:`lookup_thumbprints` / :func:`lookup_thumbprints_output`: the thumbprint AWS expects.
 - :func:`trust_policy`: the role's trust policy as a dict.
 
-Importing this package has no side effects: the dynamic provider process imports it too.
+Importing this package has no side effects: the dynamic provider process imports it too. The
+discovery and organization names are imported on first use (``_LAZY``), the CLI's modules,
+``cryptography``, ``requests`` and ``yaml`` only by what needs them.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from .component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
 from .constants import AUDIENCE
-from .discovery_options import DiscoveryOptions, OrganizationDiscovery
 from .errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
 from .features import (
     FEATURES,
@@ -31,32 +35,85 @@ from .features import (
 )
 from .log import TeleportOidcWarning
 from .lookups.thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
-from .member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole, DiscoveryMemberRoleArgs
 from .rules import issuer_from_proxy_url
-from .teleport.discovery import (
-    DISCOVERY_CONFIG_TYPE,
-    TeleportDiscoveryConfig,
-    TeleportDiscoveryConfigArgs,
-    TeleportDiscoveryConfigProvider,
-)
 from .teleport.integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
-from .teleport.matchers import (
-    AccessGraphAwsSync,
-    AwsAssumeRole,
-    AwsMatcher,
-    AwsOrganizationMatcher,
-    Ec2InstallParams,
-    OrganizationalUnits,
-)
 from .teleport.provider import TeleportIntegrationProvider
-from .teleport.token import (
-    PROVISION_TOKEN_TYPE,
-    IamAllowRule,
-    TeleportProvisionToken,
-    TeleportProvisionTokenArgs,
-    TeleportProvisionTokenProvider,
-)
 from .trust import trust_policy
+
+#: Names only some programs use (discovery, organizations), imported on first use so that
+#: ``import teleport_oidc`` costs what the component needs: name -> the module defining it.
+_LAZY = {
+    "DiscoveryOptions": "discovery_options",
+    "OrganizationDiscovery": "discovery_options",
+    "MEMBER_ROLE_TYPE": "member_role",
+    "DiscoveryMemberRole": "member_role",
+    "DiscoveryMemberRoleArgs": "member_role",
+    "MEMBER_ROLE_STACK_SET_TYPE": "member_role_stack_set",
+    "DiscoveryMemberRoleStackSet": "member_role_stack_set",
+    "DiscoveryMemberRoleStackSetArgs": "member_role_stack_set",
+    "DISCOVERY_CONFIG_TYPE": "teleport.discovery",
+    "TeleportDiscoveryConfig": "teleport.discovery",
+    "TeleportDiscoveryConfigArgs": "teleport.discovery",
+    "TeleportDiscoveryConfigProvider": "teleport.discovery",
+    "AccessGraphAwsSync": "teleport.matchers",
+    "AwsAssumeRole": "teleport.matchers",
+    "AwsMatcher": "teleport.matchers",
+    "AwsOrganizationMatcher": "teleport.matchers",
+    "Ec2InstallParams": "teleport.matchers",
+    "OrganizationalUnits": "teleport.matchers",
+    "PROVISION_TOKEN_TYPE": "teleport.token",
+    "IamAllowRule": "teleport.token",
+    "TeleportProvisionToken": "teleport.token",
+    "TeleportProvisionTokenArgs": "teleport.token",
+    "TeleportProvisionTokenProvider": "teleport.token",
+}
+
+if TYPE_CHECKING:
+    from .discovery_options import DiscoveryOptions, OrganizationDiscovery
+    from .member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole, DiscoveryMemberRoleArgs
+    from .member_role_stack_set import (
+        MEMBER_ROLE_STACK_SET_TYPE,
+        DiscoveryMemberRoleStackSet,
+        DiscoveryMemberRoleStackSetArgs,
+    )
+    from .teleport.discovery import (
+        DISCOVERY_CONFIG_TYPE,
+        TeleportDiscoveryConfig,
+        TeleportDiscoveryConfigArgs,
+        TeleportDiscoveryConfigProvider,
+    )
+    from .teleport.matchers import (
+        AccessGraphAwsSync,
+        AwsAssumeRole,
+        AwsMatcher,
+        AwsOrganizationMatcher,
+        Ec2InstallParams,
+        OrganizationalUnits,
+    )
+    from .teleport.token import (
+        PROVISION_TOKEN_TYPE,
+        IamAllowRule,
+        TeleportProvisionToken,
+        TeleportProvisionTokenArgs,
+        TeleportProvisionTokenProvider,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """The names of ``_LAZY``, imported when first asked for (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'teleport_oidc' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "AUDIENCE",
@@ -64,6 +121,7 @@ __all__ = [
     "DISCOVERY_CONFIG_TYPE",
     "FEATURES",
     "INTEGRATION_TYPE",
+    "MEMBER_ROLE_STACK_SET_TYPE",
     "MEMBER_ROLE_TYPE",
     "PROVISION_TOKEN_TYPE",
     "AccessGraphAwsSync",
@@ -77,6 +135,8 @@ __all__ = [
     "CertificateInfo",
     "DiscoveryMemberRole",
     "DiscoveryMemberRoleArgs",
+    "DiscoveryMemberRoleStackSet",
+    "DiscoveryMemberRoleStackSetArgs",
     "DiscoveryOptions",
     "Ec2InstallParams",
     "Ec2InstanceConnectOptions",

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 
 from .constants import DEFAULT_MAX_SESSION_DURATION, DEFAULT_ROLE_DESCRIPTION, TAG_CLUSTER
-from .discovery_setup import DiscoveryOptions, check_discovery
 from .errors import InvalidArgumentError
 from .features import normalize_features
 from .lookups import thumbprint as _thumbprint
@@ -30,6 +29,9 @@ from .tags import merge_tags, required_tags, validate_tag_value, validate_tags
 from .teleport.integration import check_stack_config
 from .teleport.provider import check_labels
 from .teleport.resource import check_connection
+
+if TYPE_CHECKING:
+    from .discovery_options import DiscoveryOptions
 
 __all__ = ["AwsOidcIntegrationArgs", "CheckedArgs", "check_args"]
 
@@ -247,7 +249,11 @@ def check_args(args: AwsOidcIntegrationArgs) -> CheckedArgs:
     if args.integration_labels is not None:
         check_labels(args.integration_labels, "integration_labels")
     features = normalize_features(args.features)
-    discovery = check_discovery(args.discovery, name, features)
+    discovery = None
+    if args.discovery is not None:  # imported only by programs that use discovery
+        from .discovery_options import check_discovery
+
+        discovery = check_discovery(args.discovery, name, features)
     teleport_side = bool(args.create_teleport_integration) or discovery is not None
     check_connection(
         {

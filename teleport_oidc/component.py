@@ -13,12 +13,11 @@ Children, named from the component's name (a contract with users' state)::
     <name>-discovery...             with ``discovery`` (see discovery_setup)
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
 import pulumi
 
 from .args import AwsOidcIntegrationArgs, check_args
-from .discovery_setup import DiscoveryChildren, add_discovery_policies, add_discovery_resources
 from .features import policy_name
 from .parts.account import account_and_partition
 from .parts.boundary import checked_boundary, tags_after_boundary
@@ -29,12 +28,19 @@ from .parts.role import integration_role, same_arn
 from .parts.teleport_side import connection, declare_teleport_names, teleport_integration
 from .teleport.integration import TeleportIntegration
 
+if TYPE_CHECKING:
+    from .discovery_setup import DiscoveryChildren
+
 __all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
 
 #: The component's type token: part of users' state, never to change.
 COMPONENT_TYPE = "teleport-oidc:index:AwsOidcIntegration"
 
 
+# No ``from __future__ import annotations`` here: the SDK reads this class's annotations with
+# ``typing.get_type_hints`` each time a component's outputs resolve, and string annotations are
+# compiled anew every time (16 ``compile`` calls per component, the largest cost of a component
+# above the floor under the mock engine).
 class AwsOidcIntegration(pulumi.ComponentResource):
     """A Teleport AWS OIDC integration: IAM OIDC provider (created or reused), IAM role with
     Teleport's trust policy and tags, opt-in feature policies, and the Teleport integration.
@@ -93,7 +99,9 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             self, name, checked, role.resource, where, cluster, boundary, tags
         )
         self.discovery: DiscoveryChildren | None = None
-        if checked.discovery is not None:
+        if checked.discovery is not None:  # imported only by programs that use discovery
+            from .discovery_setup import add_discovery_policies, add_discovery_resources
+
             self.discovery = add_discovery_policies(self, name, checked.discovery, role.resource)
             policies = [*policies, *self.discovery.policies]
         self.integration = teleport_integration(

@@ -9,6 +9,8 @@ Children, named from the component's name (a contract with users' state)::
 
 Create one per member account with that account's explicit AWS provider
 (``opts=pulumi.ResourceOptions(providers=[provider])``); see ``examples/discovery-organization``.
+For a large organization, :class:`~teleport_oidc.DiscoveryMemberRoleStackSet` deploys the same
+role to every account of chosen OUs with one provider.
 """
 
 from __future__ import annotations
@@ -41,7 +43,13 @@ from .teleport.aws_checks import (
 )
 from .teleport.discovery_rules import check_region_wildcard
 
-__all__ = ["MEMBER_ROLE_TYPE", "DiscoveryMemberRole", "DiscoveryMemberRoleArgs"]
+__all__ = [
+    "MEMBER_ROLE_TYPE",
+    "DiscoveryMemberRole",
+    "DiscoveryMemberRoleArgs",
+    "check_member_role_fields",
+    "checked_trust_policy",
+]
 
 #: The component's type token: part of users' state, never to change.
 MEMBER_ROLE_TYPE = "teleport-oidc:index:DiscoveryMemberRole"
@@ -74,6 +82,13 @@ def _check(args: DiscoveryMemberRoleArgs) -> None:
         raise InvalidArgumentError(
             "args", args, "must be a DiscoveryMemberRoleArgs", "pass DiscoveryMemberRoleArgs(...)"
         )
+    check_member_role_fields(args)
+
+
+def check_member_role_fields(args: Any) -> None:
+    """The rules of the fields every way of making the member role shares (this component's
+    and the StackSet's): ``management_role_arn``, ``organization_id``, ``role_name``,
+    ``types``, ``regions``, ``tags``."""
     if isinstance(args.management_role_arn, str):
         check_role_arn(args.management_role_arn, "management_role_arn")
     if isinstance(args.organization_id, str):
@@ -85,6 +100,15 @@ def _check(args: DiscoveryMemberRoleArgs) -> None:
         raise InvalidArgumentError("types", list(types), "must name discovery types", fix)
     check_region_wildcard(sorted(set(types)), check_regions(args.regions, "regions"), "regions")
     validate_tags(args.tags)
+
+
+def checked_trust_policy(values: list[Any]) -> dict[str, Any]:
+    """The member role's trust policy from ``[management_role_arn, organization_id]`` once
+    known, each checked (they may have been Outputs at construction)."""
+    arn, org = values
+    check_role_arn(arn, "management_role_arn")
+    check_organization_id(org, "organization_id")
+    return member_role_trust_policy(arn, org)
 
 
 class DiscoveryMemberRole(pulumi.ComponentResource):
@@ -102,12 +126,6 @@ class DiscoveryMemberRole(pulumi.ComponentResource):
         super().__init__(MEMBER_ROLE_TYPE, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
 
-        def trust(values: list[Any]) -> str:
-            arn, org = values
-            check_role_arn(arn, "management_role_arn")
-            check_organization_id(org, "organization_id")
-            return json.dumps(member_role_trust_policy(arn, org))
-
         role = aws.iam.Role(
             f"{name}-role",
             aws.iam.RoleArgs(
@@ -115,7 +133,7 @@ class DiscoveryMemberRole(pulumi.ComponentResource):
                 description=MEMBER_ROLE_DESCRIPTION,
                 assume_role_policy=pulumi.Output.all(
                     args.management_role_arn, args.organization_id
-                ).apply(trust),
+                ).apply(lambda v: json.dumps(checked_trust_policy(v))),
                 tags=merge_tags(validate_tags(args.tags), {TAG_IAC_TOOL: "pulumi"}),
             ),
             opts=child,

@@ -10,7 +10,6 @@ import pulumi
 
 from ..args import CheckedArgs
 from ..constants import IDENTITY_CENTER_AUDIENCE
-from ..discovery_options import resource_names
 from ..teleport.integration import TeleportIntegration, TeleportIntegrationArgs
 from ..teleport.ownership import declare
 
@@ -64,6 +63,8 @@ def declare_teleport_names(parent: pulumi.Resource, name: str, checked: CheckedA
     options = checked.discovery
     if options is None:
         return
+    from ..discovery_options import resource_names  # loaded only by programs with discovery
+
     config_name, token_name = resource_names(options, checked.integration_name)
     if "ec2" in options.types:
         token = f"{name}-discovery-token"

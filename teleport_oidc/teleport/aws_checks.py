@@ -30,6 +30,7 @@ __all__ = [
     "check_join_arn",
     "check_match_tags",
     "check_organization_id",
+    "check_organizational_unit_ids",
     "check_organizational_units",
     "check_regions",
     "check_resource_name",
@@ -194,6 +195,27 @@ def check_organizational_units(
                     fix,
                 )
     return {"include": sorted(set(included)), "exclude": sorted(set(excluded))}
+
+
+def check_organizational_unit_ids(value: object, argument: str) -> list[str]:
+    """Root or OU IDs, at least one, no duplicates, no ``*`` (CloudFormation's deployment
+    targets)."""
+    fix = "pass the root ID 'r-xxxx' (every account) or OU IDs 'ou-xxxx-yyyyyyyy'"
+    items = check_string_list(value, argument, fix)
+    if not items:
+        raise InvalidArgumentError(argument, items, "must name at least one", fix)
+    for index, item in enumerate(items):
+        if not _OU.match(item):
+            raise InvalidArgumentError(
+                f"{argument}[{index}]",
+                item,
+                "must be an organization root ID ('r-' and 4-32 characters) or an "
+                "organizational unit ID ('ou-xxxx-yyyyyyyy')",
+                fix,
+            )
+    if len(set(items)) != len(items):
+        raise InvalidArgumentError(argument, items, "must not repeat an ID", "list each once")
+    return items
 
 
 def check_iam_role_name(value: object, argument: str) -> str:

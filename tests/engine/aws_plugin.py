@@ -98,6 +98,8 @@ OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 DOCUMENT = "aws:ssm/document:Document"
+STACK_SET = "aws:cloudformation/stackSet:StackSet"
+STACK_SET_INSTANCE = "aws:cloudformation/stackSetInstance:StackSetInstance"
 
 SCHEMAS: dict[str, Schema] = {
     OIDC: Schema(
@@ -134,6 +136,49 @@ SCHEMAS: dict[str, Schema] = {
         optional=("name", "documentFormat", "tags", "targetType", "versionName"),
         defaults={"documentFormat": "JSON"},
         computed=("arn", "createdDate", "defaultVersion", "latestVersion", "owner", "status"),
+    ),
+    STACK_SET: Schema(
+        required=(),
+        replaces=("name", "permissionModel", "callAs"),
+        optional=(
+            "name",
+            "administrationRoleArn",
+            "autoDeployment",
+            "callAs",
+            "capabilities",
+            "description",
+            "executionRoleName",
+            "managedExecution",
+            "operationPreferences",
+            "parameters",
+            "permissionModel",
+            "tags",
+            "templateBody",
+            "templateUrl",
+        ),
+        defaults={"permissionModel": "SELF_MANAGED"},
+        computed=("arn", "stackSetId", "tagsAll", "name", "administrationRoleArn"),
+    ),
+    STACK_SET_INSTANCE: Schema(
+        required=("stackSetName",),
+        replaces=(
+            "stackSetName",
+            "accountId",
+            "deploymentTargets",
+            "callAs",
+            "stackSetInstanceRegion",
+        ),
+        optional=(
+            "accountId",
+            "callAs",
+            "deploymentTargets",
+            "operationPreferences",
+            "parameterOverrides",
+            "retainStack",
+            "stackSetInstanceRegion",
+        ),
+        defaults={"retainStack": False},
+        computed=("organizationalUnitId", "stackId", "stackInstanceSummaries"),
     ),
 }
 
@@ -724,6 +769,130 @@ class AwsStandIn(p.Provider):
 
     def _delete_Document(self, rid: str, state: dict[str, Any]) -> None:
         self._client("ssm").delete_document(Name=rid)
+
+    # --- aws:cloudformation/stackSet and stackSetInstance (service-managed) -------------------
+    # moto serves service-managed StackSets: instances go to the accounts of the target OUs (and
+    # their child OUs), each a hidden stack whose resources moto creates in that account. It does
+    # not implement AutoDeployment, CallAs or DeleteStackInstances' DeploymentTargets, so delete
+    # names the instances' accounts (real pulumi-aws sends the OUs).
+
+    def _stack_set_outs(self, name: str, news: dict[str, Any]) -> dict[str, Any]:
+        found = self._client("cloudformation").describe_stack_set(StackSetName=name)["StackSet"]
+        return {
+            **news,
+            "name": name,
+            "arn": found["StackSetARN"],
+            "stackSetId": found["StackSetId"],
+            "administrationRoleArn": found.get("AdministrationRoleARN", ""),
+            "tagsAll": news.get("tags") or {},
+        }
+
+    def _create_StackSet(self, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        args: dict[str, Any] = {
+            "StackSetName": news["name"],
+            "TemplateBody": news["templateBody"],
+            "PermissionModel": news.get("permissionModel") or "SELF_MANAGED",
+            "Capabilities": news.get("capabilities") or [],
+            "Tags": _tags(news.get("tags")),
+        }
+        if news.get("description"):
+            args["Description"] = news["description"]
+        auto = news.get("autoDeployment") or {}
+        if auto:
+            args["AutoDeployment"] = {
+                "Enabled": bool(auto.get("enabled")),
+                "RetainStacksOnAccountRemoval": bool(auto.get("retainStacksOnAccountRemoval")),
+            }
+        if news.get("callAs"):
+            args["CallAs"] = news["callAs"]
+        self._client("cloudformation").create_stack_set(**args)
+        return news["name"], self._stack_set_outs(news["name"], news)
+
+    def _read_StackSet(self, rid: str, state: dict[str, Any]) -> Any:
+        cfn = self._client("cloudformation")
+        try:
+            found = cfn.describe_stack_set(StackSetName=rid)["StackSet"]
+        except cfn.exceptions.StackSetNotFoundException:
+            return None
+        return {"name": rid, "templateBody": found["TemplateBody"]}
+
+    def _update_StackSet(
+        self, rid: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "StackSetName": rid,
+            "TemplateBody": news["templateBody"],
+            "Capabilities": news.get("capabilities") or [],
+            "Tags": _tags(news.get("tags")),
+        }
+        if news.get("description"):
+            args["Description"] = news["description"]
+        self._client("cloudformation").update_stack_set(**args)
+        return self._stack_set_outs(rid, {**news, "name": rid})
+
+    def _delete_StackSet(self, rid: str, state: dict[str, Any]) -> None:
+        self._client("cloudformation").delete_stack_set(StackSetName=rid)
+
+    def _instance_region(self, news: dict[str, Any]) -> str:
+        return str(news.get("stackSetInstanceRegion") or self.region)
+
+    def _instance_summaries(self, name: str) -> list[dict[str, Any]]:
+        found = self._client("cloudformation").list_stack_instances(StackSetName=name)
+        return [
+            {
+                "accountId": item["Account"],
+                "organizationalUnitId": item.get("OrganizationalUnitId", ""),
+                "stackId": item.get("StackId", ""),
+            }
+            for item in found["Summaries"]
+        ]
+
+    def _create_StackSetInstance(self, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        region = self._instance_region(news)
+        targets = news.get("deploymentTargets") or {}
+        ous = list(targets.get("organizationalUnitIds") or [])
+        args: dict[str, Any] = {"StackSetName": news["stackSetName"], "Regions": [region]}
+        if ous:
+            args["DeploymentTargets"] = {"OrganizationalUnitIds": ous}
+        else:
+            args["Accounts"] = [news.get("accountId") or self._identity()["Account"]]
+        self._client("cloudformation").create_stack_instances(**args)
+        # pulumi-aws's ID: stack set name, the OUs joined by '/' (or the account), region.
+        rid = ",".join([news["stackSetName"], "/".join(ous) or args["Accounts"][0], region])
+        outs = {
+            **news,
+            "stackInstanceSummaries": self._instance_summaries(news["stackSetName"]),
+            "organizationalUnitId": "",
+            "stackId": "",
+        }
+        return rid, outs
+
+    def _read_StackSetInstance(self, rid: str, state: dict[str, Any]) -> Any:
+        name = rid.split(",", 1)[0]
+        cfn = self._client("cloudformation")
+        try:
+            summaries = self._instance_summaries(name)
+        except cfn.exceptions.StackSetNotFoundException:
+            return None
+        return {"stackSetName": name, "stackInstanceSummaries": summaries}
+
+    def _update_StackSetInstance(
+        self, rid: str, olds: dict[str, Any], news: dict[str, Any]
+    ) -> dict[str, Any]:
+        # Only operationPreferences, parameterOverrides and retainStack update in place; they
+        # change nothing moto holds.
+        return {**olds, **news}
+
+    def _delete_StackSetInstance(self, rid: str, state: dict[str, Any]) -> None:
+        name = rid.split(",", 1)[0]
+        accounts = [item["accountId"] for item in self._instance_summaries(name)]
+        if accounts:
+            self._client("cloudformation").delete_stack_instances(
+                StackSetName=name,
+                Accounts=sorted(set(accounts)),
+                Regions=[self._instance_region(state)],
+                RetainStacks=bool(state.get("retainStack")),
+            )
 
 
 def plugin_version() -> str:

@@ -1,0 +1,1 @@
+"""Measured figures of teleport-oidc (not part of the package)."""
