@@ -10,9 +10,11 @@
   (pulumi-yaml requires an older ``pkg/v3`` than the CLI's);
 - ``sdkgen``: ``tests/engine/gomod/sdkgen``, which writes the SDKs ``pulumi package add`` would
   generate, with Pulumi's code generators (keyed by its source);
-- ``node``: ``npm ci`` of ``tests/engine/node`` (TypeScript and ``@pulumi/pulumi``, pinned).
+- ``node``: ``npm ci`` of ``tests/engine/node`` (TypeScript and ``@pulumi/pulumi``, pinned);
+- ``gomods``: downloads the modules ``examples/go-basic/go.sum`` lists into the Go module cache,
+  so the Go SDK check builds offline (keyed by that go.sum).
 
-With no TOOL it builds all four.
+With no TOOL it builds them all.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ GOMOD = Path(__file__).with_name("gomod")
 GOMOD_YAML = Path(__file__).with_name("gomod-yaml")
 NODE = Path(__file__).with_name("node")
 SDKGEN = GOMOD / "sdkgen"
+GO_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "go-basic"
 YAML_MODULE = "github.com/pulumi/pulumi-yaml"
 YAML_PACKAGE = f"{YAML_MODULE}/cmd/pulumi-language-yaml"
 ENV_CLI = "TELEPORT_OIDC_PULUMI"
@@ -92,6 +95,10 @@ def sdkgen_cache_dir() -> Path:
 
 def node_cache_dir() -> Path:
     return _cache_root() / f"node-{_digest(NODE / 'package.json', NODE / 'package-lock.json')}"
+
+
+def gomods_stamp() -> Path:
+    return _cache_root() / f"gomods-{_digest(GO_EXAMPLE / 'go.sum')}" / "downloaded"
 
 
 def _say(message: str) -> None:
@@ -275,12 +282,44 @@ def build_node() -> Path:
     return _into_cache(target, "node_modules", fill) / "node_modules"
 
 
+def build_gomods() -> Path:
+    """Download every module of ``examples/go-basic/go.sum`` unless done; return the stamp."""
+    stamp = gomods_stamp()
+    if stamp.is_file():
+        _say(f"up to date: {stamp.parent}")
+        return stamp
+    modules = sorted(
+        {
+            f"{mod}@{ver}"
+            for mod, ver, *_ in (
+                line.split() for line in (GO_EXAMPLE / "go.sum").read_text().splitlines()
+            )
+            if not ver.endswith("/go.mod")
+        }
+    )
+    _say(f"downloading the {len(modules)} modules examples/go-basic builds with")
+
+    def fill(work: Path) -> None:
+        _go("mod", "download", *modules, cwd=work)  # outside any module: just these
+        (work / "downloaded").write_text("\n".join(modules) + "\n")
+
+    return _into_cache(stamp.parent, "the Go example's modules", fill) / "downloaded"
+
+
+def gomods() -> Path:
+    """The stamp saying the Go example's modules are in the module cache."""
+    return _cached(
+        gomods_stamp().parent, "downloaded", "Go module download", "tests/engine/build gomods"
+    )
+
+
 #: What ``tests/engine/build TOOL...`` builds, in this order when no TOOL is named.
 TOOLS: dict[str, Callable[[], Path]] = {
     "pulumi": build,
     "yaml": build_yaml,
     "sdkgen": build_sdkgen,
     "node": build_node,
+    "gomods": build_gomods,
 }
 
 
