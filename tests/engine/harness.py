@@ -43,6 +43,11 @@ class Harness:
     tctl: Path
     https_proxy: str | None = None
     ca_bundle: Path | None = None
+    dynamic_python: bool = True
+    """False: no ``PULUMI_PYTHON_CMD`` (even one inherited), as a TypeScript or YAML user has
+    none; setting it would hide that dynamic resources cannot run there (pulumi #5455)."""
+    extra_path: tuple[Path, ...] = ()
+    """Folders put first on PATH (e.g. the plugin's, whose launcher the CLI then finds)."""
 
     @property
     def home(self) -> Path:
@@ -61,8 +66,11 @@ class Harness:
         env.update(
             PATH=os.pathsep.join(
                 [
+                    *map(str, self.extra_path),
                     str(self.bin),
                     str(self.cli.parent),
+                    # A YAML program's language host, when built (tests/engine/build yaml).
+                    str(build.yaml_cache_dir()),
                     str(Path(sys.executable).parent),
                     env.get("PATH", ""),
                 ]
@@ -87,6 +95,8 @@ class Harness:
         )
         for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE"):
             env.pop(key, None)
+        if not self.dynamic_python:
+            env.pop("PULUMI_PYTHON_CMD")
         if self.https_proxy:
             env.update(HTTPS_PROXY=self.https_proxy, https_proxy=self.https_proxy)
         if self.ca_bundle:
