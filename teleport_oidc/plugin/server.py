@@ -150,7 +150,11 @@ class PluginServicer(ProviderServicer):
     # -- configuration --------------------------------------------------------------------------
 
     async def Configure(self, request: Any, context: Any) -> Any:
-        config = Config(dict(request.variables), PLUGIN_PACKAGE)
+        # ``args`` holds the provider's configuration by key (``identity``), secrets wrapped;
+        # the providers read it as stack config (``teleport-oidc:identity``).
+        args = _plain(rpc.deserialize_properties(request.args) or {})
+        raw = {f"{PLUGIN_PACKAGE}:{key}": value for key, value in args.items() if key != "version"}
+        config = Config(raw, PLUGIN_PACKAGE)
         providers: dict[str, ResourceProvider] = {}
         for token, cls in PROVIDERS.items():
             provider = cls()

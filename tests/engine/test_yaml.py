@@ -122,3 +122,31 @@ def test_yaml_bad_proxy_url_fails_preview_with_our_message_and_creates_nothing(
     assert "Traceback" not in output and 'File "' not in output, output
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == EMPTY
+
+
+def test_no_child_the_plugin_constructs_is_a_dynamic_resource(
+    engine: Harness, teleport: FakeTeleport, tmp_path: Path
+) -> None:
+    # Every Teleport resource class and RandomId: integration, token, discovery_config, and the
+    # SSM document's installer ID.
+    teleport.require_identity(IDENTITY)
+    program = yaml_program(engine, REPO / "examples" / "yaml-features", tmp_path / "program")
+    preview = ok(engine.pulumi(program, "preview", "--diff"))
+    check_golden("yaml-features", sibling_order(normalise(preview)))
+    assert "pulumi-python" not in preview
+
+    ok(engine.pulumi(program, "up", "--yes"))
+    state = json.loads(ok(engine.pulumi(program, "stack", "export")))
+    types = {resource["type"] for resource in state["deployment"]["resources"]}
+    assert {
+        "teleport-oidc:index:TeleportIntegration",
+        "teleport-oidc:index:TeleportProvisionToken",
+        "teleport-oidc:index:TeleportDiscoveryConfig",
+        "teleport-oidc:index:RandomId",
+    } <= types, types
+    assert dynamic_children(engine, program) == []
+    ok(engine.pulumi(program, "preview", "--expect-no-changes"))
+
+    ok(engine.pulumi(program, "destroy", "--yes"))
+    assert teleport.integrations() == {}
+    assert aws_leftovers(engine) == EMPTY
