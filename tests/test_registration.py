@@ -13,8 +13,8 @@ from teleport_oidc import (
     DiscoveryOptions,
     TeleportIntegration,
     TeleportIntegrationArgs,
+    registration,
 )
-from teleport_oidc import registration
 from teleport_oidc.cli.mockrun import Recorded
 
 from .conftest import PROXY, THUMB, Run

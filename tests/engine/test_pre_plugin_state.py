@@ -37,9 +37,7 @@ def test_a_stack_the_version_before_the_plugin_deployed_previews_no_change(
     # The tier's stand-in proxy has a fresh CA every session, so the looked-up thumbprint (and
     # only it) differs from the fixture's: an in-place update of the OIDC provider, as a rotated
     # chain heals. Nothing else may change.
-    assert steps(ok(engine.pulumi(program, "preview", "--json"))) == {
-        "teleport-provider": "update"
-    }
+    assert steps(ok(engine.pulumi(program, "preview", "--json"))) == {"teleport-provider": "update"}
     preview = ok(engine.pulumi(program, "preview", "--diff"))
     body = preview.split("Resources:")[0]
     changed = [line for line in body.splitlines() if line.lstrip().startswith("~ ")]
