@@ -7,6 +7,7 @@ message, creating nothing; and no child of the plugin's component is a dynamic r
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -69,11 +70,10 @@ def dynamic_children(engine: Harness, program: Path) -> list[str]:
     ]
 
 
-def test_yaml_program_through_the_real_engine(
-    engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path
-) -> None:
+def lifecycle(engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path) -> str:
+    """Up, a clean second preview, refresh after a change made with tctl, one real change and
+    destroy, leaving moto and the stand-in Teleport empty; returns the first preview."""
     preview = ok(engine.pulumi(program, "preview", "--diff"))
-    check_golden("yaml-basic", sibling_order(normalise(preview)))
     assert teleport.integrations() == {}
 
     ok(engine.pulumi(program, "up", "--yes"))
@@ -103,25 +103,47 @@ def test_yaml_program_through_the_real_engine(
     ok(engine.pulumi(program, "destroy", "--yes"))
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == EMPTY
+    return preview
 
 
-def test_yaml_bad_proxy_url_fails_preview_with_our_message_and_creates_nothing(
-    engine: Harness, teleport: FakeTeleport, program: Path
+def bad_proxy_url_fails_preview(
+    engine: Harness, teleport: FakeTeleport, program: Path, *, python_program: bool = False
 ) -> None:
+    """A bad ``proxyUrl`` fails preview with our message, named as the program writes it,
+    and creates nothing. A Python program's own SDK then prints a traceback of its pending
+    registration ("resource monitor shut down", pulumi's Python SDK): none from the plugin."""
     bad = "https://teleport.example.com:3080"
     ok(engine.pulumi(program, "config", "set", "proxyUrl", bad))
     done = engine.pulumi(program, "preview", "--diff")
     output = done.stdout + done.stderr
     assert done.returncode != 0
-    # Named as the YAML program writes it.
     assert (
         f"proxyUrl must not contain a port (IAM rejects OIDC provider URLs with one), got {bad!r}"
         in output
     ), output
     assert "proxy_url" not in output and "Unexpected <class" not in output, output
-    assert "Traceback" not in output and 'File "' not in output, output
+    assert "teleport_oidc" not in output, output
+    if python_program:
+        frames = re.findall(r'File "([^"]+)"', output)
+        assert frames and all("/site-packages/" in f or "/python3." in f for f in frames), frames
+        assert "resource monitor shut down" in output, output
+    else:
+        assert "Traceback" not in output and 'File "' not in output, output
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == EMPTY
+
+
+def test_yaml_program_through_the_real_engine(
+    engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path
+) -> None:
+    preview = lifecycle(engine, teleport, program, tmp_path)
+    check_golden("yaml-basic", sibling_order(normalise(preview)))
+
+
+def test_yaml_bad_proxy_url_fails_preview_with_our_message_and_creates_nothing(
+    engine: Harness, teleport: FakeTeleport, program: Path
+) -> None:
+    bad_proxy_url_fails_preview(engine, teleport, program)
 
 
 def test_no_child_the_plugin_constructs_is_a_dynamic_resource(
