@@ -9,6 +9,8 @@ from teleport_oidc import AwsOidcIntegration, InvalidArgumentError, Organization
 from teleport_oidc.features import AccessGraphOptions, normalize_features
 from teleport_oidc.plugin.inputs import component_args, member_role_args, program_argument
 from teleport_oidc.plugin.server import user_message
+from teleport_oidc.teleport.provider import INTEGRATION
+from teleport_oidc.teleport.tctl import AlreadyExistsError
 
 from .conftest import PROXY, Run
 
@@ -110,3 +112,18 @@ def test_the_component_s_own_error_reaches_the_program_respelled(run: Run) -> No
     message = user_message(caught.value)
     assert message.startswith("InvalidArgumentError: proxyUrl must not contain a port"), message
     assert "proxy_url" not in message
+
+
+def test_a_tctl_refusal_names_the_knobs_as_the_program_writes_them() -> None:
+    refused = AlreadyExistsError(
+        f"the Teleport integration 'x' already exists. Either set {INTEGRATION.adopt_knobs}",
+        argv=["tctl", "create", "/tmp/teleport_oidc-x"],
+        returncode=1,
+        stderr="role_arn: not what tctl printed",
+    )
+    message = user_message(refused)
+    first, rest = message.split("\n", 1)
+    assert "adoptExistingIntegration=True (AwsOidcIntegration" in first
+    assert "adopt_existing" not in first
+    # tctl's own words are quoted as tctl printed them.
+    assert "/tmp/teleport_oidc-x" in rest and "role_arn: not what tctl printed" in rest

@@ -172,3 +172,33 @@ def test_no_child_the_plugin_constructs_is_a_dynamic_resource(
     ok(engine.pulumi(program, "destroy", "--yes"))
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == EMPTY
+
+
+def test_yaml_a_teleport_refusal_arrives_as_our_message_naming_the_yaml_knob(
+    engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path
+) -> None:
+    tctl_set_role(teleport, tmp_path, "aws-example", ELSEWHERE)  # someone else's integration
+    done = engine.pulumi(program, "up", "--yes")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "AlreadyExistsError: the Teleport integration 'aws-example' already exists" in output
+    assert "adoptExistingIntegration=True (AwsOidcIntegration" in output, output
+    assert "Traceback" not in output and "Unexpected <class" not in output, output
+
+    ok(engine.pulumi(program, "destroy", "--yes"))
+    assert aws_leftovers(engine) == EMPTY
+    # Not ours: left as it was.
+    assert teleport.integrations()["aws-example"]["spec"]["aws_oidc"]["role_arn"] == ELSEWHERE
+
+
+def test_yaml_bad_provider_config_fails_preview_with_our_message(
+    engine: Harness, teleport: FakeTeleport, program: Path
+) -> None:
+    ok(engine.pulumi(program, "config", "set", "teleport-oidc:tctlTimeout", "30s"))
+    done = engine.pulumi(program, "preview")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "tctlTimeout" in output and "'30s'" in output, output
+    assert "Traceback" not in output and "Unexpected <class" not in output, output
+    assert teleport.integrations() == {}
+    assert aws_leftovers(engine) == EMPTY
