@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tomllib
+import re
 from pathlib import Path
 
 import yaml
@@ -14,14 +14,17 @@ PROVIDER = Path(__file__).resolve().parents[1] / "provider"
 
 
 def test_the_plugin_pins_this_package_version_and_pulumi_exactly() -> None:
-    project = tomllib.loads((PROVIDER.parent / "pyproject.toml").read_text())["project"]
+    pyproject = (PROVIDER.parent / "pyproject.toml").read_text()
+    found = re.search(r'^version = "([^"]+)"$', pyproject, re.MULTILINE)
+    assert found is not None
+    version = found.group(1)
     lines = [
         line.strip()
         for line in (PROVIDER / "requirements.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert lines == [f"teleport-oidc=={project['version']}", "pulumi==3.260.0"]
-    assert teleport_oidc.__version__ == project["version"]
+    assert lines == [f"teleport-oidc=={version}", "pulumi==3.260.0"]
+    assert teleport_oidc.__version__ == version
 
 
 def test_the_launcher_is_executable_and_the_folder_is_a_python_plugin() -> None:
