@@ -15,6 +15,7 @@ same integration from a Python program, in one run.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import statistics
 import subprocess
@@ -80,6 +81,8 @@ def python_program(root: Path) -> Path:
 
 def main() -> None:
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
 
     cli = build.cli()
     build.yaml_language_host()
