@@ -8,6 +8,12 @@ passphrase, the stack ``sandbox`` (config ``Pulumi.sandbox.yaml``, first copied 
 ``Pulumi.example.yaml``), the stand-in aws plugin over a moto server and the stand-in tctl. The
 moto server and the stand-in Teleport proxy start on first use and keep running for that
 PROGRAM_DIR, so AWS, Teleport and Pulumi state stay in step between calls. Loopback only.
+
+A TypeScript program (``runtime: nodejs``) is made runnable first: the SDK ``pulumi package add``
+would generate is written to its ``sdks/teleport-oidc`` (when not there), ``node_modules`` is
+linked to the cached install and the program compiled; the plugin's folder (``provider/``) is put
+on PATH. A YAML program names the plugin under ``packages:`` itself. For both, as for their
+users, ``PULUMI_PYTHON_CMD`` is unset.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ import yaml
 
 from tests.fake_teleport import FakeTeleport
 
-from . import build
-from .harness import Harness, free_port, make_organization, teleport_proxy
+from . import build, sdks
+from .harness import REPO, Harness, free_port, make_organization, teleport_proxy
+from .langhost import runtime
 
 STACK = "sandbox"
 #: Connection keys of an example config that point at a real cluster; the sandbox's tctl needs
@@ -150,9 +157,28 @@ def run(program: Path, command: list[str]) -> int:
         https_proxy=services["https_proxy"],
         ca_bundle=Path(services["ca_bundle"]),
     )
+    _other_language(program, harness)
     harness.setup()
     _stack(program, harness, teleport)
     return subprocess.run(command, cwd=program, env=harness.env(), check=False).returncode
+
+
+def _other_language(program: Path, harness: Harness) -> None:
+    """A TypeScript or YAML program runs as its users' would: no Python for dynamic resources;
+    a TypeScript one compiled against the generated SDK, with the plugin on PATH."""
+    kind = runtime(program)
+    if kind not in ("nodejs", "yaml"):
+        return
+    harness.dynamic_python = False
+    if kind == "yaml":
+        build.build_yaml()
+        return
+    harness.extra_path = (REPO / "provider",)
+    _say("compiling the program against the generated SDK")
+    try:
+        sdks.prepare_typescript(program, build.build_sdkgen(), build.build_node())
+    except sdks.SdkError as exc:
+        raise build.EngineUnavailable(str(exc)) from exc
 
 
 def stop(program: Path) -> int:
