@@ -369,3 +369,27 @@ def validate_thumbprints(values: object, argument: str = "thumbprints") -> list[
             )
         result.append(lowered)
     return result
+
+
+def check_provider_arn(arn: str, issuer: str | None) -> str:
+    """An existing provider's ARN: an IAM OIDC provider, and (when known) the issuer's."""
+    example = "arn:aws:iam::123456789012:oidc-provider/teleport.example.com"
+    parsed = parse_arn(
+        arn, "existing_provider_arn", service="iam", what="an IAM OIDC provider", example=example
+    )
+    host = parsed.resource.removeprefix("oidc-provider/")
+    if not parsed.resource.startswith("oidc-provider/") or not host:
+        raise InvalidArgumentError(
+            "existing_provider_arn",
+            arn,
+            "must be an IAM OIDC provider ARN (…:oidc-provider/<host>)",
+            f"give the provider's ARN, e.g. {example!r}",
+        )
+    if issuer is not None and host != issuer_host(issuer):
+        raise InvalidArgumentError(
+            "existing_provider_arn",
+            arn,
+            f"names a provider for {host!r}, not for the issuer {issuer_host(issuer)!r}",
+            "reuse the provider whose URL is the proxy's URL",
+        )
+    return arn

@@ -16,6 +16,8 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
+
+from ..registration import Registered
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import InvalidArgumentError
@@ -215,7 +217,7 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
 
 
 class TeleportDiscoveryConfig(
-    pulumi.dynamic.Resource, module="teleport-oidc", name="TeleportDiscoveryConfig"
+    Registered, module="teleport-oidc", name="TeleportDiscoveryConfig"
 ):
     """A Teleport ``discovery_config``, managed through ``tctl``.
 
@@ -244,4 +246,4 @@ class TeleportDiscoveryConfig(
     ) -> None:
         props = without_blank_defaults(DISCOVERY_CONFIG, discovery_config_props(args))
         check_stack_config()
-        super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)
+        self._register(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

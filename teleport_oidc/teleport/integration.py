@@ -9,6 +9,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from ..registration import Registered
+
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
 from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
 from .resource import TctlArgs, check_stack_config, without_blank_defaults
@@ -51,7 +53,7 @@ class TeleportIntegrationArgs(TctlArgs):
 
 
 class TeleportIntegration(
-    pulumi.dynamic.Resource, module="teleport-oidc", name="TeleportIntegration"
+    Registered, module="teleport-oidc", name="TeleportIntegration"
 ):
     """A Teleport ``integration`` of sub-kind ``aws-oidc``, managed through ``tctl``.
 
@@ -103,4 +105,4 @@ class TeleportIntegration(
         }
         # Blank defaults ("" audience, no labels, no adopting) are not inputs a preview shows.
         props = without_blank_defaults(INTEGRATION, props)
-        super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)
+        self._register(TeleportIntegrationProvider(), resource_name, props, opts)

@@ -22,6 +22,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from ..registration import Registered
+
 from ..errors import InvalidArgumentError
 from ..rules import validate_integration_name
 from .aws_checks import WILDCARD, check_resource_name, unless_unknown
@@ -247,7 +249,7 @@ def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
 
 
 class TeleportProvisionToken(
-    pulumi.dynamic.Resource, module="teleport-oidc", name="TeleportProvisionToken"
+    Registered, module="teleport-oidc", name="TeleportProvisionToken"
 ):
     """A Teleport join ``token`` for the ``iam`` method, managed through ``tctl``.
 
@@ -274,4 +276,4 @@ class TeleportProvisionToken(
     ) -> None:
         props = without_blank_defaults(TOKEN, provision_token_props(args))
         check_stack_config()
-        super().__init__(TeleportProvisionTokenProvider(), resource_name, props, opts)
+        self._register(TeleportProvisionTokenProvider(), resource_name, props, opts)

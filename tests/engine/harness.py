@@ -83,6 +83,9 @@ class Harness:
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             # The dynamic provider (pulumi-resource-pulumi-python) runs this interpreter.
             PULUMI_PYTHON_CMD=sys.executable,
+            # The teleport-oidc plugin's launcher (provider/) runs this interpreter, which has
+            # the package: it makes no virtualenv of its own.
+            TELEPORT_OIDC_PLUGIN_PYTHON=sys.executable,
             AWS_ENDPOINT_URL=self.moto_url,
             AWS_ACCESS_KEY_ID="testing",
             AWS_SECRET_ACCESS_KEY="testing",

@@ -1,0 +1,109 @@
+"""The integration role: Teleport's trust policy (known in the first preview), the role, and
+its ARN checked against the one AWS returns."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ..args import CheckedArgs
+from ..features import PolicyContext
+from ..log import warn
+from ..trust import trust_policy
+from .cluster import Cluster
+from .oidc_provider import OidcProvider
+
+#: Partitions where IAM accepts the integration but Teleport's side does not work yet.
+UNSUPPORTED_PARTITIONS = ("aws-us-gov", "aws-cn")
+
+
+@dataclass(frozen=True)
+class IntegrationRole:
+    resource: aws.iam.Role
+    arn: pulumi.Output[str]
+    """Built from the account and partition, so known at preview (Teleport's side uses it)."""
+    principal: pulumi.Output[str]
+    """The provider ARN the trust policy names (built, when the component creates it)."""
+    trust: pulumi.Output[str]
+    """The trust policy, JSON."""
+
+
+def integration_role(
+    parent: pulumi.Resource,
+    name: str,
+    checked: CheckedArgs,
+    cluster: Cluster,
+    where: pulumi.Output[PolicyContext],
+    provider: OidcProvider,
+    boundary: Any,
+    tags: pulumi.Input[dict[str, str]],
+) -> IntegrationRole:
+    """``<name>-role``, created after the provider (IAM refuses a trust policy naming a
+    provider that does not exist yet)."""
+    args, host = checked.args, cluster.host
+    principal = (
+        pulumi.Output.all(where, host).apply(
+            lambda v: f"arn:{v[0].partition}:iam::{v[0].account_id}:oidc-provider/{v[1]}"
+        )
+        if provider.resource is not None
+        else provider.arn
+    )
+    restrict = args.restrict_subjects
+    # The provider's ARN carries the partition: warn there (no apply of its own).
+    trust = pulumi.Output.all(principal, host).apply(
+        lambda v: json.dumps(
+            trust_policy(warn_unsupported_partition(v[0]), v[1], restrict_subjects=restrict)
+        )
+    )
+    role_path, role_name = args.role_path, checked.role_name
+    role_arn = where.apply(
+        lambda w: f"arn:{w.partition}:iam::{w.account_id}:role{role_path}{role_name}"
+    )
+    role = aws.iam.Role(
+        f"{name}-role",
+        aws.iam.RoleArgs(
+            name=checked.role_name,
+            path=args.role_path,
+            description=args.role_description,
+            assume_role_policy=trust,
+            max_session_duration=args.max_session_duration,
+            permissions_boundary=boundary,
+            tags=tags,
+        ),
+        opts=pulumi.ResourceOptions(
+            parent=parent, depends_on=[provider.resource] if provider.resource else []
+        ),
+    )
+    return IntegrationRole(resource=role, arn=role_arn, principal=principal, trust=trust)
+
+
+def same_arn(what: str, built: pulumi.Output[str], real: pulumi.Output[str]) -> Any:
+    """The ARN AWS returned, checked against the one the previewed documents were built from."""
+
+    def check(values: list[Any]) -> str:
+        expected, got = values
+        if expected != got:
+            raise RuntimeError(
+                f"the {what} ARN AWS returned, {got!r}, differs from {expected!r}, the one built "
+                "from the account and partition (getCallerIdentity/getPartition); please report"
+            )
+        return str(got)
+
+    return pulumi.Output.all(built, real).apply(check)
+
+
+def warn_unsupported_partition(provider_arn: str) -> str:
+    """Warn when the integration is in a partition Teleport does not support yet."""
+    partition = provider_arn.split(":")[1] if provider_arn.count(":") >= 5 else ""
+    if partition in UNSUPPORTED_PARTITIONS:
+        warn(
+            f"the integration's IAM OIDC provider {provider_arn} and role are in the "
+            f"{partition!r} partition: the IAM side is right, but "
+            "Teleport's AWS OIDC integration does not work in AWS GovCloud or China yet "
+            "(Teleport hard-codes arn:aws in the integration; Teleport issue #52383)"
+        )
+    return provider_arn
