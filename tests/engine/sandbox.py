@@ -11,9 +11,10 @@ PROGRAM_DIR, so AWS, Teleport and Pulumi state stay in step between calls. Loopb
 
 A TypeScript program (``runtime: nodejs``) is made runnable first: the SDK ``pulumi package add``
 would generate is written to its ``sdks/teleport-oidc`` (when not there), ``node_modules`` is
-linked to the cached install and the program compiled; the plugin's folder (``provider/``) is put
-on PATH. A YAML program names the plugin under ``packages:`` itself. For both, as for their
-users, ``PULUMI_PYTHON_CMD`` is unset.
+linked to the cached install and the program compiled; the plugin (``provider/``'s launcher) is
+installed into the sandbox's PULUMI_HOME, as ``pulumi package add`` installs it. A YAML program
+names the plugin under ``packages:`` itself. For both, as for their users, ``PULUMI_PYTHON_CMD``
+is unset.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import yaml
 from tests.fake_teleport import FakeTeleport
 
 from . import build, sdks
-from .harness import REPO, Harness, free_port, make_organization, teleport_proxy
+from .harness import Harness, free_port, make_organization, teleport_proxy
 from .langhost import runtime
 
 STACK = "sandbox"
@@ -159,13 +160,15 @@ def run(program: Path, command: list[str]) -> int:
     )
     _other_language(program, harness)
     harness.setup()
+    if runtime(program) == "nodejs":
+        harness.install_plugin()
     _stack(program, harness, teleport)
     return subprocess.run(command, cwd=program, env=harness.env(), check=False).returncode
 
 
 def _other_language(program: Path, harness: Harness) -> None:
     """A TypeScript or YAML program runs as its users' would: no Python for dynamic resources;
-    a TypeScript one compiled against the generated SDK, with the plugin on PATH."""
+    a TypeScript one compiled against the generated SDK."""
     kind = runtime(program)
     if kind not in ("nodejs", "yaml"):
         return
@@ -173,7 +176,6 @@ def _other_language(program: Path, harness: Harness) -> None:
     if kind == "yaml":
         build.build_yaml()
         return
-    harness.extra_path = (REPO / "provider",)
     _say("compiling the program against the generated SDK")
     try:
         sdks.prepare_typescript(program, build.build_sdkgen(), build.build_node())

@@ -40,7 +40,7 @@ def typescript(
     if not LAUNCHER.is_file():
         pytest.skip(f"the teleport-oidc plugin is not in this tree yet: no {LAUNCHER}")
     engine.dynamic_python = False
-    engine.extra_path = (PLUGIN,)
+    engine.install_plugin()
     program = tmp_path / "program"
     shutil.copytree(REPO / "examples" / "typescript-basic", program)
     sdks.prepare_typescript(program, sdkgen_tool, node_modules)
