@@ -13,9 +13,9 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
+from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 
 from .registration import Registered
-from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 
 __all__ = ["RANDOM_ID_TYPE", "RandomId", "RandomIdProvider"]
 

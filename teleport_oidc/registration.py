@@ -84,8 +84,6 @@ class Registered(pulumi.dynamic.Resource):
     resource, whichever this process is set up for. Subclasses pass ``module="teleport-oidc"``
     and ``name="<Name>"`` as every dynamic resource does; ``<Name>`` names both type tokens."""
 
-    _camel_outputs: dict[str, str]
-
     def _register(
         self,
         provider: pulumi.dynamic.ResourceProvider,
@@ -96,16 +94,15 @@ class Registered(pulumi.dynamic.Resource):
         if _plugin is None:
             pulumi.dynamic.Resource.__init__(self, provider, resource_name, dict(props), opts)
             return
-        # Only the top-level names are respelled: values (labels, tags, matchers) are data.
-        self._camel_outputs = {camel(key): key for key in props}
+        # Only the top-level names are respelled, here and by the plugin: values (labels,
+        # tags, matchers) are data. (The SDK's translate_input_property would respell the keys
+        # inside values too.) The Python attributes keep their names: each is the Output the
+        # SDK made for the camelCase property.
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=_plugin.version))
         token = plugin_type(self._resource_type_name.rsplit(":", 1)[1])
         pulumi.CustomResource.__init__(
             self, token, resource_name, {camel(k): v for k, v in props.items()}, opts
         )
-
-    def translate_output_property(self, prop: str) -> str:
-        # The SDK calls this for every key, nested ones too; only our own top-level names are
-        # in the table (a label key spelled exactly like one would be respelled in this
-        # process's view of the output, never in state or in Teleport).
-        return getattr(self, "_camel_outputs", {}).get(prop, prop)
+        for key in props:
+            if camel(key) != key:
+                setattr(self, key, getattr(self, camel(key)))

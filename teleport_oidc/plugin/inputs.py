@@ -29,7 +29,13 @@ from ..features import FEATURES
 from ..member_role import DiscoveryMemberRoleArgs
 from ..registration import camel, snake
 
-__all__ = ["component_args", "member_role_args", "program_argument", "respelled"]
+__all__ = [
+    "component_args",
+    "member_role_args",
+    "program_argument",
+    "respell_first_line",
+    "respelled",
+]
 
 T = TypeVar("T")
 
@@ -65,6 +71,29 @@ def respelled(error: InvalidArgumentError) -> InvalidArgumentError:
     again = InvalidArgumentError(argument, error.value, error.rule, error.fix)
     again.__cause__ = error.__cause__
     return again
+
+
+_SNAKE_WORD = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+def _python_input_names() -> set[str]:
+    names = {f.name for cls in _ARGS_TYPES for f in dataclasses.fields(cls)}
+    for key, (options, _policy) in FEATURES.items():
+        names.add(key)
+        names.update(f.name for f in dataclasses.fields(options))
+    return {name for name in names if "_" in name}
+
+
+def respell_first_line(message: str) -> str:
+    """Our sentence (a message's first line) with every input named as a non-Python program
+    writes it: "set adopt_existing_integration=True" -> "set adoptExistingIntegration=True".
+    Later lines (tctl's command and stderr) are quoted as they are."""
+    first, newline, rest = message.partition("\n")
+    names = _python_input_names()
+    first = _SNAKE_WORD.sub(
+        lambda m: camel(m.group(0)) if m.group(0) in names else m.group(0), first
+    )
+    return first + newline + rest
 
 
 def _plain_fields(cls: type) -> set[str]:
@@ -128,6 +157,14 @@ def _discovery(value: Any) -> Any:
             **_python_names(OrganizationDiscovery, organization, "discovery.organization.")
         )
     return options
+
+
+_ARGS_TYPES: tuple[type, ...] = (
+    AwsOidcIntegrationArgs,
+    DiscoveryMemberRoleArgs,
+    DiscoveryOptions,
+    OrganizationDiscovery,
+)
 
 
 def component_args(inputs: Mapping[str, Any]) -> AwsOidcIntegrationArgs:

@@ -26,7 +26,6 @@ import inspect
 import json
 import re
 import textwrap
-from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
@@ -69,7 +68,7 @@ _OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
 #: differently.
 _NOTES: dict[tuple[str, str], str] = {
     ("AwsOidcIntegrationArgs", "thumbprints"): (
-        "\n\nIn the schema: leave it out for `\"auto\"`; an empty list `[]` means what Python's "
+        '\n\nIn the schema: leave it out for `"auto"`; an empty list `[]` means what Python\'s '
         "`None` does (IAM verifies the certificate against its trusted CAs)."
     ),
     ("AwsOidcIntegrationArgs", "features"): (
@@ -285,8 +284,8 @@ def _config_variables() -> dict[str, Any]:
         "tctlPath": {"type": "string", "description": _describe(docs["tctl_path"])},
         "tctlTimeout": {
             "type": "string",
-            "description": "Default: 60. Seconds one tctl call may take before it is stopped (at most "
-            "3600; plain seconds, e.g. `\"120\"`).",
+            "description": "Default: 60. Seconds one tctl call may take before it is "
+            'stopped (at most 3600; plain seconds, e.g. `"120"`).',
         },
     }
 

@@ -45,7 +45,7 @@ from ..registration import PLUGIN_PACKAGE, camel, plugin_type, serve_as_plugin, 
 from ..teleport.discovery import TeleportDiscoveryConfigProvider
 from ..teleport.provider import TeleportIntegrationProvider
 from ..teleport.token import TeleportProvisionTokenProvider
-from .inputs import component_args, member_role_args, respelled
+from .inputs import component_args, member_role_args, respell_first_line, respelled
 from .schema import COMPONENT_OUTPUTS, MEMBER_ROLE_OUTPUTS, schema_json
 
 __all__ = ["PROVIDERS", "PluginServicer", "TeleportOidcProvider", "main", "user_message"]
@@ -65,7 +65,7 @@ def user_message(error: TeleportOidcError) -> str:
     """What the user reads: our message, arguments spelled as their program writes them."""
     if isinstance(error, InvalidArgumentError):
         error = respelled(error)
-    return f"{type(error).__name__}: {error}"
+    return respell_first_line(f"{type(error).__name__}: {error}")
 
 
 class TeleportOidcProvider(pprovider.Provider):
@@ -150,7 +150,11 @@ class PluginServicer(ProviderServicer):
     # -- configuration --------------------------------------------------------------------------
 
     async def Configure(self, request: Any, context: Any) -> Any:
-        config = Config(dict(request.variables), PLUGIN_PACKAGE)
+        # ``args`` holds the provider's configuration by key (``identity``), secrets wrapped;
+        # the providers read it as stack config (``teleport-oidc:identity``).
+        args = _plain(rpc.deserialize_properties(request.args) or {})
+        raw = {f"{PLUGIN_PACKAGE}:{key}": value for key, value in args.items() if key != "version"}
+        config = Config(raw, PLUGIN_PACKAGE)
         providers: dict[str, ResourceProvider] = {}
         for token, cls in PROVIDERS.items():
             provider = cls()

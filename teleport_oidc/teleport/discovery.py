@@ -16,11 +16,10 @@ from typing import Any
 
 import pulumi
 import pulumi.dynamic
-
-from ..registration import Registered
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import InvalidArgumentError
+from ..registration import Registered
 from .aws_checks import check_resource_name, contains_unknown, is_known, unless_unknown
 from .discovery_rules import (
     KIND,
@@ -216,9 +215,7 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
     return {**props, **shared_props(args)}
 
 
-class TeleportDiscoveryConfig(
-    Registered, module="teleport-oidc", name="TeleportDiscoveryConfig"
-):
+class TeleportDiscoveryConfig(Registered, module="teleport-oidc", name="TeleportDiscoveryConfig"):
     """A Teleport ``discovery_config``, managed through ``tctl``.
 
     Inspect it with ``tctl get discovery_config/<name>``. The package must be installed in the

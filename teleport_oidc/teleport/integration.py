@@ -10,7 +10,6 @@ import pulumi
 import pulumi.dynamic
 
 from ..registration import Registered
-
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
 from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
 from .resource import TctlArgs, check_stack_config, without_blank_defaults
@@ -52,9 +51,7 @@ class TeleportIntegrationArgs(TctlArgs):
     them deletes and re-creates the integration."""
 
 
-class TeleportIntegration(
-    Registered, module="teleport-oidc", name="TeleportIntegration"
-):
+class TeleportIntegration(Registered, module="teleport-oidc", name="TeleportIntegration"):
     """A Teleport ``integration`` of sub-kind ``aws-oidc``, managed through ``tctl``.
 
     Inspect it with ``tctl get integration/<integration_name>``. The package must be installed

@@ -22,9 +22,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from ..registration import Registered
-
 from ..errors import InvalidArgumentError
+from ..registration import Registered
 from ..rules import validate_integration_name
 from .aws_checks import WILDCARD, check_resource_name, unless_unknown
 from .document import carries_iac_label, check_description, check_labels, metadata_inputs
@@ -248,9 +247,7 @@ def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
     return {**props, **shared_props(args)}
 
 
-class TeleportProvisionToken(
-    Registered, module="teleport-oidc", name="TeleportProvisionToken"
-):
+class TeleportProvisionToken(Registered, module="teleport-oidc", name="TeleportProvisionToken"):
     """A Teleport join ``token`` for the ``iam`` method, managed through ``tctl``.
 
     Inspect it with ``tctl get token/<name>`` (or ``tctl tokens ls``). The package must be

@@ -7,6 +7,7 @@ message, creating nothing; and no child of the plugin's component is a dynamic r
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -69,11 +70,10 @@ def dynamic_children(engine: Harness, program: Path) -> list[str]:
     ]
 
 
-def test_yaml_program_through_the_real_engine(
-    engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path
-) -> None:
+def lifecycle(engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path) -> str:
+    """Up, a clean second preview, refresh after a change made with tctl, one real change and
+    destroy, leaving moto and the stand-in Teleport empty; returns the first preview."""
     preview = ok(engine.pulumi(program, "preview", "--diff"))
-    check_golden("yaml-basic", sibling_order(normalise(preview)))
     assert teleport.integrations() == {}
 
     ok(engine.pulumi(program, "up", "--yes"))
@@ -103,22 +103,102 @@ def test_yaml_program_through_the_real_engine(
     ok(engine.pulumi(program, "destroy", "--yes"))
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == EMPTY
+    return preview
 
 
-def test_yaml_bad_proxy_url_fails_preview_with_our_message_and_creates_nothing(
-    engine: Harness, teleport: FakeTeleport, program: Path
+def bad_proxy_url_fails_preview(
+    engine: Harness, teleport: FakeTeleport, program: Path, *, python_program: bool = False
 ) -> None:
+    """A bad ``proxyUrl`` fails preview with our message, named as the program writes it,
+    and creates nothing. A Python program's own SDK then prints a traceback of its pending
+    registration ("resource monitor shut down", pulumi's Python SDK): none from the plugin."""
     bad = "https://teleport.example.com:3080"
     ok(engine.pulumi(program, "config", "set", "proxyUrl", bad))
     done = engine.pulumi(program, "preview", "--diff")
     output = done.stdout + done.stderr
     assert done.returncode != 0
-    # Named as the YAML program writes it.
     assert (
         f"proxyUrl must not contain a port (IAM rejects OIDC provider URLs with one), got {bad!r}"
         in output
     ), output
     assert "proxy_url" not in output and "Unexpected <class" not in output, output
-    assert "Traceback" not in output and 'File "' not in output, output
+    assert "teleport_oidc" not in output, output
+    if python_program:
+        frames = re.findall(r'File "([^"]+)"', output)
+        assert frames and all("/site-packages/" in f or "/python3." in f for f in frames), frames
+        assert "resource monitor shut down" in output, output
+    else:
+        assert "Traceback" not in output and 'File "' not in output, output
+    assert teleport.integrations() == {}
+    assert aws_leftovers(engine) == EMPTY
+
+
+def test_yaml_program_through_the_real_engine(
+    engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path
+) -> None:
+    preview = lifecycle(engine, teleport, program, tmp_path)
+    check_golden("yaml-basic", sibling_order(normalise(preview)))
+
+
+def test_yaml_bad_proxy_url_fails_preview_with_our_message_and_creates_nothing(
+    engine: Harness, teleport: FakeTeleport, program: Path
+) -> None:
+    bad_proxy_url_fails_preview(engine, teleport, program)
+
+
+def test_no_child_the_plugin_constructs_is_a_dynamic_resource(
+    engine: Harness, teleport: FakeTeleport, tmp_path: Path
+) -> None:
+    # Every Teleport resource class and RandomId: integration, token, discovery_config, and the
+    # SSM document's installer ID.
+    teleport.require_identity(IDENTITY)
+    program = yaml_program(engine, REPO / "examples" / "yaml-features", tmp_path / "program")
+    preview = ok(engine.pulumi(program, "preview", "--diff"))
+    check_golden("yaml-features", sibling_order(normalise(preview)))
+    assert "pulumi-python" not in preview
+
+    ok(engine.pulumi(program, "up", "--yes"))
+    state = json.loads(ok(engine.pulumi(program, "stack", "export")))
+    types = {resource["type"] for resource in state["deployment"]["resources"]}
+    assert {
+        "teleport-oidc:index:TeleportIntegration",
+        "teleport-oidc:index:TeleportProvisionToken",
+        "teleport-oidc:index:TeleportDiscoveryConfig",
+        "teleport-oidc:index:RandomId",
+    } <= types, types
+    assert dynamic_children(engine, program) == []
+    ok(engine.pulumi(program, "preview", "--expect-no-changes"))
+
+    ok(engine.pulumi(program, "destroy", "--yes"))
+    assert teleport.integrations() == {}
+    assert aws_leftovers(engine) == EMPTY
+
+
+def test_yaml_a_teleport_refusal_arrives_as_our_message_naming_the_yaml_knob(
+    engine: Harness, teleport: FakeTeleport, program: Path, tmp_path: Path
+) -> None:
+    tctl_set_role(teleport, tmp_path, "aws-example", ELSEWHERE)  # someone else's integration
+    done = engine.pulumi(program, "up", "--yes")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "AlreadyExistsError: the Teleport integration 'aws-example' already exists" in output
+    assert "adoptExistingIntegration=True (AwsOidcIntegration" in output, output
+    assert "Traceback" not in output and "Unexpected <class" not in output, output
+
+    ok(engine.pulumi(program, "destroy", "--yes"))
+    assert aws_leftovers(engine) == EMPTY
+    # Not ours: left as it was.
+    assert teleport.integrations()["aws-example"]["spec"]["aws_oidc"]["role_arn"] == ELSEWHERE
+
+
+def test_yaml_bad_provider_config_fails_preview_with_our_message(
+    engine: Harness, teleport: FakeTeleport, program: Path
+) -> None:
+    ok(engine.pulumi(program, "config", "set", "teleport-oidc:tctlTimeout", "30s"))
+    done = engine.pulumi(program, "preview")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "tctlTimeout" in output and "'30s'" in output, output
+    assert "Traceback" not in output and "Unexpected <class" not in output, output
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == EMPTY
