@@ -26,7 +26,7 @@ from .rules import (
     validate_role_path,
     validate_thumbprints,
 )
-from .tags import merge_tags, required_tags, validate_tags
+from .tags import merge_tags, required_tags, validate_tag_value, validate_tags
 from .teleport.integration import check_stack_config
 from .teleport.provider import check_labels
 
@@ -190,7 +190,7 @@ def check_args(args: AwsOidcIntegrationArgs) -> CheckedArgs:
             "pass True or False",
         )
     if isinstance(args.cluster_name, str):
-        validate_tags({TAG_CLUSTER: args.cluster_name}, "cluster_name")
+        validate_tag_value(args.cluster_name, "cluster_name", TAG_CLUSTER)
     if not isinstance(args.enable_cluster_lookup, bool):
         raise InvalidArgumentError(
             "enable_cluster_lookup",

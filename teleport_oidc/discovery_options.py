@@ -29,6 +29,7 @@ from .teleport.discovery_rules import (
     DEFAULT_SSHD_CONFIG,
     DEFAULT_SSM_DOCUMENT,
     check_discovery_group,
+    check_region_wildcard,
     normalize_matcher,
 )
 from .teleport.document import check_labels
@@ -55,10 +56,16 @@ __all__ = [
 @dataclass(frozen=True)
 class OrganizationDiscovery:
     """Discover EC2 instances in the accounts of the AWS organization the integration's
-    account manages (run the program with the management or delegated-admin account)."""
+    account manages (run the program with the management or delegated-admin account).
+
+    Every account the units hold needs the member role (:class:`DiscoveryMemberRole`). With
+    ``*`` or the root ID that includes the management (or delegated-admin) account itself:
+    Teleport enumerates it like any other and assumes ``member_role_name`` there too, so create
+    the member role in that account as well (``examples/discovery-organization`` does)."""
 
     include_ous: Sequence[str] = (WILDCARD,)
-    """Default: ``["*"]``, every account. Otherwise the root ID (``r-xxxx``) or OU IDs."""
+    """Default: ``["*"]``, every account, the management (or delegated-admin) account included.
+    Otherwise the root ID (``r-xxxx``, also every account) or OU IDs."""
     exclude_ous: Sequence[str] = ()
     """Default: none. OU IDs whose accounts are left out."""
     member_role_name: str = MEMBER_ROLE_NAME
@@ -80,7 +87,8 @@ class DiscoveryOptions:
     """Default: ``["ec2"]``. Resource types to enroll: ``ec2``, ``eks``, ``rds`` (the types the
     module grants permissions for)."""
     regions: Sequence[str] = (WILDCARD,)
-    """Default: ``["*"]``, every enabled region (adds ``account:ListRegions``)."""
+    """Default: ``["*"]``, every enabled region (adds ``account:ListRegions``). Teleport expands
+    ``*`` for ``ec2`` and ``eks`` only: with ``rds`` list the region names."""
     tags: Mapping[str, str | Sequence[str]] | None = None
     """Default: every resource. Tag key -> value(s) to match."""
     script_name: str = DEFAULT_SCRIPT_NAME
@@ -94,10 +102,16 @@ class DiscoveryOptions:
     ssm_document_name: str = DEFAULT_SSM_DOCUMENT
     """Default: ``AWS-RunShellScript`` (AWS-managed; nothing to create). EC2 only."""
     assume_role_arn: str | None = None
-    """Default: none. One account: a role the Discovery Service assumes after the integration's
-    credentials. Not with ``organization``."""
+    """Default: none (discover in the integration's account). A role, usually in another
+    account, that the Discovery Service assumes after the integration's credentials: resources
+    are then found, and EC2 instances join, in *that role's* account. The integration role gets
+    ``sts:AssumeRole`` on exactly this ARN (instead of the discovery actions) and the token
+    allows that account. The role is yours: it must trust the integration role (``role_arn``
+    output; with ``sts:ExternalId`` when ``external_id`` is set) and hold the discovery
+    permissions of ``types`` (``teleport_oidc.features.discovery.discovery_policy``). Not with
+    ``organization``."""
     external_id: str | None = None
-    """Default: none. The external ID ``assume_role_arn`` expects."""
+    """Default: none. The external ID ``assume_role_arn``'s trust policy expects."""
     access_graph_regions: Sequence[str] = ()
     """Default: no Access Graph AWS Sync. Region names to sync into Access Graph ("Identity
     Security") through this integration; needs the ``access_graph`` feature (its policy, and its
@@ -150,7 +164,7 @@ def check_discovery(
             fix,
         )
     _check_access_graph(options, features or {})
-    check_regions(options.regions, "discovery.regions")
+    regions = check_regions(options.regions, "discovery.regions")
     check_match_tags(options.tags, "discovery.tags")
     if options.assume_role_arn is not None:
         check_role_arn(options.assume_role_arn, "discovery.assume_role_arn")
@@ -190,8 +204,8 @@ def check_discovery(
             raise InvalidArgumentError(
                 "discovery.types",
                 list(types),
-                "must be ['ec2'] with organization: Teleport discovers across an organization "
-                "for EC2 only (the Terraform module refuses other types too)",
+                "must be ['ec2'] with organization: this package supports organization "
+                "discovery for EC2 only (Teleport's Terraform module allows only ec2 there too)",
                 "enroll EKS and RDS with a single-account integration per account",
             )
         if options.assume_role_arn is not None:
@@ -203,10 +217,23 @@ def check_discovery(
                 "trust role with organization discovery)",
                 "drop assume_role_arn, or discover one account",
             )
-        check_organizational_units(org.include_ous, org.exclude_ous, "discovery.organization")
+        check_organizational_units(
+            org.include_ous,
+            org.exclude_ous,
+            "discovery.organization",
+            ("include_ous", "exclude_ous"),
+        )
         check_iam_role_name(org.member_role_name, "discovery.organization.member_role_name")
         if isinstance(org.organization_id, str):
             check_organization_id(org.organization_id, "discovery.organization.organization_id")
+    check_region_wildcard(
+        sorted(set(types)),
+        regions,
+        "discovery.regions",
+        "list the regions to search, e.g. regions=['us-east-1', 'eu-west-1'] (for EC2 or EKS in "
+        "every region next to databases in named ones, enroll the databases from a "
+        "TeleportDiscoveryConfig matcher of their own)",
+    )
     # The whole matcher, as Teleport will check it (install parameters, SSM document), with
     # errors naming the option the user wrote.
     try:
@@ -297,13 +324,26 @@ def _from_mapping(values: Mapping[str, Any]) -> DiscoveryOptions:
         )
     given = dict(values)
     if isinstance(given.get("organization"), Mapping):
-        given["organization"] = OrganizationDiscovery(**given["organization"])
+        given["organization"] = _organization_from_mapping(given["organization"])
     try:
         return DiscoveryOptions(**given)
     except TypeError as exc:
         raise InvalidArgumentError(
             "discovery", dict(values), f"is incomplete ({exc})", "set discovery_group"
         ) from None
+
+
+def _organization_from_mapping(values: Mapping[str, Any]) -> OrganizationDiscovery:
+    known = set(OrganizationDiscovery.__dataclass_fields__)
+    unknown = sorted((key for key in values if key not in known), key=str)
+    if unknown:
+        raise InvalidArgumentError(
+            f"discovery.organization[{unknown[0]!r}]",
+            unknown[0],
+            "is not an option of organization discovery",
+            f"use some of: {', '.join(sorted(known))}",
+        )
+    return OrganizationDiscovery(**values)
 
 
 def resource_names(options: DiscoveryOptions, integration_name: str) -> tuple[str, str]:

@@ -38,6 +38,7 @@ from .features.discovery import (
     DISCOVERY_POLICY_NAME,
     JOIN_VALIDATION_POLICY_NAME,
     account_enumeration_policy,
+    assume_role_policy,
     discovery_policy,
     join_validation_policy,
 )
@@ -111,6 +112,19 @@ def add_discovery_policies(
     if org is None:
         if not options.types:  # Access Graph sync only: its feature holds the permissions
             return DiscoveryChildren([], None)
+        if options.assume_role_arn is not None:
+            # Teleport discovers with the assumed role's credentials: the integration role only
+            # needs to assume it (the discovery actions are on that role, which the user owns).
+            policy = aws.iam.RolePolicy(
+                f"{name}-discovery",
+                aws.iam.RolePolicyArgs(
+                    role=role.name,
+                    name=DISCOVERY_POLICY_NAME,
+                    policy=json.dumps(assume_role_policy(options.assume_role_arn)),
+                ),
+                opts=child,
+            )
+            return DiscoveryChildren([policy], None)
         policy = discovery_role_policy(name, role, options.types, options.regions, child)
         return DiscoveryChildren([policy], None)
     if org.organization_id is not None:
@@ -168,7 +182,14 @@ def add_discovery_resources(
     depends: list[pulumi.Resource] = list(after)
     if "ec2" in options.types:
         if org is None:
-            rule = IamAllowRule(aws_account=role_arn.apply(_account))
+            # Instances are found, and join, in the account whose credentials discover them:
+            # the assumed role's when there is one, else the integration role's.
+            account: pulumi.Input[str] = (
+                _account(options.assume_role_arn)
+                if options.assume_role_arn is not None
+                else role_arn.apply(_account)
+            )
+            rule = IamAllowRule(aws_account=account)
             token_integration = None
         else:
             rule = IamAllowRule(

@@ -39,6 +39,7 @@ from .teleport.aws_checks import (
     check_role_arn,
     check_string_list,
 )
+from .teleport.discovery_rules import check_region_wildcard
 
 __all__ = ["MEMBER_ROLE_TYPE", "DiscoveryMemberRole", "DiscoveryMemberRoleArgs"]
 
@@ -62,7 +63,8 @@ class DiscoveryMemberRoleArgs:
     """Default: ``["ec2"]`` (organization discovery is EC2-only)."""
     regions: Sequence[str] = (WILDCARD,)
     """Default: ``["*"]``; must match the discovery's regions (``*`` adds
-    ``account:ListRegions``)."""
+    ``account:ListRegions``; Teleport expands it for ``ec2`` and ``eks`` only, so ``rds`` needs
+    region names)."""
     tags: Mapping[str, str] | None = None
     """Default: none. Extra tags on the role; ``teleport.dev/iac-tool: pulumi`` is added."""
 
@@ -81,7 +83,7 @@ def _check(args: DiscoveryMemberRoleArgs) -> None:
     types = check_string_list(args.types, "types", fix)
     if not types or any(t not in DISCOVERY_TYPES for t in types):
         raise InvalidArgumentError("types", list(types), "must name discovery types", fix)
-    check_regions(args.regions, "regions")
+    check_region_wildcard(sorted(set(types)), check_regions(args.regions, "regions"), "regions")
     validate_tags(args.tags)
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection, Mapping
+from dataclasses import fields
 from typing import Any
 
 import pulumi
 
 from .component import AwsOidcIntegration, AwsOidcIntegrationArgs
 from .constants import DEFAULT_ROLE_DESCRIPTION
+from .discovery_options import DiscoveryOptions, OrganizationDiscovery
 from .errors import InvalidArgumentError
+from .features import FEATURES
 
 __all__ = ["config_key", "for_config", "program"]
 
@@ -111,7 +115,64 @@ def _object(config: pulumi.Config, name: str, example: tuple[str, str]) -> Any:
     return value
 
 
-def _args(config: pulumi.Config) -> AwsOidcIntegrationArgs:
+def _snake(name: str) -> str:
+    """``includeOus`` -> ``include_ous``; a snake_case name is left as it is."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def _option_names(value: Any, known: Collection[str], where: str, renames: dict[str, str]) -> Any:
+    """The options object at ``where`` with option names as the Python API spells them.
+
+    Top-level keys are camelCase (``proxyUrl``), so an option inside an object may be written
+    either way: ``includeOus`` or ``include_ous``. Only names of options are converted (a key
+    that is no option is left for the component to name); what the user wrote is recorded in
+    ``renames`` so errors name the key as written.
+    """
+    if not isinstance(value, dict):
+        return value
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        name = _snake(key) if isinstance(key, str) and _snake(key) in known else key
+        if name in result:
+            first = renames.get(f"{where}.{name}", f"{where}.{name}").rsplit(".", 1)[1]
+            raise InvalidArgumentError(
+                _key(f"{where}.{key}"),
+                key,
+                f"sets the option {name} a second time (first as {first!r}; camelCase and "
+                "snake_case are two spellings of one option)",
+                f"keep one of the two: pulumi config rm --path '{_key(f'{where}.{key}')}'",
+            )
+        if name != key:
+            renames[f"{where}.{name}"] = f"{where}.{key}"
+        result[name] = item
+    return result
+
+
+def _discovery(config: pulumi.Config, renames: dict[str, str]) -> Any:
+    raw = _object(config, "discovery", ("discovery_group", "cloud-discovery-group"))
+    value = _option_names(raw, DiscoveryOptions.__dataclass_fields__, "discovery", renames)
+    if isinstance(value, dict) and "organization" in value:
+        value["organization"] = _option_names(
+            value["organization"],
+            OrganizationDiscovery.__dataclass_fields__,
+            "discovery.organization",
+            renames,
+        )
+    return value
+
+
+def _features(config: pulumi.Config, renames: dict[str, str]) -> Any:
+    value = _object(config, "features", ("rds", "true"))
+    if isinstance(value, dict):
+        for key, options in value.items():
+            if key in FEATURES:
+                known = {f.name for f in fields(FEATURES[key][0])}
+                value[key] = _option_names(options, known, f"features.{key}", renames)
+    return value
+
+
+def _args(config: pulumi.Config, renames: dict[str, str] | None = None) -> AwsOidcIntegrationArgs:
+    renames = {} if renames is None else renames
     return AwsOidcIntegrationArgs(
         proxy_url=_required(config, "proxyUrl", "https://teleport.example.com"),
         integration_name=_required(config, "integrationName", "aws-prod"),
@@ -129,22 +190,25 @@ def _args(config: pulumi.Config) -> AwsOidcIntegrationArgs:
         max_session_duration=_int(config, "maxSessionDuration", 3600, "3600"),
         restrict_subjects=_bool(config, "restrictSubjects", False),
         tags=_object(config, "tags", ("team", "infra")),
-        features=_object(config, "features", ("rds", "true")),
+        features=_features(config, renames),
         create_teleport_integration=_bool(config, "createTeleportIntegration", True),
         integration_labels=_object(config, "integrationLabels", ("env", "prod")),
         adopt_existing_integration=_bool(config, "adoptExistingIntegration", False),
-        discovery=_object(config, "discovery", ("discovery_group", "cloud-discovery-group")),
+        discovery=_discovery(config, renames),
     )
 
 
 def program() -> None:
     """Read the stack's config, build one :class:`AwsOidcIntegration`, export its outputs."""
     config = pulumi.Config(NAMESPACE)
+    renames: dict[str, str] = {}
     try:
-        integration = AwsOidcIntegration(config.get("resourceName") or "teleport", _args(config))
+        integration = AwsOidcIntegration(
+            config.get("resourceName") or "teleport", _args(config, renames)
+        )
     except InvalidArgumentError as exc:
         # Name the config key, not the Python argument, and give a fix in config terms.
-        raise for_config(exc) from None
+        raise for_config(exc, renames) from None
 
     pulumi.export("issuerUrl", integration.issuer_url)
     pulumi.export("providerArn", integration.provider_arn)
@@ -172,11 +236,14 @@ _CONFIG_FIXES = {
 }
 
 
-def for_config(exc: InvalidArgumentError) -> InvalidArgumentError:
-    """The same error for someone who wrote stack config: the config key, a config fix."""
+def for_config(
+    exc: InvalidArgumentError, renames: Mapping[str, str] | None = None
+) -> InvalidArgumentError:
+    """The same error for someone who wrote stack config: the config key (an option as the user
+    spelled it, see ``renames`` of :func:`_option_names`), a config fix."""
     if exc.argument.startswith(f"{NAMESPACE}:"):
         return exc  # already phrased for config
-    key = config_key(exc.argument)
+    key = _as_written(config_key(exc.argument), renames or {})
     top = re.split(r"[.\[]", key, maxsplit=1)[0]
     rule = exc.rule
     missing = re.search(
@@ -203,6 +270,15 @@ def for_config(exc: InvalidArgumentError) -> InvalidArgumentError:
     if isinstance(value, bool):  # config spells booleans in lower case
         value = str(value).lower()
     return InvalidArgumentError(f"{NAMESPACE}:{key}", value, rule, fix)
+
+
+def _as_written(key: str, renames: Mapping[str, str]) -> str:
+    """``discovery.organization.include_ous[0]`` -> ``discovery.organization.includeOus[0]``
+    when the user wrote ``includeOus``."""
+    for converted, written in sorted(renames.items(), key=lambda item: -len(item[0])):
+        if key == converted or key.startswith((f"{converted}[", f"{converted}.")):
+            return written + key[len(converted) :]
+    return key
 
 
 def config_key(argument: str) -> str:

@@ -8,7 +8,13 @@ from collections.abc import Mapping
 from .constants import ORIGIN, TAG_CLUSTER, TAG_IAC_TOOL, TAG_INTEGRATION, TAG_ORIGIN
 from .errors import InvalidArgumentError
 
-__all__ = ["MAX_TAGS", "merge_tags", "required_tags", "validate_tags"]
+__all__ = [
+    "MAX_TAGS",
+    "merge_tags",
+    "required_tags",
+    "validate_tag_value",
+    "validate_tags",
+]
 
 MAX_TAGS = 50
 _TAG_PUNCTUATION = frozenset("_.:/=+-@")
@@ -53,14 +59,7 @@ def validate_tags(tags: object, argument: str = "tags") -> dict[str, str]:
             raise InvalidArgumentError(
                 where, key, "must not start with 'aws:' (reserved by AWS)", "rename the key"
             )
-        if not isinstance(value, str) or len(value) > 256 or not _is_tag_text(value):
-            raise InvalidArgumentError(
-                where,
-                value,
-                "must be a string of at most 256 letters, digits, spaces or _.:/=+-@ (no tabs "
-                "or newlines)",
-                "shorten the value or pass it as a string",
-            )
+        validate_tag_value(value, where)
     seen: dict[str, str] = {}
     for key in tags:
         other = seen.setdefault(key.lower(), key)
@@ -73,6 +72,21 @@ def validate_tags(tags: object, argument: str = "tags") -> dict[str, str]:
                 "keep one of the two keys",
             )
     return dict(tags)
+
+
+def validate_tag_value(value: object, argument: str, tag: str | None = None) -> str:
+    """Check IAM's rule for one tag value; ``tag``: the tag an argument becomes, named in the
+    rule (``cluster_name`` is the value of ``teleport.dev/cluster``)."""
+    if not isinstance(value, str) or len(value) > 256 or not _is_tag_text(value):
+        becomes = f" (it becomes the value of the role's {tag!r} tag)" if tag else ""
+        raise InvalidArgumentError(
+            argument,
+            value,
+            "must be a string of at most 256 letters, digits, spaces or _.:/=+-@ (no tabs "
+            f"or newlines){becomes}",
+            "shorten the value or pass it as a string",
+        )
+    return value
 
 
 def merge_tags(

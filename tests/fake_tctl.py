@@ -12,7 +12,8 @@ Audit Storage refuses deletion), ``identity`` (when present, ``-i`` must name a 
 content) and ``faults.json``: ``{"hang": s, "sleep": s, "garbage": true, "crash_after_create":
 true, "fail": "text"}``.
 
-Like the real tctl: ``-f`` is ``--force``; the file is positional; global flags
+Like the real tctl: ``-f`` is ``--force``; the file is positional; ``get`` prints JSON with
+``--format=json`` and YAML documents otherwise (the default, as a user types it); global flags
 ``--auth-server`` and ``-i/--identity`` (or ``TELEPORT_AUTH_SERVER`` / ``TELEPORT_IDENTITY_FILE``);
 files are read as Go's YAML reads them (``GoLikeLoader``: ``y``, ``on``, ``1e3``, ``0o17``
 unquoted are not strings) and a non-string where Teleport wants a string is refused; label keys
@@ -711,8 +712,11 @@ def get(opts: dict[str, Any], rest: list[str]) -> None:
         if not path.exists():
             not_found(kind, name)
         items = [stored_view(kind, json.loads(path.read_text()))]
+    if opts["format"] == "yaml":  # tctl's default: one YAML document per item, "---" between
+        sys.stdout.write(yaml.safe_dump_all(items, explicit_start=False, sort_keys=False))
+        return
     if opts["format"] != "json":
-        fail("this stand-in prints --format=json only")
+        fail("this stand-in prints --format=json and yaml (the default) only")
     print(json.dumps(items or (None if OLD else []), indent=4))
 
 

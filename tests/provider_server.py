@@ -44,27 +44,49 @@ def provider_blob(provider: object | None = None) -> str:
     return blob
 
 
-def provider_blob_after_edit(tmp: Path, env: Mapping[str, str] | None = None) -> str:
-    """The serialized provider, from a copy of the package whose provider code was edited."""
+def provider_blob_after_edit(
+    tmp: Path, provider_class: type | None = None, env: Mapping[str, str] | None = None
+) -> str:
+    """The serialized ``provider_class()``, from a copy of the package in which every module that
+    defines the class or one of its bases was edited: a line inserted at the top (every line
+    after it moves) and a method added to each class. A provider pickled by value (its code in
+    the blob) would serialize differently; one pickled by reference does not."""
+    import inspect
     import shutil
 
     import teleport_oidc
 
+    cls = provider_class or TeleportIntegrationProvider
+    package = Path(teleport_oidc.__file__).parent
     copy = tmp / "teleport_oidc"
-    shutil.copytree(Path(teleport_oidc.__file__).parent, copy)
-    with (copy / "_provider.py").open("a") as handle:
-        handle.write("\n\ndef an_edit_made_later() -> int:\n    return 42\n")
-    # The edited copy must win over an editable install's import hook, if there is one.
+    shutil.copytree(package, copy)
+    owners = [c for c in cls.__mro__ if c.__module__.startswith("teleport_oidc.")]
+    edited: list[str] = []
+    for owner in owners:
+        source = Path(inspect.getfile(owner)).resolve()
+        target = copy / source.relative_to(package)
+        assert target.is_file(), f"{owner.__qualname__} is defined in {source}, not copied"
+        text = target.read_text()
+        if owner.__module__ not in edited:
+            text = "# an edit made later, above everything\n" + text
+            edited.append(owner.__module__)
+        text += f"\n\n{owner.__name__}.an_edit_made_later = lambda self: 42\n"
+        target.write_text(text)
+    # The edited copy must win over an editable install's import hook, if there is one; the
+    # child checks that the class it serializes is the edited one.
     code = (
-        "import sys; sys.meta_path[:] = [f for f in sys.meta_path if not "
+        "import importlib, sys; sys.meta_path[:] = [f for f in sys.meta_path if not "
         "getattr(f, '__module__', '').startswith('__editable__')]; "
         "from tests.provider_server import provider_blob; import teleport_oidc; "
         "assert teleport_oidc.__file__.startswith(sys.argv[1]), teleport_oidc.__file__; "
-        "print(provider_blob())"
+        "cls = getattr(importlib.import_module(sys.argv[2]), sys.argv[3]); "
+        "assert all(c.an_edit_made_later(None) == 42 for c in cls.__mro__ "
+        "if c.__module__.startswith('teleport_oidc.')), 'the edit is not in effect'; "
+        "print(provider_blob(cls()))"
     )
     tests_root = Path(__file__).resolve().parent.parent
     done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp)],
+        [sys.executable, "-c", code, str(tmp), cls.__module__, cls.__qualname__],
         cwd=tmp,
         capture_output=True,
         text=True,

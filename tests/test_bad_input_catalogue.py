@@ -120,7 +120,7 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ("tag key too long", component(tags={"k" * 129: "v"}), "tags['" + "k" * 129 + "']"),
     ("tag value too long", component(tags={"team": "v" * 257}), "tags['team']"),
     ("too many tags", component(tags={f"k{i}": "v" for i in range(47)}), "tags"),
-    ("bad cluster name", component(cluster_name="a*b"), "cluster_name['teleport.dev/cluster']"),
+    ("bad cluster name", component(cluster_name="a*b"), "cluster_name"),
     # issue 13 item 8: what IAM applies more strictly than a `$`-anchored pattern
     ("tag keys differing in case", component(tags={"Team": "a", "team": "b"}), "tags['team']"),
     (
@@ -353,10 +353,48 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     ),
     ("cluster with whitespace", integration(cluster=" prod"), "cluster"),
     ("empty cluster", integration(cluster=""), "cluster"),
+    # issue 19 item 15: organization discovery's options, named as written
+    (
+        "organization option in camelCase in Python",
+        component(discovery={"discovery_group": "g", "organization": {"includeOus": ["*"]}}),
+        "discovery.organization['includeOus']",
+    ),
+    (
+        "organization option mistyped",
+        component(discovery={"discovery_group": "g", "organization": {"include_ou": ["*"]}}),
+        "discovery.organization['include_ou']",
+    ),
+    (
+        "organization unit that is not an ID",
+        component(discovery={"discovery_group": "g", "organization": {"include_ous": ["x"]}}),
+        "discovery.organization.include_ous[0]",
+    ),
+    (
+        "organization exclude with '*'",
+        component(discovery={"discovery_group": "g", "organization": {"exclude_ous": ["*"]}}),
+        "discovery.organization.exclude_ous[0]",
+    ),
+    (
+        "organization include mixing '*' and IDs",
+        component(
+            discovery={
+                "discovery_group": "g",
+                "organization": {"include_ous": ["*", "ou-abcd-12345678"]},
+            }
+        ),
+        "discovery.organization.include_ous",
+    ),
     # the thumbprint helper
     ("lookup with zero timeout", lambda: lookup_thumbprints_output(PROXY, timeout=0), "timeout"),
     ("lookup of an http URL", lambda: lookup_thumbprints("http://t.example.com"), "issuer_url"),
     ("lookup with empty ca_bundle", lambda: lookup_thumbprints(PROXY, ca_bundle=""), "ca_bundle"),
+    # discovery as stack config gives it (dicts): RDS needs region names (Teleport expands '*'
+    # for EC2 and EKS only)
+    (
+        "discovery of RDS in every region",
+        component(discovery={"discovery_group": "g", "types": ["rds"]}),
+        "discovery.regions",
+    ),
 ]
 
 

@@ -235,7 +235,7 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
     (
         "organization OU that is an account",
         component(organization=OrganizationDiscovery(include_ous=["123456789012"])),
-        "discovery.organization.include[0]",
+        "discovery.organization.include_ous[0]",
     ),
     (
         "member role name with a slash",
@@ -262,6 +262,45 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
         "discovery.access_graph_regions",
     ),
     ("no type and no access graph", component(types=[]), "discovery.types"),
+    # Discovery that really discovers: '*' only where Teleport expands it (EC2, EKS)
+    ("RDS in every region", component(types=["rds"]), "discovery.regions"),
+    ("EC2 and RDS in every region", component(types=["ec2", "rds"]), "discovery.regions"),
+    ("RDS matcher in every region", matcher(types=["rds"]), "aws[0].regions"),
+    ("DocumentDB next to EC2 in every region", matcher(types=["ec2", "docdb"]), "aws[0].regions"),
+    (
+        "Redshift Serverless in every region",
+        matcher(types=["redshift-serverless"], regions=["*"]),
+        "aws[0].regions",
+    ),
+    ("member role for RDS in every region", member(types=["rds"]), "regions"),
+    (
+        "external ID without role ARN for RDS",
+        matcher(types=["rds"], regions=["us-east-1"], assume_role=AwsAssumeRole(external_id="abc")),
+        "aws[0].assume_role.external_id",
+    ),
+    (
+        "external ID without role ARN for OpenSearch and RDS",
+        matcher(
+            types=["opensearch", "rds"],
+            regions=["us-east-1"],
+            assume_role=AwsAssumeRole(external_id="abc"),
+        ),
+        "aws[0].assume_role.external_id",
+    ),
+    (
+        "organization matcher of EKS",
+        matcher(
+            types=["eks"],
+            assume_role=AwsAssumeRole(role_name="r"),
+            organization=AwsOrganizationMatcher(organization_id=ORG),
+        ),
+        "aws[0].organization",
+    ),
+    (
+        "assumed role that is a user",
+        component(assume_role_arn="arn:aws:iam::210987654321:user/u"),
+        "discovery.assume_role_arn",
+    ),
     # DiscoveryMemberRole
     (
         "member trust of a user",

@@ -108,8 +108,9 @@ def test_named_regions_drop_list_regions(run: Run) -> None:
 
 
 def test_child_names_do_not_depend_on_options(run: Run) -> None:
-    one = run(lambda: component(DiscoveryOptions(discovery_group="g", types=["ec2", "rds"])))
-    two = run(lambda: component(DiscoveryOptions(discovery_group="g", types=["rds", "ec2"])))
+    regions = ["us-east-1"]
+    one = run(lambda: component(DiscoveryOptions("g", types=["ec2", "rds"], regions=regions)))
+    two = run(lambda: component(DiscoveryOptions("g", types=["rds", "ec2"], regions=regions)))
     assert names(one) == names(two)
 
 

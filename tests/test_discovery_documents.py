@@ -127,6 +127,13 @@ def test_organization_policies_are_the_modules() -> None:
     assert trust == json.loads((GOLDEN / "member_role_trust.json").read_text())
 
 
+def test_an_assumed_role_is_the_only_thing_the_integration_role_may_assume() -> None:
+    from teleport_oidc.features.discovery import assume_role_policy
+
+    policy = assume_role_policy("arn:aws:iam::210987654321:role/teleport-discovery-target")
+    assert policy == json.loads((GOLDEN / "assume_role.json").read_text())
+
+
 def test_partitions_come_from_the_role() -> None:
     policy = account_enumeration_policy("aws-us-gov", ORG, MEMBER_ROLE)
     assert policy["Statement"][1]["Resource"].startswith("arn:aws-us-gov:iam::*:role/")
@@ -156,7 +163,10 @@ def test_the_files_handed_to_tctl_match_the_golden_files(example: str) -> None:
 def test_the_single_account_config_is_the_modules() -> None:
     document = yaml.safe_load(tctl_files("discovery-single-account")["teleport-discovery-config"])
     module = module_matcher(
-        ["ec2", "eks", "rds"], ["*"], "aws-discovery", "discovery-aws-discovery"
+        ["ec2", "eks", "rds"],
+        ["eu-west-1", "us-east-1"],
+        "aws-discovery",
+        "discovery-aws-discovery",
     )
     module["tags"] = {"teleport": ["enroll"]}  # the example's tag filter
     assert document["spec"]["aws"] == [module]

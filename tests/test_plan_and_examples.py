@@ -116,7 +116,7 @@ def test_the_root_stack_turns_on_discovery_from_config() -> None:
         stack="example",
         overrides=[
             'teleport-oidc:discovery={"discovery_group": "cloud-discovery-group", '
-            '"types": ["ec2", "rds"]}'
+            '"types": ["ec2", "rds"], "regions": ["us-east-1"]}'
         ],
     )
     config = plan.recorded.named("teleport-discovery-config").inputs
@@ -188,15 +188,19 @@ def test_discovery_single_account_example_registers_the_modules_resources() -> N
 def test_discovery_organization_example_creates_a_member_role_per_account() -> None:
     plan = plan_program(EXAMPLES / "discovery-organization")
     roles = {r.name: r.outputs["arn"] for r in plan.recorded.of_type(ROLE) if "member" in r.name}
+    accounts = {"dev": "1" * 12, "staging": "2" * 12, "prod": "3" * 12}
+    # include_ous=["*"] enumerates the management account too: it holds the member role as well.
+    accounts["management"] = "123456789012"
     assert roles == {
-        f"teleport-member-{env}-role": f"arn:aws:iam::{account * 12}:role/"
+        f"teleport-member-{env}-role": f"arn:aws:iam::{account}:role/"
         "teleport-organization-discovery-child-account-role"
-        for env, account in (("dev", "1"), ("staging", "2"), ("prod", "3"))
+        for env, account in accounts.items()
     }
     trust = json.loads(plan.recorded.named("teleport-member-prod-role").inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Principal"] == {
         "AWS": "arn:aws:iam::123456789012:role/teleport-aws-organization"
     }
+    assert plan.recorded.named("teleport-member-management-role").provider == ""  # default
     assert plan.recorded.exports["organizationId"] == "o-exampleorg1"
 
 

@@ -12,6 +12,13 @@ import grpc
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from teleport_oidc import (
+    TeleportDiscoveryConfigProvider,
+    TeleportIntegrationProvider,
+    TeleportProvisionTokenProvider,
+)
+from teleport_oidc.random_id import RandomIdProvider
+
 from .fake_teleport import FakeTeleport
 from .lifecycle import integration_adoption, integration_lifecycle
 from .provider_server import (
@@ -193,12 +200,25 @@ def test_the_serialized_provider_is_small_and_names_the_class_only() -> None:
     assert len(raw) < 120
 
 
-def test_the_serialized_provider_survives_an_edit_of_the_provider_code(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "provider_class",
+    [
+        TeleportIntegrationProvider,
+        TeleportProvisionTokenProvider,
+        TeleportDiscoveryConfigProvider,
+        RandomIdProvider,
+    ],
+    ids=lambda cls: cls.__name__,
+)
+def test_the_serialized_provider_survives_an_edit_of_the_provider_code(
+    tmp_path: Path, provider_class: type
+) -> None:
     edited = provider_blob_after_edit(
         tmp_path,
+        provider_class,
         env={"TELEPORT_IDENTITY_FILE": "/secret/path", "TELEPORT_AUTH_SERVER": "s3cr3t:443"},
     )
-    assert edited == provider_blob()
+    assert edited == provider_blob(provider_class())
     assert b"s3cr3t" not in base64.b64decode(edited)
 
 

@@ -37,6 +37,7 @@ class Behaviour:
     delay: float = 0.0  # seconds before answering (slow server)
     reset_handshake: bool = False  # close with RST before the TLS handshake
     jwks_keys: bool = True  # False: the JWKS answers with no keys
+    jwks_body: bytes | None = None  # raw body instead of the key set
     cluster_name: str = "teleport.example.com"  # what /webapi/find reports
     server_version: str = "18.2.1"
     find_status: int = 200
@@ -118,7 +119,10 @@ class OidcServer:
                     outer.counters.add("jwks")
                     key = {"kty": "RSA", "use": "sig", "alg": "RS256", "n": "AQAB", "e": "AQAB"}
                     keys = [key] if outer.behaviour.jwks_keys else []
-                    self._send(200, json.dumps({"keys": keys}).encode())
+                    jwks = outer.behaviour.jwks_body
+                    self._send(
+                        200, jwks if jwks is not None else json.dumps({"keys": keys}).encode()
+                    )
                 elif self.path == "/webapi/find":
                     outer.counters.add("find")
                     # The fields of Teleport's webclient.PingResponse (api/client/webclient).

@@ -4,7 +4,8 @@ Run with credentials of the organization's management (or delegated administrato
 The component reads the organization's ID from AWS, grants the integration role account
 enumeration and join validation, creates an IAM-join token allowing the organization's units
 and a discovery_config with the organization matcher. The role Teleport assumes in each member
-account is created here too: one explicit AWS provider per account, over a list of accounts.
+account is created here too: one explicit AWS provider per account, over a list of accounts,
+and one in the management account itself (``include_ous=["*"]`` enumerates it as well).
 """
 
 import pulumi
@@ -62,6 +63,19 @@ for env, account_id in member_accounts.items():
         opts=pulumi.ResourceOptions(providers=[provider]),
     )
     member_roles[env] = member.role_arn
+
+# With include_ous ["*"] (or the root ID) Teleport enumerates the management account too, like
+# any other account of the organization, and assumes the member role there: create it in this
+# account as well, with the program's default provider.
+management = DiscoveryMemberRole(
+    "teleport-member-management",
+    DiscoveryMemberRoleArgs(
+        management_role_arn=teleport.role_arn,
+        organization_id=teleport.organization_id,
+        role_name=member_role_name,
+    ),
+)
+member_roles["management"] = management.role_arn
 
 pulumi.export("organizationId", teleport.organization_id)
 pulumi.export("memberRoles", member_roles)

@@ -20,7 +20,9 @@ teleport = AwsOidcIntegration(
             # Teleport Cloud's Discovery Service; self-hosted: the discovery_group in teleport.yaml
             discovery_group=config.get("discoveryGroup") or "cloud-discovery-group",
             types=["ec2", "eks", "rds"],
-            regions=["*"],
+            # Region names: Teleport expands "*" for EC2 and EKS only, and would look for RDS
+            # databases in a region named "*" (the component refuses it).
+            regions=["us-east-1", "eu-west-1"],
             tags={"teleport": ["enroll"]},
         ),
     ),

@@ -8,16 +8,18 @@ account: the provider exists with the ``discover.teleport`` audience, and the ro
 the right condition and Teleport's tags.
 
 Every check that can run is reported; a failing AWS call (access denied, no network) becomes a
-FAIL with its cause, after the checks already made. A check that passes with something worth a
-look (a certificate expiring) is a WARN. :func:`run_checks` never raises for a failed check;
-it raises :class:`InvalidArgumentError` only for options that stop it from running at all
-(``ca_bundle``, ``timeout``).
+FAIL with its cause, after the checks already made. The proxy's own certificate expiring
+within 14 days is a FAIL (the lookup only warns; here it means its renewal is not happening).
+A check that passes with something worth a look is a WARN: the pinned certificate (the last one
+presented, the thumbprint's) expiring within 30 days, or an expired certificate sent after the
+chain that verifies. :func:`run_checks` never raises for a failed check, whatever the proxy or
+AWS answers; it raises :class:`InvalidArgumentError` only for options that stop it from running
+at all (``ca_bundle``, ``timeout``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,7 @@ from urllib.parse import unquote
 from ..constants import AUDIENCE, ORIGIN, TAG_INTEGRATION, TAG_ORIGIN
 from ..errors import ClusterLookupError, InvalidArgumentError, ThumbprintError
 from ..lookups import fetch as _fetch
+from ..lookups.answer import json_type, load_json
 from ..lookups.cluster import FIND_PATH, parse_find
 from ..lookups.thumbprint import (
     EXPIRY_WARNING_DAYS,
@@ -37,6 +40,7 @@ from ..lookups.thumbprint import (
     normalise_issuer,
 )
 from ..rules import default_role_name, issuer_from_proxy_url
+from .trust_check import evaluate_trust, trusts_provider
 
 __all__ = ["Check", "aws_failure", "run_checks", "trusts_provider"]
 
@@ -115,31 +119,7 @@ def _proxy_checks(
         )
         return  # the proxy checks after it need the document; the account checks do not
 
-    try:
-        result = get(jwks_uri, timeout=timeout, ca_bundle=ca_bundle, step="jwks")
-        keys = json.loads(result.body).get("keys") if result.status == 200 else None
-        if keys:
-            checks.append(
-                Check("jwks_uri answers with signing keys", True, f"{jwks_uri}: {len(keys)} key(s)")
-            )
-        else:
-            checks.append(
-                Check(
-                    "jwks_uri answers with signing keys",
-                    False,
-                    f"{jwks_uri} returned HTTP {result.status} without keys",
-                    "check that the proxy's OIDC identity provider is enabled",
-                )
-            )
-    except (ThumbprintError, ValueError, AttributeError) as exc:
-        checks.append(
-            Check(
-                "jwks_uri answers with signing keys",
-                False,
-                str(exc),
-                "check that AWS can reach jwks_uri from the internet",
-            )
-        )
+    checks.append(_jwks_check(jwks_uri, timeout, ca_bundle, get))
 
     try:
         info = certificate_info(netloc, discovery.chain, check_expiry=False)
@@ -156,6 +136,46 @@ def _proxy_checks(
         checks.append(Check("TLS chain verifies", False, str(exc), _thumbprint_fix(exc)))
 
     checks.append(_cluster_check(netloc, timeout, ca_bundle, get))
+
+
+def _jwks_check(
+    jwks_uri: str, timeout: float, ca_bundle: str | None, get: Callable[..., _fetch.FetchResult]
+) -> Check:
+    """``jwks_uri`` answers with a list of JSON Web Keys (objects with ``kty``), as STS needs."""
+    name = "jwks_uri answers with signing keys"
+    enable = "check that the proxy's OIDC identity provider is enabled"
+    try:
+        result = get(jwks_uri, timeout=timeout, ca_bundle=ca_bundle, step="jwks")
+    except ThumbprintError as exc:
+        return Check(name, False, str(exc), "check that AWS can reach jwks_uri from the internet")
+    if result.status != 200:
+        return Check(name, False, f"{jwks_uri} returned HTTP {result.status} without keys", enable)
+    try:
+        document = load_json(result.body)
+    except ValueError as exc:
+        return Check(
+            name, False, f"{jwks_uri} did not return JSON that can be read ({exc})", enable
+        )
+    keys = document.get("keys") if isinstance(document, dict) else None
+    if keys is None or keys == []:
+        return Check(name, False, f"{jwks_uri} returned HTTP {result.status} without keys", enable)
+    if not isinstance(keys, list):
+        return Check(
+            name,
+            False,
+            f"{jwks_uri} answered 'keys' as a JSON {json_type(keys)}, not a list of keys",
+            "check that jwks_uri is the Teleport proxy's key set",
+        )
+    malformed = sum(1 for key in keys if not (isinstance(key, dict) and key.get("kty")))
+    if malformed:
+        return Check(
+            name,
+            False,
+            f"{jwks_uri}: {malformed} of {len(keys)} entries of 'keys' are not JSON Web Keys "
+            "(objects with a 'kty')",
+            "check that jwks_uri is the Teleport proxy's key set",
+        )
+    return Check(name, True, f"{jwks_uri}: {len(keys)} key(s)")
 
 
 def _cluster_check(
@@ -290,14 +310,23 @@ def _aws_checks(
         return
     document = role["AssumeRolePolicyDocument"]
     if isinstance(document, str):
-        document = json.loads(unquote(document))
-    trusted = trusts_provider(document, provider_arn, host)
+        try:
+            document = load_json(unquote(document).encode())
+        except ValueError:
+            document = None
+    verdict = evaluate_trust(document, provider_arn, host)
     checks.append(
         Check(
             f"role {name} trusts the provider for {host}:aud",
-            trusted,
-            role["Arn"],
-            "" if trusted else "let the component manage the role",
+            verdict.trusted,
+            role["Arn"] if verdict.trusted else f"{role['Arn']}: {verdict.detail}",
+            "" if verdict.trusted else "let the component manage the role",
+            warning=(
+                "IAM's answer also depends on the request's "
+                f"{', '.join(verdict.unknown_keys)}, which doctor cannot know"
+                if verdict.unknown_keys
+                else ""
+            ),
         )
     )
     tags = {t["Key"]: t["Value"] for t in role.get("Tags", [])}
@@ -312,45 +341,3 @@ def _aws_checks(
             "" if tagged else "let the component manage the role's tags",
         )
     )
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def trusts_provider(document: Any, provider_arn: str, host: str) -> bool:
-    """Whether a trust policy lets ``provider_arn``'s tokens for ``discover.teleport`` in.
-
-    Reads the policy grammar as IAM does: ``Statement`` an object or a list; ``Action`` and
-    ``Federated`` a string or a list; ``Principal`` ``"*"`` or ``{"AWS": "*"}`` (anyone, the
-    condition decides); the audience condition under ``StringEquals`` or ``StringLike``, its
-    value a string or a list, its key in any case (IAM condition keys are case-insensitive).
-    """
-    if not isinstance(document, dict):
-        return False
-    aud_key = f"{host}:aud".lower()
-    for statement in _as_list(document.get("Statement", [])):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        actions = [str(a).lower() for a in _as_list(statement.get("Action", []))]
-        if not {"sts:assumerolewithwebidentity", "sts:*", "*"} & set(actions):
-            continue
-        principal = statement.get("Principal")
-        if isinstance(principal, dict):
-            federated = _as_list(principal.get("Federated", []))
-            anyone = "*" in _as_list(principal.get("AWS", []))
-            if provider_arn not in federated and not anyone:
-                continue
-        elif principal != "*":
-            continue
-        conditions = statement.get("Condition", {})
-        if not isinstance(conditions, dict):
-            continue
-        for operator in ("StringEquals", "StringLike"):
-            block = conditions.get(operator, {})
-            if not isinstance(block, dict):
-                continue
-            for key, value in block.items():
-                if str(key).lower() == aud_key and AUDIENCE in _as_list(value):
-                    return True
-    return False

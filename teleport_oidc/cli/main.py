@@ -5,6 +5,9 @@ teleport-oidc plan [PROGRAM_DIR] [--stack NAME | --stack-config FILE] [--config 
 teleport-oidc doctor PROXY_URL [--ca-bundle PEM] [--integration-name N] [--role-name R]
                      [--no-aws]
 teleport-oidc thumbprint ISSUER_URL [--ca-bundle PEM] [--timeout S]
+teleport-oidc adopt PROXY_URL --role-name R [--integration-name N] [--resource-name NAME]
+                    [--features K,...] [--import-file FILE] [--auth-server A] [--identity-file F]
+                    [--tctl-path P]
 """
 
 from __future__ import annotations
@@ -16,17 +19,25 @@ import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..errors import TeleportOidcError
 from ..log import TeleportOidcWarning
 
-__all__ = ["DOCTOR_EXIT_CODES", "main"]
+__all__ = ["ADOPT_EXIT_CODES", "DOCTOR_EXIT_CODES", "main"]
 
 #: What `teleport-oidc doctor` exits with (in its --help and the README).
 DOCTOR_EXIT_CODES = (
     "exit codes: 0 every check passed (WARN lines included); 1 a check failed; "
     "2 doctor could not run (a bad option such as a missing --ca-bundle, or an unexpected error)"
+)
+
+#: What `teleport-oidc adopt` exits with.
+ADOPT_EXIT_CODES = (
+    "exit codes: 0 the plan was printed and the import file written; 1 what exists cannot be "
+    "taken over as it is (the finding and the fix are printed; nothing was changed); 2 adopt "
+    "could not run (a bad option, no boto3 or credentials, an AWS or tctl error)"
 )
 
 
@@ -104,6 +115,44 @@ def _parser() -> argparse.ArgumentParser:
         help="skip the AWS account checks even if boto3 and credentials exist",
     )
 
+    adopt = commands.add_parser(
+        "adopt",
+        help="print how to bring an integration made by the web UI under the component "
+        "(reads only)",
+        description="Read the IAM OIDC provider, the role, its inline policies and the Teleport "
+        "integration that Teleport's web UI (or `teleport integration configure awsoidc-idp`) "
+        "made; print the program arguments that match them, the commands to run and what the "
+        "first `pulumi up` changes, and write the file for `pulumi import --file`. It changes "
+        "nothing in AWS or Teleport.",
+        epilog=ADOPT_EXIT_CODES,
+    )
+    adopt.add_argument("proxy_url", metavar="PROXY_URL", help="the proxy's public URL")
+    adopt.add_argument("--role-name", required=True, help="the role's name, as given to Teleport")
+    adopt.add_argument(
+        "--integration-name", help="default: the role's teleport.dev/integration tag"
+    )
+    adopt.add_argument(
+        "--resource-name",
+        default="teleport",
+        help="the component's name in the program (default: teleport, the root stack's)",
+    )
+    adopt.add_argument(
+        "--features",
+        help="comma-separated feature keys the program enables (default: every feature whose "
+        "policy is on the role)",
+    )
+    adopt.add_argument(
+        "--import-file",
+        default="adopt-import.json",
+        help="where to write the file for `pulumi import --file` (default: adopt-import.json)",
+    )
+    adopt.add_argument("--auth-server", help="default: TELEPORT_AUTH_SERVER")
+    adopt.add_argument("--identity-file", help="default: TELEPORT_IDENTITY_FILE")
+    adopt.add_argument("--tctl-path", help="default: TELEPORT_TCTL, then tctl")
+    adopt.add_argument(
+        "--no-teleport", action="store_true", help="do not read the Teleport integration"
+    )
+
     thumb = commands.add_parser("thumbprint", help="print the thumbprints AWS expects")
     thumb.add_argument("issuer_url")
     thumb.add_argument("--ca-bundle")
@@ -177,6 +226,8 @@ def _run(args: argparse.Namespace) -> int:
             return 0
         if args.command == "doctor":
             return _doctor(args)
+        if args.command == "adopt":
+            return _adopt(args)
         from ..lookups.thumbprint import lookup_certificates
 
         for info in lookup_certificates(
@@ -231,6 +282,78 @@ def _doctor(args: argparse.Namespace) -> int:
             "and provide AWS credentials"
         )
     return 0 if all(check.ok for check in checks) else 1
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    """0: printed and written; 1: refused (nothing changed); 2: could not run (raised)."""
+    import json
+    import os
+
+    from ..errors import InvalidArgumentError
+    from ..features import MODULES
+    from ..teleport.tctl import Tctl, resolve_connection
+    from .adopt import run_adopt
+    from .adopt_plan import AdoptionRefused
+
+    features = None
+    if args.features is not None:
+        features = [key.strip() for key in args.features.split(",") if key.strip()]
+        for key in features:
+            if key not in MODULES:
+                raise InvalidArgumentError(
+                    "--features", key, "is not a feature key", f"use {', '.join(sorted(MODULES))}"
+                )
+    session = _aws_session()
+    if session is None:
+        print(
+            "error: adopt reads IAM with boto3: install it in this environment (pip install "
+            "boto3) and provide AWS credentials for the account",
+            file=sys.stderr,
+        )
+        return 2
+    tctl = None
+    if not args.no_teleport:
+        inputs = {
+            "auth_server": args.auth_server,
+            "identity_file": args.identity_file,
+            "tctl_path": args.tctl_path,
+        }
+        tctl = Tctl(resolve_connection(inputs, {}, os.environ))
+    try:
+        adoption, text = run_adopt(
+            session.client("iam"),
+            session.client("sts"),
+            tctl,
+            proxy_url=args.proxy_url,
+            role_name=args.role_name,
+            integration_name=args.integration_name,
+            resource_name=args.resource_name,
+            features=features,
+            import_path=args.import_file,
+        )
+    except AdoptionRefused as exc:
+        print(f"refused: {exc.finding}", file=sys.stderr)
+        print(f"fix: {exc.fix}", file=sys.stderr)
+        print("nothing was changed", file=sys.stderr)
+        return 1
+    except Exception as exc:  # botocore's errors: boto3 is optional, so matched by module
+        if not type(exc).__module__.startswith(("botocore", "boto3")):
+            raise
+        print(f"error: adopt could not read AWS: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    Path(args.import_file).write_text(json.dumps(adoption.import_file(), indent=2) + "\n")
+    sys.stdout.write(text)
+    return 0
+
+
+def _aws_session() -> Any:
+    """A boto3 session when boto3 is installed and credentials are found, else None."""
+    try:
+        import boto3
+    except ImportError:
+        return None
+    session = boto3.session.Session()
+    return session if session.get_credentials() is not None else None
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ disabled EC2 access through EICE in v19 (PR #60016) and plans its removal for v2
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ KEY = "ec2_instance_connect"
 POLICY_NAME = "EC2InstanceConnectEndpoint"
 #: The first Teleport major version that no longer serves EC2 through EICE.
 DISABLED_IN_MAJOR = 19
+_MAJOR = re.compile(r"v?([0-9]{1,9})(?:\.|\Z)", re.ASCII)
 
 ACTIONS = (
     "ec2:DescribeInstances",
@@ -64,7 +66,7 @@ def deprecation_warning(server_version: str | None) -> str:
 
 
 def _major(version: str | None) -> int | None:
-    if not version:
-        return None
-    head = version.lstrip("v").split(".", 1)[0]
-    return int(head) if head.isdigit() else None
+    """The major version of ``18.2.1`` or ``v18``; ``None`` for anything else (``"²"``, which
+    ``str.isdigit`` accepts and ``int`` refuses, or thousands of digits)."""
+    found = _MAJOR.match(version or "")
+    return int(found.group(1)) if found else None

@@ -2,7 +2,8 @@
 
 Follows ``StatementForEC2SSMAutoDiscover`` in Teleport's ``lib/cloud/aws/policy_statements.go``
 (attached by ``lib/integrations/awsoidc/ec2_ssm_iam_config.go``), plus ``account:ListRegions``,
-which Teleport added to every set-up script (PR #61967) for matchers with ``regions: ["*"]``.
+always: Teleport added it to every set-up script (PR #61967) without knowing the matchers'
+regions, and calls it for a matcher with ``regions: ["*"]``.
 
 The SSM document: Teleport's UI and scripts default to the AWS-managed ``AWS-RunShellScript``
 and create no document (PRs #60224, #60725, #61107, #61663), and so does this feature. Creating

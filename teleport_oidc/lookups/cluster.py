@@ -10,7 +10,7 @@ it in tests).
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,6 +19,7 @@ import pulumi
 
 from ..errors import ClusterLookupError, InvalidArgumentError, ThumbprintError
 from ..rules import parse_https_url
+from .answer import load_json
 from .deferred import Memo, at_apply_time, unknown
 
 if TYPE_CHECKING:
@@ -35,6 +36,11 @@ __all__ = [
 ]
 
 FIND_PATH = "/webapi/find"
+#: A Teleport version as ``/webapi/find`` reports it: semver (``18.2.1``, ``19.0.0-beta.1``,
+#: ``18.2.1-dev+abc``), ASCII digits only, each number at most 9 of them.
+_VERSION = re.compile(
+    r"v?[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}(?:[-+][0-9A-Za-z.+-]{1,100})?", re.ASCII
+)
 #: When true, :func:`lookup_cluster_output` makes no network call and yields unknown values
 #: ("known after lookup"). Set by ``teleport-oidc plan --offline``.
 OFFLINE = False
@@ -49,7 +55,8 @@ class ClusterInfo:
     cluster_name: str
     """The cluster's name, as ``tctl status`` shows it."""
     server_version: str
-    """The Teleport version the proxy runs, e.g. ``18.2.1``."""
+    """The Teleport version the proxy runs, e.g. ``18.2.1`` (semver, ASCII digits); ``""`` when
+    the proxy does not report one. Any other value fails the lookup."""
 
 
 _memo = Memo(ClusterLookupError)
@@ -70,12 +77,12 @@ def parse_find(host: str, status: int, body: bytes) -> ClusterInfo:
             "public address, or pass cluster_name to skip the lookup",
         )
     try:
-        answer = json.loads(body)
+        answer = load_json(body)
     except ValueError as exc:
         raise ClusterLookupError(
             host,
-            f"GET {url} did not return JSON; check that the URL reaches the Teleport proxy, or "
-            "pass cluster_name to skip the lookup",
+            f"GET {url} did not return JSON that can be read ({_short(str(exc))}); check that "
+            "the URL reaches the Teleport proxy, or pass cluster_name to skip the lookup",
         ) from exc
     name = answer.get("cluster_name") if isinstance(answer, dict) else None
     version = answer.get("server_version") if isinstance(answer, dict) else None
@@ -85,7 +92,28 @@ def parse_find(host: str, status: int, body: bytes) -> ClusterInfo:
             f"GET {url} has no cluster_name; is this a Teleport proxy? "
             "Pass cluster_name to skip the lookup",
         )
-    return ClusterInfo(name, version if isinstance(version, str) else "")
+    return ClusterInfo(name, _clean_version(host, url, version))
+
+
+def _clean_version(host: str, url: str, version: object) -> str:
+    """The reported version, ``""`` when none is reported; anything else is refused."""
+    if version is None or version == "":
+        return ""
+    if isinstance(version, str) and _VERSION.fullmatch(version):
+        return version
+    shown = repr(version)
+    if len(shown) > 40:
+        shown = f"{shown[:40]}… ({len(shown)} characters)"
+    raise ClusterLookupError(
+        host,
+        f"GET {url} reports server_version {shown}, which is not a Teleport version such as "
+        "18.2.1; check that the URL reaches the Teleport proxy, or pass cluster_name (and "
+        "enable_cluster_lookup=False) to skip the lookup",
+    )
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _check_options(timeout: object, ca_bundle: object) -> None:

@@ -23,14 +23,16 @@ Low-level exceptions (``requests``, ``urllib3``, ``ssl``, ``OSError``) are mappe
 from __future__ import annotations
 
 import _ssl
+import http.client
 import os
+import re
 import socket
 import ssl
 import threading
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -224,7 +226,7 @@ def _mapped(
     if isinstance(exc, requests.exceptions.ConnectionError):
         return _connection_error(step, host, exc)
     if isinstance(exc, requests.exceptions.RequestException):
-        return ThumbprintError(step, host, f"the request failed: {_short(str(exc))}")
+        return ThumbprintError(step, host, f"the request failed ({in_words(exc)})")
     if isinstance(exc, OSError) and ca_bundle and ca_bundle in str(exc):
         return ThumbprintError(
             step,
@@ -232,7 +234,7 @@ def _mapped(
             f"the CA bundle could not be used ({_short(str(exc))}); pass ca_bundle= the path of "
             "a readable PEM file of the CA that signed the proxy's certificate",
         )
-    return ThumbprintError(step, host, f"the request failed: {_short(str(exc))}")
+    return ThumbprintError(step, host, f"the request failed ({in_words(exc)})")
 
 
 class _ChainRecordingConnection(urllib3.connection.HTTPSConnection):
@@ -320,7 +322,7 @@ def _read_body(raw: Any, step: str, host: str, timeout: float) -> bytes:
                 step,
                 host,
                 "the answer was cut off or malformed (connection closed early, a truncated "
-                f"body or broken chunked encoding: {_short(str(exc))}); check the proxy and "
+                f"body or broken chunked encoding: {in_words(exc)}); check the proxy and "
                 "any load balancer or firewall in front of it",
             ) from exc
         if not chunk:
@@ -339,7 +341,8 @@ def _read_body(raw: Any, step: str, host: str, timeout: float) -> bytes:
 
 
 def _tls_error(step: str, host: str, exc: BaseException) -> ThumbprintError:
-    text = str(exc)
+    verify = _find(exc, ssl.SSLCertVerificationError)
+    text = str(verify.verify_message) if verify is not None else ""
     if "certificate has expired" in text:
         advice = "the server's certificate has expired: renew it on the proxy"
     elif "Hostname mismatch" in text or "doesn't match" in text or "not valid for" in text:
@@ -347,34 +350,133 @@ def _tls_error(step: str, host: str, exc: BaseException) -> ThumbprintError:
             f"the server's certificate is not valid for {host.split(':')[0]}: serve a "
             "certificate whose names include the proxy's public address"
         )
-    elif "self-signed" in text or "unable to get local issuer" in text or "VERIFY_FAILED" in text:
+    elif verify is not None:
         advice = (
             "the certificate chain does not lead to a trusted CA: if the proxy uses a "
             "private CA, pass ca_bundle='<path to the CA's PEM file>'"
         )
     else:
         advice = "the TLS handshake failed; check the proxy's TLS settings"
-    return ThumbprintError(step, host, f"TLS verification failed ({_short(text)}); {advice}")
+    return ThumbprintError(step, host, f"TLS verification failed ({in_words(exc)}); {advice}")
 
 
 def _connection_error(step: str, host: str, exc: BaseException) -> ThumbprintError:
-    text = str(exc)
-    lowered = text.lower()
-    if (
-        "name or service not known" in lowered
-        or "nodename nor servname" in lowered
-        or "failed to resolve" in lowered
-        or "name resolution" in lowered
-        or "getaddrinfo" in lowered
-    ):
-        advice = f"DNS lookup of {host.split(':')[0]} failed: check the proxy URL's spelling"
-    elif "refused" in lowered:
-        advice = "connection refused: check the proxy URL and that the proxy listens on it"
-    elif "reset" in lowered or "aborted" in lowered or "eof" in lowered:
-        advice = "the connection was closed during the exchange: check the proxy and any firewall"
+    name = host.split(":")[0]
+    unresolved = _find(exc, socket.gaierror)
+    if unresolved is not None:
+        advice = (
+            f"unknown host: the DNS lookup of {name} failed "
+            f"({_strerror(unresolved) or 'no such name'}); check the proxy URL's spelling"
+        )
+    elif _find(exc, ConnectionRefusedError) is not None:
+        advice = (
+            f"connection refused: nothing accepts connections at {host}; check the proxy URL "
+            "and that the proxy listens on it"
+        )
+    elif _find(exc, http.client.RemoteDisconnected) is not None:
+        advice = (
+            "the server closed the connection without answering; check the proxy and any load "
+            "balancer or firewall in front of it"
+        )
+    elif _find(exc, http.client.HTTPException) is not None:
+        advice = (
+            f"the server's answer is not HTTP as expected ({in_words(exc)}); check that the URL "
+            "reaches the Teleport proxy's HTTPS port and not another service"
+        )
+    elif _find(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+        advice = (
+            "the connection was closed during the exchange (connection reset by the server); "
+            "check the proxy and any firewall"
+        )
     else:
-        advice = "could not connect: check the proxy URL and the network path to it"
-    return ThumbprintError(step, host, f"{advice} ({_short(text)})")
+        advice = (
+            f"could not connect ({in_words(exc)}); check the proxy URL and the network path to it"
+        )
+    return ThumbprintError(step, host, advice)
+
+
+def in_words(exc: BaseException) -> str:
+    """What went wrong, in words: never the class names or ``repr``s that ``requests`` and
+    ``urllib3`` put in their messages (``_ChainRecordingPool(host=...): Max retries ...``)."""
+    verify = _find(exc, ssl.SSLCertVerificationError)
+    if verify is not None:
+        return f"the certificate could not be verified: {verify.verify_message or verify.reason}"
+    tls = _find(exc, ssl.SSLError)
+    if tls is not None:
+        reason = str(tls.reason or "").replace("_", " ").lower()
+        return f"TLS error: {reason or 'the handshake failed'}"
+    unresolved = _find(exc, socket.gaierror)
+    if unresolved is not None:
+        return f"unknown host: {_strerror(unresolved) or 'the name could not be resolved'}"
+    if _find(exc, ConnectionRefusedError) is not None:
+        return "connection refused"
+    if _find(exc, http.client.RemoteDisconnected) is not None:
+        return "the server closed the connection without answering"
+    if _find(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)) is not None:
+        return "connection reset by the server"
+    cut = _find(exc, http.client.IncompleteRead)
+    if _find(exc, urllib3.exceptions.InvalidChunkLength) is not None or (
+        cut is not None and isinstance(cut.__context__, ValueError)
+    ):
+        return "a chunk of the body has an invalid length (broken chunked encoding)"
+    short = _find(exc, urllib3.exceptions.IncompleteRead)
+    if short is not None:
+        return (
+            f"the connection closed after {short.partial} bytes of the body, "
+            f"{short.expected} more expected"
+        )
+    if cut is not None:
+        return f"the connection closed after {len(cut.partial)} bytes of the body"
+    status = _find(exc, http.client.BadStatusLine)
+    if status is not None:
+        line = status.args[0] if status.args else ""
+        return f"not an HTTP answer: its first line is {_short(str(line), 60)!r}"
+    protocol = _find(exc, http.client.HTTPException)
+    if protocol is not None:
+        return f"not a valid HTTP answer: {_short(str(protocol), 120)}"
+    if _find(exc, urllib3.exceptions.DecodeError) is not None:
+        return "the body could not be decoded as its Content-Encoding header says"
+    if _find(exc, (TimeoutError, urllib3.exceptions.TimeoutError)) is not None:
+        return "timed out"
+    failed = _find(exc, OSError)
+    if failed is not None and _strerror(failed):
+        return _strerror(failed)
+    text = _short(str(exc), 200)
+    return "no further detail" if not text or _LIBRARY_TALK.search(text) else text
+
+
+def _strerror(exc: OSError) -> str:
+    text = exc.strerror if isinstance(exc.strerror, str) else ""
+    return text[:1].lower() + text[1:]
+
+
+_E = TypeVar("_E", bound=BaseException)
+#: What requests and urllib3 put in messages that means nothing to a user.
+_LIBRARY_TALK = re.compile(
+    r"Pool\(|Connection\(|object at 0x|Caused by|Max retries|\w+(?:Error|Exception)\("
+)
+
+
+def _find(exc: BaseException, kind: type[_E] | tuple[type[_E], ...]) -> _E | None:
+    """The innermost exception of type ``kind`` in ``exc``'s chain, through ``requests``' and
+    ``urllib3``'s wrappers (``__cause__``, ``__context__``, ``MaxRetryError.reason``, an
+    exception given as first argument)."""
+    found: _E | None = None
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, kind):
+            found = current
+        first = current.args[0] if current.args else None
+        reason = getattr(current, "reason", None)
+        for inner in (first, current.__context__, current.__cause__, reason):
+            if isinstance(inner, BaseException):
+                pending.append(inner)
+    return found
 
 
 def _short(text: str, limit: int = 300) -> str:

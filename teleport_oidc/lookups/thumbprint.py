@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ import pulumi
 from ..errors import InvalidArgumentError, ThumbprintError
 from ..log import warn
 from ..rules import parse_https_url
+from .answer import json_type, load_json
 from .deferred import Memo, at_apply_time, unknown
 
 __all__ = [
@@ -125,13 +125,14 @@ def discover(
             "the Teleport proxy's public address (Teleport serves this document without login)",
         )
     try:
-        document = json.loads(result.body)
+        document = load_json(result.body)
     except ValueError as exc:
         raise ThumbprintError(
             "discovery",
             netloc,
-            f"GET {issuer}{DISCOVERY_PATH} did not return JSON; check that "
-            "the URL reaches the Teleport proxy and not another web server",
+            f"GET {issuer}{DISCOVERY_PATH} did not return JSON that can be read "
+            f"({str(exc)[:120]}); check that the URL reaches the Teleport proxy and not another "
+            "web server",
         ) from exc
     if not isinstance(document, dict):
         raise ThumbprintError("discovery", netloc, "the discovery document is not a JSON object")
@@ -144,20 +145,36 @@ def discover(
             "proxy reports (its public_addr) as the proxy URL",
         )
     jwks_uri = document.get("jwks_uri")
-    if not isinstance(jwks_uri, str) or not jwks_uri:
+    if jwks_uri is not None and not isinstance(jwks_uri, str):
+        raise ThumbprintError(
+            "discovery",
+            netloc,
+            f"the discovery document's jwks_uri is a JSON {json_type(jwks_uri)}, not a "
+            "string (an https:// URL); check that the URL reaches the Teleport proxy and not "
+            "another web server",
+        )
+    if not jwks_uri:
         raise ThumbprintError(
             "discovery",
             netloc,
             "the discovery document has no jwks_uri; is this a Teleport "
             "proxy with the OIDC identity provider enabled (Teleport >= 13)?",
         )
-    if urlsplit(jwks_uri).scheme != "https" or not urlsplit(jwks_uri).hostname:
+    if not _is_https_url(jwks_uri):
         raise ThumbprintError(
             "discovery",
             netloc,
             f"jwks_uri {jwks_uri!r} is not an https:// URL; AWS will not fetch keys from it",
         )
     return jwks_uri, result
+
+
+def _is_https_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return parts.scheme == "https" and bool(parts.hostname)
+    except ValueError:  # "https://[::1": an unbalanced bracket
+        return False
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ import pulumi
 from ..args import CheckedArgs
 from ..constants import TAG_CLUSTER, TAG_INTEGRATION, TAG_ORIGIN
 from ..features import ec2_instance_connect
+from ..features.discovery import organization_version_warning
 from ..log import warn
 from ..lookups import cluster as _cluster
 from ..rules import issuer_from_proxy_url, issuer_host
-from ..tags import merge_tags, required_tags, validate_tags
+from ..tags import merge_tags, required_tags, validate_tag_value
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def resolve_cluster(checked: CheckedArgs) -> Cluster:
 
 def merged_tags(checked: CheckedArgs, cluster_name: str) -> dict[str, str]:
     """The user's tags, then the required ones (which win, with a warning when they differ)."""
-    validate_tags({TAG_CLUSTER: cluster_name}, "cluster_name")
+    validate_tag_value(cluster_name, "cluster_name", TAG_CLUSTER)
     required = required_tags(cluster_name, checked.integration_name)
     overridden = sorted(
         k for k in required if k in checked.user_tags and checked.user_tags[k] != required[k]
@@ -81,8 +82,10 @@ def merged_tags(checked: CheckedArgs, cluster_name: str) -> dict[str, str]:
 
 
 def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[str]:
-    """The cluster's version; warns, once it is known, when ec2_instance_connect is enabled."""
+    """The cluster's version; warns, once it is known, when ec2_instance_connect is enabled or
+    organization discovery needs a newer Teleport."""
     deprecated = "ec2_instance_connect" in checked.features
+    organization = _organization_discovery(checked)
     if cluster.lookup is None:
         if deprecated:
             warn(ec2_instance_connect.deprecation_warning(None))
@@ -92,6 +95,9 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
         server_version = info.server_version if info is not None else None
         if deprecated:
             warn(ec2_instance_connect.deprecation_warning(server_version))
+        too_old = organization_version_warning(server_version) if organization else None
+        if too_old:
+            warn(too_old)
         return server_version if info is not None else _cluster.unknown()
 
     return cluster.lookup.apply(version)
@@ -99,7 +105,11 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
 
 def _cluster_lookup(checked: CheckedArgs, issuer: pulumi.Input[str]) -> pulumi.Output[Any] | None:
     args = checked.args
-    needed = args.cluster_name is None or "ec2_instance_connect" in checked.features
+    needed = (
+        args.cluster_name is None
+        or "ec2_instance_connect" in checked.features
+        or _organization_discovery(checked)
+    )
     if not (args.enable_cluster_lookup and needed):
         return None
     return _cluster.lookup_cluster_output(
@@ -107,9 +117,13 @@ def _cluster_lookup(checked: CheckedArgs, issuer: pulumi.Input[str]) -> pulumi.O
     )
 
 
+def _organization_discovery(checked: CheckedArgs) -> bool:
+    return checked.discovery is not None and checked.discovery.organization is not None
+
+
 def _looked_up_cluster_name(info: Any) -> Any:
     if info is None:  # offline, or a preview whose lookup failed
         return _cluster.unknown()
     name = str(info.cluster_name)
-    validate_tags({TAG_CLUSTER: name}, "cluster_name (as the proxy reported it)")
+    validate_tag_value(name, "cluster_name (as the proxy reported it)", TAG_CLUSTER)
     return name

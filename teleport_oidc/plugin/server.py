@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -258,11 +259,14 @@ def main(argv: list[str] | None = None) -> None:
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port(address="127.0.0.1:0")
         await server.start()
+        # The engine ends plugins with a signal: stop the server inside the loop, so nothing
+        # is left for grpc to clean up after the loop closed ("Event loop is closed" noise the
+        # engine would print as a crash).
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, lambda: asyncio.ensure_future(server.stop(0)))
         sys.stdout.buffer.write(f"{port}\n".encode())
         sys.stdout.buffer.flush()
         await server.wait_for_termination()
 
-    try:
-        asyncio.run(serve())
-    except KeyboardInterrupt:
-        pass
+    asyncio.run(serve())

@@ -148,29 +148,39 @@ def check_organization_id(value: object, argument: str = "organization_id") -> s
 
 
 def check_organizational_units(
-    include: object, exclude: object, argument: str = "organizational_units"
+    include: object,
+    exclude: object,
+    argument: str = "organizational_units",
+    names: tuple[str, str] = ("include", "exclude"),
 ) -> dict[str, list[str]]:
-    """Teleport's OU matcher: ``include`` is ``["*"]`` alone or root/OU IDs; ``exclude`` IDs."""
+    """Teleport's OU matcher: ``include`` is ``["*"]`` alone or root/OU IDs; ``exclude`` IDs.
+
+    ``names``: what the two lists are called where the user wrote them (errors name
+    ``<argument>.<name>``)."""
     fix = (
         "include ['*'] (the whole organization), the root ID 'r-xxxx' or OU IDs 'ou-xxxx-yyyyyyyy'"
     )
-    included = check_string_list(include, f"{argument}.include", fix)
-    excluded = check_string_list(exclude, f"{argument}.exclude", fix)
+    include_name, exclude_name = names
+    included = check_string_list(include, f"{argument}.{include_name}", fix)
+    excluded = check_string_list(exclude, f"{argument}.{exclude_name}", fix)
     if not included:
         raise InvalidArgumentError(
-            f"{argument}.include",
+            f"{argument}.{include_name}",
             included,
             "must name at least one organizational unit (Teleport requires one)",
             fix,
         )
     if WILDCARD in included and len(set(included)) > 1:
         raise InvalidArgumentError(
-            f"{argument}.include",
+            f"{argument}.{include_name}",
             included,
             "cannot mix '*' with organizational unit IDs (Teleport refuses it)",
             "pass ['*'] alone, or only IDs",
         )
-    for name, items, wildcard_ok in (("include", included, True), ("exclude", excluded, False)):
+    for name, items, wildcard_ok in (
+        (include_name, included, True),
+        (exclude_name, excluded, False),
+    ):
         for index, item in enumerate(items):
             if item == WILDCARD and wildcard_ok:
                 continue

@@ -37,13 +37,17 @@ from .document import managed_metadata, metadata_read_back
 
 __all__ = [
     "AWS_TYPES",
+    "DATABASE_TYPES",
     "DEFAULT_JOIN_TOKEN",
     "DEFAULT_SCRIPT_NAME",
     "DEFAULT_SSHD_CONFIG",
     "DEFAULT_SSM_DOCUMENT",
     "ENROLL_MODE_SCRIPT",
+    "EXTERNAL_ID_ALONE_TYPES",
     "KIND",
+    "REGION_WILDCARD_TYPES",
     "check_discovery_group",
+    "check_region_wildcard",
     "discovery_config_document",
     "normalize_access_graph",
     "normalize_matcher",
@@ -66,6 +70,26 @@ AWS_TYPES = (
     "opensearch",
     "docdb",
 )
+#: Teleport's SupportedAWSDatabaseMatchers: its database fetchers make one fetcher per region
+#: *as written* (``MakeFetchers`` in lib/srv/discovery/fetchers/db/db.go), so ``*`` is queried as
+#: a region named ``*`` and finds nothing.
+DATABASE_TYPES = (
+    "rds",
+    "rdsproxy",
+    "redshift",
+    "redshift-serverless",
+    "elasticache",
+    "elasticache-serverless",
+    "memorydb",
+    "opensearch",
+    "docdb",
+)
+#: The types whose fetchers expand ``*`` to every enabled region with ``account:ListRegions``
+#: (``matcherRegions`` of the EC2 fetcher in lib/srv/server, ``regions`` of the EKS fetcher).
+REGION_WILDCARD_TYPES = ("ec2", "eks")
+#: Teleport's RequireAWSIAMRolesAsUsersMatchers: a matcher of only these types may carry an
+#: external ID without a role ARN (``AWSMatcher.CheckAndSetDefaults``, api/types/matchers_aws.go).
+EXTERNAL_ID_ALONE_TYPES = ("redshift-serverless", "opensearch", "docdb")
 #: Teleport's IAMInviteTokenName: the join token an EC2 matcher names when none is given.
 DEFAULT_JOIN_TOKEN = "aws-discovery-iam-token"  # noqa: S105 (a name, not a secret)
 DEFAULT_SCRIPT_NAME = "default-installer"
@@ -139,6 +163,26 @@ def check_discovery_group(value: object, argument: str = "discovery_group") -> s
     return value
 
 
+def check_region_wildcard(
+    types: list[str], regions: list[str], argument: str, fix: str | None = None
+) -> None:
+    """``["*"]`` only where Teleport expands it: a matcher with a database type needs names."""
+    databases = [t for t in types if t in DATABASE_TYPES]
+    if regions != [WILDCARD] or not databases:
+        return
+    raise InvalidArgumentError(
+        argument,
+        list(regions),
+        f"cannot be ['*'] with {', '.join(databases)}: Teleport expands '*' to every enabled "
+        f"region only for {' and '.join(REGION_WILDCARD_TYPES)} (with account:ListRegions); its "
+        "database fetchers query each listed region by name, so '*' would discover no database "
+        "(lib/srv/discovery/fetchers/db)",
+        fix
+        or "list the regions to search, e.g. ['us-east-1', 'eu-west-1']; to keep '*' for ec2 "
+        "or eks, give them a matcher of their own",
+    )
+
+
 def _install(value: object, argument: str) -> dict[str, Any]:
     given = dict(_mapping(value or {}, argument, "pass Ec2InstallParams(...)"))
     _unknown_keys(given, _INSTALL_KEYS, argument)
@@ -187,7 +231,7 @@ def _install(value: object, argument: str) -> dict[str, Any]:
     return install
 
 
-def _assume_role(value: object, argument: str) -> dict[str, str]:
+def _assume_role(value: object, argument: str, types: list[str]) -> dict[str, str]:
     given = dict(_mapping(value, argument, "pass AwsAssumeRole(role_arn=...)"))
     _unknown_keys(given, {"role_arn", "role_name", "external_id"}, argument)
     result: dict[str, str] = {}
@@ -196,12 +240,12 @@ def _assume_role(value: object, argument: str) -> dict[str, str]:
     if given.get("role_name"):
         result["role_name"] = check_iam_role_name(given["role_name"], f"{argument}.role_name")
     if given.get("external_id"):
-        if "role_arn" not in result:
+        if "role_arn" not in result and not set(types) <= set(EXTERNAL_ID_ALONE_TYPES):
             raise InvalidArgumentError(
                 f"{argument}.external_id",
                 given["external_id"],
-                "needs role_arn (Teleport refuses an external ID without a role ARN for these "
-                "resource types)",
+                "needs role_arn: Teleport accepts an external ID without a role ARN only when "
+                f"every type is {', '.join(EXTERNAL_ID_ALONE_TYPES)} (api/types/matchers_aws.go)",
                 "set role_arn too, or drop the external ID",
             )
         result["external_id"] = check_external_id(given["external_id"], f"{argument}.external_id")
@@ -260,15 +304,18 @@ def normalize_matcher(value: object, argument: str = "aws[0]") -> dict[str, Any]
             given["integration"], f"{argument}.integration"
         )
     if given.get("assume_role"):
-        matcher["assume_role"] = _assume_role(given["assume_role"], f"{argument}.assume_role")
+        matcher["assume_role"] = _assume_role(
+            given["assume_role"], f"{argument}.assume_role", matcher["types"]
+        )
     if given.get("organization"):
         where = f"{argument}.organization"
         if matcher["types"] != ["ec2"]:
             raise InvalidArgumentError(
                 where,
                 matcher["types"],
-                "works for EC2 only: Teleport enumerates organization accounts for EC2 "
-                "discovery alone (the Terraform module refuses other types too)",
+                "is supported for EC2 only by this package (Teleport's Terraform module allows "
+                "only ec2 there too; only Teleport's newest EKS fetcher enumerates an "
+                "organization, and older clusters would discover the management account alone)",
                 "use types=['ec2'] in this matcher, and a separate single-account matcher for "
                 "the other types",
             )
@@ -306,6 +353,7 @@ def normalize_matcher(value: object, argument: str = "aws[0]") -> dict[str, Any]
                     "applies to EC2 only (it says how to install Teleport on instances)",
                     "add 'ec2' to types, or drop it",
                 )
+    check_region_wildcard(matcher["types"], matcher["regions"], f"{argument}.regions")
     return matcher
 
 

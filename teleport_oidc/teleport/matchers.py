@@ -44,7 +44,8 @@ class OrganizationalUnits:
 
 @dataclass(frozen=True)
 class AwsOrganizationMatcher:
-    """Discover in every account of an AWS organization (EC2 only, Teleport's limit)."""
+    """Discover in every account of an AWS organization (EC2 only in this package). Needs
+    Teleport 18.7.0 or newer: an older one drops the field and discovers one account."""
 
     organization_id: pulumi.Input[str]
     """The organization's ID, ``o-`` and 10-32 characters (``aws organizations
@@ -63,7 +64,9 @@ class AwsAssumeRole:
     """Default: none. With ``organization``: the role's name in every member account (required
     there, and ``role_arn`` must then be unset)."""
     external_id: str | None = None
-    """Default: none. The external ID ``role_arn``'s trust policy expects."""
+    """Default: none. The external ID ``role_arn``'s trust policy expects. Without ``role_arn``
+    only in a matcher whose types are all ``redshift-serverless``, ``opensearch`` or ``docdb``
+    (the databases Teleport reaches through IAM roles as database users; Teleport's rule)."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,9 @@ class AwsMatcher:
     """Resource types: ``ec2``, ``eks``, ``rds`` and Teleport's other database types."""
     regions: Sequence[str] = (WILDCARD,)
     """Default: ``["*"]``, every region the account has enabled (the role then needs
-    ``account:ListRegions``). Otherwise region names; ``*`` cannot be mixed with names."""
+    ``account:ListRegions``): Teleport expands ``*`` for ``ec2`` and ``eks`` only, so a matcher
+    with a database type (``rds`` ...) must list region names. ``*`` cannot be mixed with
+    names."""
     tags: Mapping[str, str | Sequence[str]] | None = None
     """Default: every resource (``{"*": ["*"]}``). Tag key -> value or values to match."""
     integration: pulumi.Input[str] | None = None
@@ -101,7 +106,7 @@ class AwsMatcher:
     assume_role: AwsAssumeRole | None = None
     """Default: none. A role to assume after getting credentials."""
     organization: AwsOrganizationMatcher | None = None
-    """Default: this account only. Discover across an AWS organization: EC2 only, and
+    """Default: this account only. Discover across an AWS organization: EC2 only here, and
     ``assume_role.role_name`` is then required."""
     install: Ec2InstallParams | None = None
     """Default (EC2): ``Ec2InstallParams()``: install Teleport with the ``default-installer``

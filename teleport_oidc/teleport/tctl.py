@@ -179,7 +179,7 @@ def _decode(data: bytes, what: str, argv: Sequence[str], returncode: int) -> str
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TctlError(
-            f"tctl printed {what} that is not UTF-8 text (byte {exc.start}); check that "
+            f"tctl's {what} is not UTF-8 text (byte {exc.start}); check that "
             "teleport-oidc:tctlPath is Teleport's tctl",
             argv=argv,
             returncode=returncode,
@@ -216,7 +216,11 @@ def subprocess_runner(argv: Sequence[str], *, timeout: float) -> RunResult:
     finally:
         _REAPER.tell(f"-pgid {proc.pid}")
     code = proc.returncode
-    return RunResult(code, _decode(out, "output", argv, code), _decode(err, "errors", argv, code))
+    return RunResult(
+        code,
+        _decode(out, "output (stdout)", argv, code),
+        _decode(err, "error output (stderr)", argv, code),
+    )
 
 
 def parse_timeout(value: object) -> float:

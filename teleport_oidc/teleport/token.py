@@ -73,10 +73,12 @@ class IamAllowRule:
     e.g. ``arn:aws:sts::123456789012:assumed-role/node-role/i-*``."""
     aws_organization_id: pulumi.Input[str] | None = None
     """Default: none. Any account of this organization (``o-...``); the Auth Service checks it
-    with ``organizations:DescribeAccount``, through the token's ``integration`` if set."""
+    with ``organizations:DescribeAccount``, through the token's ``integration`` if set. Needs
+    Teleport 18.7.0 or newer."""
     aws_organizational_units: OrganizationalUnits | None = None
     """Default: the whole organization. Only accounts in these units (needs
-    ``aws_organization_id``)."""
+    ``aws_organization_id``, and Teleport 18.8.0 or newer: an older one drops the units and
+    admits the whole organization)."""
 
 
 def rule_input(rule: IamAllowRule) -> Any:

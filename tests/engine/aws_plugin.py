@@ -381,6 +381,10 @@ class AwsStandIn(p.Provider):
                 continue  # left to the provider, as the old state holds it
             if known(new) and (old == new or (isinstance(new, str) and _same_json(old, new))):
                 continue
+            if name == "url" and isinstance(old, str) and isinstance(new, str):
+                # pulumi-aws's suppressOpenIDURL: IAM stores the URL without its scheme.
+                if old.removeprefix("https://") == new.removeprefix("https://"):
+                    continue
             changed.append(name)
         detailed = {
             name: p.PropertyDiff(
@@ -419,6 +423,8 @@ class AwsStandIn(p.Provider):
         found = getattr(self, "_read_" + _type(request).split(":")[-1])(request.resource_id, state)
         if found is None:
             return p.ReadResponse(resource_id=None, properties={}, inputs={})
+        if not state and not inputs:
+            return self._imported(_schema(_type(request)), request.resource_id, found)
         # Keep the state's JSON strings when AWS holds the same document (as pulumi-aws does).
         for key, value in list(found.items()):
             if isinstance(value, (dict, list)) and isinstance(state.get(key), str):
@@ -431,6 +437,34 @@ class AwsStandIn(p.Provider):
             properties=wire_map(merged),
             inputs=wire_map(new_inputs),
         )
+
+    def _imported(self, schema: Schema, rid: str, found: dict[str, Any]) -> p.ReadResponse:
+        """Read by ID alone (``pulumi import``): the outputs and the inputs they imply, as
+        pulumi-aws derives them: documents as JSON strings, defaults filled in, and (for a
+        role) the inline policies it holds, which pulumi-aws records and deletes with it."""
+        outs = {
+            k: json.dumps(v) if isinstance(v, dict) and k != "tags" and k != "tagsAll" else v
+            for k, v in found.items()
+        }
+        for name, value in schema.defaults.items():
+            outs.setdefault(name, value)
+        if "assumeRolePolicy" in outs:
+            iam = self._client("iam")
+            outs["inlinePolicies"] = [
+                {
+                    "name": name,
+                    "policy": json.dumps(
+                        iam.get_role_policy(RoleName=rid, PolicyName=name)["PolicyDocument"]
+                    ),
+                }
+                for name in iam.list_role_policies(RoleName=rid)["PolicyNames"]
+            ]
+        inputs = {
+            k: v
+            for k, v in outs.items()
+            if k in (*schema.required, *schema.optional) and v is not None
+        }
+        return p.ReadResponse(resource_id=rid, properties=wire_map(outs), inputs=wire_map(inputs))
 
     async def update(self, request: p.UpdateRequest) -> p.UpdateResponse:
         _schema(_type(request))
@@ -597,10 +631,19 @@ class AwsStandIn(p.Provider):
             news.get("tags"),
         )
         role = iam.get_role(RoleName=rid)["Role"]
-        return self._role_outs(role, news)
+        outs = self._role_outs(role, news)
+        if olds.get("inlinePolicies"):
+            outs["inlinePolicies"] = olds["inlinePolicies"]  # recorded at import: kept
+        return outs
 
     def _delete_Role(self, rid: str, state: dict[str, Any]) -> None:
-        self._client("iam").delete_role(RoleName=rid)
+        iam = self._client("iam")
+        if state.get("inlinePolicies") or state.get("forceDetachPolicies"):
+            # pulumi-aws's DeleteRole: when its state lists inline policies (an imported role)
+            # or forceDetachPolicies is set, it deletes every inline policy the role has first.
+            for name in iam.list_role_policies(RoleName=rid)["PolicyNames"]:
+                iam.delete_role_policy(RoleName=rid, PolicyName=name)
+        iam.delete_role(RoleName=rid)
 
     # --- aws:iam/rolePolicy --------------------------------------------------------------------
 

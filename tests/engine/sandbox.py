@@ -3,11 +3,17 @@
     tests/engine/sandbox PROGRAM_DIR -- COMMAND...    run COMMAND in PROGRAM_DIR
     tests/engine/sandbox --stop PROGRAM_DIR           stop and forget that program's sandbox
 
-COMMAND sees the real ``pulumi`` on PATH, an isolated PULUMI_HOME and local backend, a
-passphrase, the stack ``sandbox`` (config ``Pulumi.sandbox.yaml``, first copied from the program's
-``Pulumi.example.yaml``), the stand-in aws plugin over a moto server and the stand-in tctl. The
-moto server and the stand-in Teleport proxy start on first use and keep running for that
-PROGRAM_DIR, so AWS, Teleport and Pulumi state stay in step between calls. Loopback only.
+COMMAND sees the real ``pulumi`` and the stand-in ``tctl`` on PATH (``tctl`` already logged in,
+through ``TELEPORT_IDENTITY_FILE``, so the stack output ``tctlGetCommand`` runs as printed), an
+isolated PULUMI_HOME and local backend, a passphrase, the stack ``sandbox`` (config
+``Pulumi.sandbox.yaml``, first copied from the program's ``Pulumi.example.yaml``) and the
+stand-in aws plugin over a moto server. The moto server and the stand-in Teleport proxy start on
+first use and keep running for that PROGRAM_DIR, so AWS, Teleport and Pulumi state stay in step
+between calls. Loopback only. A COMMAND that is not found is one line and exit code 127.
+
+``--stop`` signals the recorded services process only when it is still the one the sandbox
+started (its PID, start time and command line as recorded at launch); a record of a process
+that is gone, or whose PID now belongs to another process, counts as stopped.
 
 A TypeScript program (``runtime: nodejs``) is made runnable first: the SDK ``pulumi package add``
 would generate is written to its ``sdks/teleport-oidc`` (when not there), ``node_modules`` is
@@ -38,6 +44,7 @@ from tests.fake_teleport import FakeTeleport
 from . import build, sdks
 from .harness import Harness, free_port, make_organization, teleport_proxy
 from .langhost import runtime
+from .process import command_line, identity, signal_if_same
 
 STACK = "sandbox"
 #: Connection keys of an example config that point at a real cluster; the sandbox's tctl needs
@@ -68,6 +75,7 @@ def serve(state: Path) -> None:
     with teleport_proxy(state) as (proxy, ca_bundle):
         services = {
             "pid": os.getpid(),
+            "identity": identity(os.getpid()),
             "moto_url": f"http://127.0.0.1:{port}",
             "https_proxy": proxy,
             "ca_bundle": str(ca_bundle),
@@ -78,15 +86,40 @@ def serve(state: Path) -> None:
     moto.stop()
 
 
-def _running(state: Path) -> dict[str, Any] | None:
+def _record(state: Path) -> dict[str, Any] | None:
     path = state / "services.json"
     if not path.is_file():
         return None
-    services: dict[str, Any] = json.loads(path.read_text())
     try:
-        os.kill(int(services["pid"]), 0)
-    except OSError:
-        path.unlink()
+        services: dict[str, Any] = json.loads(path.read_text())
+        int(services["pid"])
+    except (ValueError, KeyError, TypeError):
+        return None  # unreadable: not a record of a process we could signal
+    return services
+
+
+def _ours(services: dict[str, Any], state: Path) -> bool:
+    """The recorded process is alive and still the one the sandbox started."""
+    recorded = _recorded_identity(services, state)
+    return recorded is not None and identity(int(services["pid"])) == recorded
+
+
+def _recorded_identity(services: dict[str, Any], state: Path) -> str | None:
+    """The identity recorded at launch; for a record written before identities were kept, the
+    current one if the PID still runs this state's ``--serve`` (else None: not ours)."""
+    if "identity" in services:
+        return str(services["identity"])
+    pid = int(services["pid"])
+    serving = ["-m", "tests.engine.sandbox", "--serve", str(state)]  # as _start launches it
+    return identity(pid) if (command_line(pid) or [])[-4:] == serving else None
+
+
+def _running(state: Path) -> dict[str, Any] | None:
+    services = _record(state)
+    if services is None:
+        return None
+    if not _ours(services, state):
+        (state / "services.json").unlink()
         return None
     return services
 
@@ -144,7 +177,30 @@ def _stack(program: Path, harness: Harness, teleport: FakeTeleport) -> None:
     _say(f"stack {STACK!r} created with config {config}")
 
 
+def _not_found(command: list[str], program: Path) -> str | None:
+    """Why ``command`` cannot run in the sandbox, or None. ``pulumi`` and ``tctl`` are the
+    sandbox's own; anything else is looked up as the shell would, before anything starts."""
+    name = command[0]
+    if name in ("pulumi", "tctl"):
+        return None
+    if os.sep in name:
+        path = program / name
+        if not path.is_file():
+            return f"{name}: no such file (relative to {program})"
+        if not os.access(path, os.X_OK):
+            return f"{name}: not executable"
+        return None
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    if shutil.which(name, path=search) is None:
+        return f"{name}: command not found (the sandbox runs pulumi, tctl and what is on your PATH)"
+    return None
+
+
 def run(program: Path, command: list[str]) -> int:
+    problem = _not_found(command, program)
+    if problem:
+        _say(problem)
+        return 127
     state = state_dir(program)
     state.mkdir(parents=True, exist_ok=True)
     cli = build.build()
@@ -163,7 +219,25 @@ def run(program: Path, command: list[str]) -> int:
     if runtime(program) == "nodejs":
         harness.install_plugin()
     _stack(program, harness, teleport)
-    return subprocess.run(command, cwd=program, env=harness.env(), check=False).returncode
+    env = harness.env()
+    env["PATH"] = os.pathsep.join([str(teleport.tctl.parent), env["PATH"]])
+    env["TELEPORT_IDENTITY_FILE"] = str(_identity_file(state))
+    try:
+        return subprocess.run(command, cwd=program, env=env, check=False).returncode
+    except OSError as exc:  # found above, gone or unrunnable since: still one line
+        _say(f"{command[0]}: {exc.strerror or exc}")
+        return 127 if isinstance(exc, FileNotFoundError) else 126
+
+
+def _identity_file(state: Path) -> Path:
+    """The identity the stand-in tctl accepts, for a COMMAND's own ``tctl`` calls (the program
+    gets it as the secret ``teleport-oidc:identity``)."""
+    path = state / "tctl-identity"
+    if not path.is_file():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(_IDENTITY)
+    return path
 
 
 def _other_language(program: Path, harness: Harness) -> None:
@@ -185,25 +259,24 @@ def _other_language(program: Path, harness: Harness) -> None:
 
 def stop(program: Path) -> int:
     state = state_dir(program)
-    services = _running(state)
-    if services:
-        os.kill(int(services["pid"]), signal.SIGTERM)
-        for _ in range(100):
-            if _running(state) is None and not _alive(int(services["pid"])):
-                break
-            time.sleep(0.1)
+    services = _record(state)
+    if services is not None:
+        pid = int(services["pid"])
+        recorded = _recorded_identity(services, state)
+        if recorded is not None and signal_if_same(pid, recorded, signal.SIGTERM):
+            for _ in range(100):
+                if identity(pid) != recorded:
+                    break
+                time.sleep(0.1)
+        else:
+            _say(
+                f"the recorded services process {pid} is no longer the sandbox's (it ended; the "
+                "PID may now belong to another process, which is left alone): nothing to stop"
+            )
     shutil.rmtree(state, ignore_errors=True)
     (program / f"Pulumi.{STACK}.yaml").unlink(missing_ok=True)
     _say(f"stopped; removed {state} and Pulumi.{STACK}.yaml")
     return 0
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except OSError:
-        return False
-    return True
 
 
 def main(argv: list[str]) -> int:

@@ -183,7 +183,13 @@ def test_yaml_a_teleport_refusal_arrives_as_our_message_naming_the_yaml_knob(
     assert done.returncode != 0
     assert "AlreadyExistsError: the Teleport integration 'aws-example' already exists" in output
     assert "adoptExistingIntegration=True (AwsOidcIntegration" in output, output
-    assert "Traceback" not in output and "Unexpected <class" not in output, output
+    assert "teleport_oidc" not in output and "Unexpected <class" not in output, output
+    # After a failed step the engine reports every Python plugin it stops as having "exited
+    # prematurely" and dumps what it printed (the stand-in aws plugin too, served by the SDK's
+    # own server): ours stops its server inside the loop and prints nothing there.
+    dumps = output.split("pulumi-resource-teleport-oidc exited prematurely.")[1:]
+    for dump in dumps:
+        assert "Traceback" not in re.split(r"\n\s*\n", dump, maxsplit=1)[0], output
 
     ok(engine.pulumi(program, "destroy", "--yes"))
     assert aws_leftovers(engine) == EMPTY
