@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pulumi
@@ -20,7 +21,7 @@ def construct(run: Run, token: str, inputs: dict[str, Any]) -> dict[str, Any]:
     def program() -> None:
         result = TeleportOidcProvider().construct("main", token, inputs, None)
         for key, value in result.state.items():
-            pulumi.Output.from_input(value).apply(lambda v, k=key: state.__setitem__(k, v))
+            pulumi.Output.from_input(value).apply(partial(state.__setitem__, key))
 
     run(program)
     return state
