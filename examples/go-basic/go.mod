@@ -3,7 +3,7 @@ module teleport-oidc-go-basic
 go 1.26.6
 
 require (
-	example.com/pulumi-teleport-oidc/sdk/go v0.0.0
+	github.com/example/teleport-oidc/sdk/go v0.0.0
 	github.com/pulumi/pulumi/sdk/v3 v3.260.0
 )
 
@@ -121,4 +121,4 @@ require (
 )
 
 // What `pulumi package add` adds: the generated SDK, from sdks/teleport-oidc.
-replace example.com/pulumi-teleport-oidc/sdk/go => ./sdks/teleport-oidc
+replace github.com/example/teleport-oidc/sdk/go => ./sdks/teleport-oidc

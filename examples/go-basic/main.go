@@ -3,7 +3,7 @@
 package main
 
 import (
-	"example.com/pulumi-teleport-oidc/sdk/go/teleportoidc"
+	"github.com/example/teleport-oidc/sdk/go/teleportoidc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )

@@ -9,7 +9,9 @@
 - ``yaml``: ``pulumi-language-yaml``, through its own wrapper module ``tests/engine/gomod-yaml``
   (pulumi-yaml requires an older ``pkg/v3`` than the CLI's);
 - ``sdkgen``: ``tests/engine/gomod/sdkgen``, which writes the SDKs ``pulumi package add`` would
-  generate, with Pulumi's code generators (keyed by its source);
+  generate, with Pulumi's code generators (keyed by its source); and ``sdkgen-dotnet``, the C#
+  one, from ``tests/engine/gomod-yaml`` (the C# generator left ``pkg/v3`` after the v3.206.0
+  that module holds);
 - ``node``: ``npm ci`` of ``tests/engine/node`` (TypeScript and ``@pulumi/pulumi``, pinned);
 - ``gomods``: downloads the modules ``examples/go-basic/go.sum`` lists into the Go module cache,
   so the Go SDK check builds offline (keyed by that go.sum).
@@ -34,6 +36,7 @@ GOMOD = Path(__file__).with_name("gomod")
 GOMOD_YAML = Path(__file__).with_name("gomod-yaml")
 NODE = Path(__file__).with_name("node")
 SDKGEN = GOMOD / "sdkgen"
+SDKGEN_DOTNET = GOMOD_YAML / "sdkgen-dotnet"
 GO_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "go-basic"
 YAML_MODULE = "github.com/pulumi/pulumi-yaml"
 YAML_PACKAGE = f"{YAML_MODULE}/cmd/pulumi-language-yaml"
@@ -91,6 +94,15 @@ def _digest(*paths: Path) -> str:
 def sdkgen_cache_dir() -> Path:
     """Keyed by the Pulumi release and the tool's source, so an edit rebuilds it."""
     return _cache_root() / f"sdkgen-{version()}-{_digest(*sorted(SDKGEN.glob('*.go')))}"
+
+
+def sdkgen_dotnet_cache_dir() -> Path:
+    gomod = (GOMOD_YAML / "go.mod").read_text()
+    found = re.search(r"github\.com/pulumi/pulumi/pkg/v3 (v\S+)", gomod)
+    if not found:
+        raise EngineUnavailable(f"{GOMOD_YAML / 'go.mod'} does not require pkg/v3 at a version")
+    digest = _digest(*sorted(SDKGEN_DOTNET.glob("*.go")))
+    return _cache_root() / f"sdkgen-dotnet-{found.group(1)}-{digest}"
 
 
 def node_cache_dir() -> Path:
@@ -194,6 +206,16 @@ def sdkgen() -> Path:
     return _cached(sdkgen_cache_dir(), "sdkgen", "SDK generator", "tests/engine/build sdkgen")
 
 
+def sdkgen_dotnet() -> Path:
+    """The cached C# SDK generator (``sdkgen-dotnet SCHEMA OUT``)."""
+    return _cached(
+        sdkgen_dotnet_cache_dir(),
+        "sdkgen-dotnet",
+        "C# SDK generator",
+        "tests/engine/build sdkgen-dotnet",
+    )
+
+
 def node_modules() -> Path:
     """The cached ``node_modules`` holding ``typescript`` and ``@pulumi/pulumi``."""
     return _cached(node_cache_dir(), "node_modules", "npm install", "tests/engine/build node")
@@ -251,6 +273,27 @@ def build_sdkgen() -> Path:
         _go("build", "-trimpath", "-o", str(work / "sdkgen"), "./sdkgen")
 
     return _into_cache(target, "sdkgen", fill) / "sdkgen"
+
+
+def build_sdkgen_dotnet() -> Path:
+    """Build the C# SDK generator into the cache unless it is there; return its path."""
+    target = sdkgen_dotnet_cache_dir()
+    if (target / "sdkgen-dotnet").is_file():
+        _say(f"up to date: {target}")
+        return target / "sdkgen-dotnet"
+    _say(f"building the C# SDK generator into {target} (cold: ~1 min)")
+
+    def fill(work: Path) -> None:
+        _go(
+            "build",
+            "-trimpath",
+            "-o",
+            str(work / "sdkgen-dotnet"),
+            "./sdkgen-dotnet",
+            cwd=GOMOD_YAML,
+        )
+
+    return _into_cache(target, "sdkgen-dotnet", fill) / "sdkgen-dotnet"
 
 
 def build_node() -> Path:
@@ -318,6 +361,7 @@ TOOLS: dict[str, Callable[[], Path]] = {
     "pulumi": build,
     "yaml": build_yaml,
     "sdkgen": build_sdkgen,
+    "sdkgen-dotnet": build_sdkgen_dotnet,
     "node": build_node,
     "gomods": build_gomods,
 }

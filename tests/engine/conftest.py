@@ -49,6 +49,11 @@ def sdkgen_tool() -> Path:
 
 
 @pytest.fixture(scope="session")
+def sdkgen_dotnet_tool() -> Path:
+    return _tool(build.sdkgen_dotnet, "the C# SDK check")
+
+
+@pytest.fixture(scope="session")
 def node_modules() -> Path:
     if shutil.which("node") is None:
         return _tool(_no("node is not on PATH; install Node.js >= 20"), "the TypeScript checks")

@@ -9,6 +9,7 @@ the thumbprint lookup really runs. ``bin/pulumi`` runs the real CLI through ``la
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -46,8 +47,6 @@ class Harness:
     dynamic_python: bool = True
     """False: no ``PULUMI_PYTHON_CMD`` (even one inherited), as a TypeScript or YAML user has
     none; setting it would hide that dynamic resources cannot run there (pulumi #5455)."""
-    extra_path: tuple[Path, ...] = ()
-    """Folders put first on PATH (e.g. the plugin's, whose launcher the CLI then finds)."""
 
     @property
     def home(self) -> Path:
@@ -66,7 +65,6 @@ class Harness:
         env.update(
             PATH=os.pathsep.join(
                 [
-                    *map(str, self.extra_path),
                     str(self.bin),
                     str(self.cli.parent),
                     # A YAML program's language host, when built (tests/engine/build yaml).
@@ -136,6 +134,27 @@ class Harness:
         )
         if done.returncode != 0:
             raise build.EngineUnavailable(f"installing the stand-in aws plugin failed:\n{done}")
+
+    def install_plugin(self) -> None:
+        """Install this tree's ``teleport-oidc`` plugin (its launcher, which runs this
+        interpreter) as ``pulumi package add`` installs it, at the schema's version."""
+        version = json.loads((REPO / "provider" / "schema.json").read_text())["version"]
+        if (self.home / "plugins" / f"resource-teleport-oidc-v{version}").is_dir():
+            return
+        folder = self.root / "teleport-oidc-plugin"
+        folder.mkdir(exist_ok=True)
+        launcher = REPO / "provider" / "pulumi-resource-teleport-oidc"
+        shutil.copy2(launcher, folder / launcher.name)
+        install = ["plugin", "install", "resource", "teleport-oidc", version, "--file", str(folder)]
+        done = subprocess.run(
+            [str(self.cli), *install],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise build.EngineUnavailable(f"installing the teleport-oidc plugin failed:\n{done}")
 
     def pulumi(
         self, program: Path, *args: str, timeout: float = 600, stdin: str | None = None

@@ -1,8 +1,7 @@
 """The SDKs `pulumi package add` would generate for the plugin's schema, and TypeScript programs
 made ready to run: the SDK written under ``sdks/``, ``node_modules`` linked, everything compiled.
 
-The schema is the plugin's ``provider/schema.json``; until the plugin exists, a draft with the
-same package name and component token (``tests/engine/sdk/draft_schema.json``).
+The schema is the plugin's ``provider/schema.json`` (``pulumi package get-schema`` prints it).
 """
 
 from __future__ import annotations
@@ -14,17 +13,12 @@ from pathlib import Path
 from .harness import REPO
 
 SCHEMA = REPO / "provider" / "schema.json"
-DRAFT_SCHEMA = Path(__file__).with_name("sdk") / "draft_schema.json"
 #: Where `pulumi package add` writes the SDK in a program folder.
 SDK_FOLDER = Path("sdks") / "teleport-oidc"
 
 
 class SdkError(RuntimeError):
     """Generating or compiling an SDK or a program failed; the message holds the tool's output."""
-
-
-def schema() -> Path:
-    return SCHEMA if SCHEMA.is_file() else DRAFT_SCHEMA
 
 
 def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -40,7 +34,7 @@ def generate(sdkgen: Path, out: Path, language: str, schema_path: Path | None = 
     """Write the ``language`` SDK to ``out`` (replacing it); return ``out``."""
     work = out.parent / f".{out.name}-gen"
     shutil.rmtree(work, ignore_errors=True)
-    _run([str(sdkgen), str(schema_path or schema()), str(work), language], cwd=out.parent)
+    _run([str(sdkgen), str(schema_path or SCHEMA), str(work), language], cwd=out.parent)
     shutil.rmtree(out, ignore_errors=True)
     (work / language).rename(out)
     shutil.rmtree(work)

@@ -7,6 +7,7 @@ clean second preview, refresh after a change made with tctl, one real change, de
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -40,7 +41,7 @@ def typescript(
     if not LAUNCHER.is_file():
         pytest.skip(f"the teleport-oidc plugin is not in this tree yet: no {LAUNCHER}")
     engine.dynamic_python = False
-    engine.extra_path = (PLUGIN,)
+    engine.install_plugin()
     program = tmp_path / "program"
     shutil.copytree(REPO / "examples" / "typescript-basic", program)
     sdks.prepare_typescript(program, sdkgen_tool, node_modules)
@@ -78,6 +79,10 @@ def test_typescript_program_through_the_real_engine(
     assert teleport.integrations() == {}
 
     ok(engine.pulumi(program, "up", "--yes"))
+    state = json.loads(ok(engine.pulumi(program, "stack", "export")))["deployment"]
+    types = {resource["type"] for resource in state["resources"]}
+    assert "teleport-oidc:index:TeleportIntegration" in types
+    assert not [t for t in types if "pulumi-python" in t], types  # no dynamic child
     role = teleport.integrations()["aws-example"]["spec"]["aws_oidc"]["role_arn"]
     ok(engine.pulumi(program, "preview", "--diff", "--expect-no-changes"))
 

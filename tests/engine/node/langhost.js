@@ -42,8 +42,18 @@ async function main(argv) {
 
     const main = require(path.join(programDir, "package.json")).main || "index.js";
     const entry = path.resolve(programDir, main);
+    // The engine runs the program once per pass (`up` previews, then updates), so its modules
+    // are loaded afresh each time, as an inline program's function is called afresh; the SDKs
+    // (node_modules, sdks/) stay loaded.
+    const own = (file) =>
+        file.startsWith(path.dirname(entry) + path.sep) &&
+        !file.includes(`${path.sep}node_modules${path.sep}`) &&
+        !file.includes(`${path.sep}sdks${path.sep}`);
     const program = async () => {
         process.chdir(programDir);
+        for (const file of Object.keys(require.cache).filter(own)) {
+            delete require.cache[file];
+        }
         return require(entry);
     };
     const server = new grpc.Server({ ...grpcChannelOptions });
