@@ -42,7 +42,9 @@ actionlint: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not engine and not teleport"
 
-# Build the real Pulumi CLI into ~/.cache/teleport-oidc/pulumi-<version>/ (a no-op when there).
+# Build the real Pulumi CLI into ~/.cache/teleport-oidc/pulumi-<version>/, and beside it the
+# tools of the other-language checks: pulumi-language-yaml, the SDK generator, the pinned npm
+# install (TypeScript, @pulumi/pulumi) and the Go example's modules. Each a no-op when there.
 engine: $(STAMP)
 	tests/engine/build
 

@@ -15,6 +15,8 @@ import pulumi
 import pulumi.dynamic
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 
+from .registration import Registered
+
 __all__ = ["RANDOM_ID_TYPE", "RandomId", "RandomIdProvider"]
 
 #: The dynamic resource's type token: part of users' state, never to change.
@@ -32,11 +34,11 @@ class RandomIdProvider(ResourceProvider):
         return DiffResult(changes=False)
 
 
-class RandomId(pulumi.dynamic.Resource, module="teleport-oidc", name="RandomId"):
+class RandomId(Registered, module="teleport-oidc", name="RandomId"):
     """A random UUID (``value``), stable for the life of the resource."""
 
     value: pulumi.Output[str]
     """The UUID, lowercase, e.g. ``1b4e28ba-2fa1-11d2-883f-0016d3cca427``."""
 
     def __init__(self, resource_name: str, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(RandomIdProvider(), resource_name, {"value": None}, opts)
+        self._register(RandomIdProvider(), resource_name, {"value": None}, opts)

@@ -177,7 +177,10 @@ class FakeAws(pulumi.runtime.Mocks):
                 f"arn:{partition}:ssm:us-east-1:{account}:document/{inputs.get('name')}"
             )
             return str(inputs.get("name")), outputs
-        if args.typ == "pulumi-python:dynamic/teleport-oidc:RandomId":
+        if args.typ in (
+            "pulumi-python:dynamic/teleport-oidc:RandomId",
+            "teleport-oidc:index:RandomId",  # as the plugin registers it
+        ):
             # A stable stand-in for the UUID the real provider draws at create.
             outputs["value"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"teleport-oidc:{name}"))
             return outputs["value"], outputs

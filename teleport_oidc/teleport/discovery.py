@@ -19,6 +19,7 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import InvalidArgumentError
+from ..registration import Registered, registered_type
 from .aws_checks import check_resource_name, contains_unknown, is_known, unless_unknown
 from .discovery_rules import (
     KIND,
@@ -215,9 +216,7 @@ def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
     return {**props, **shared_props(args)}
 
 
-class TeleportDiscoveryConfig(
-    pulumi.dynamic.Resource, module="teleport-oidc", name="TeleportDiscoveryConfig"
-):
+class TeleportDiscoveryConfig(Registered, module="teleport-oidc", name="TeleportDiscoveryConfig"):
     """A Teleport ``discovery_config``, managed through ``tctl``.
 
     Inspect it with ``tctl get discovery_config/<name>``. The package must be installed in the
@@ -248,9 +247,9 @@ class TeleportDiscoveryConfig(
         props = declared(
             DISCOVERY_CONFIG.kind,
             DISCOVERY_CONFIG.name_key,
-            DISCOVERY_CONFIG_TYPE,
+            registered_type(DISCOVERY_CONFIG_TYPE),
             resource_name,
             props,
             opts,
         )
-        super().__init__(TeleportDiscoveryConfigProvider(), resource_name, props, opts)
+        self._register(TeleportDiscoveryConfigProvider(), resource_name, props, opts)

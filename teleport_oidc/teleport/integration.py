@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from ..registration import Registered, registered_type
 from ..rules import validate_audience, validate_integration_name, validate_role_arn
 from .ownership import declared
 from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
@@ -57,9 +58,7 @@ class TeleportIntegrationArgs(TctlArgs):
     them deletes and re-creates the integration."""
 
 
-class TeleportIntegration(
-    pulumi.dynamic.Resource, module="teleport-oidc", name="TeleportIntegration"
-):
+class TeleportIntegration(Registered, module="teleport-oidc", name="TeleportIntegration"):
     """A Teleport ``integration`` of sub-kind ``aws-oidc``, managed through ``tctl``.
 
     Inspect it with ``tctl get integration/<integration_name>``. The package must be installed
@@ -110,6 +109,11 @@ class TeleportIntegration(
         # Blank defaults ("" audience, no labels, no adopting) are not inputs a preview shows.
         props = without_blank_defaults(INTEGRATION, props)
         props = declared(
-            INTEGRATION.kind, INTEGRATION.name_key, INTEGRATION_TYPE, resource_name, props, opts
+            INTEGRATION.kind,
+            INTEGRATION.name_key,
+            registered_type(INTEGRATION_TYPE),
+            resource_name,
+            props,
+            opts,
         )
-        super().__init__(TeleportIntegrationProvider(), resource_name, props, opts)
+        self._register(TeleportIntegrationProvider(), resource_name, props, opts)

@@ -23,6 +23,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..errors import InvalidArgumentError
+from ..registration import Registered, registered_type
 from ..rules import validate_integration_name
 from .aws_checks import WILDCARD, check_resource_name, unless_unknown
 from .document import carries_iac_label, check_description, check_labels, metadata_inputs
@@ -249,9 +250,7 @@ def provision_token_props(args: TeleportProvisionTokenArgs) -> dict[str, Any]:
     return {**props, **shared_props(args)}
 
 
-class TeleportProvisionToken(
-    pulumi.dynamic.Resource, module="teleport-oidc", name="TeleportProvisionToken"
-):
+class TeleportProvisionToken(Registered, module="teleport-oidc", name="TeleportProvisionToken"):
     """A Teleport join ``token`` for the ``iam`` method, managed through ``tctl``.
 
     Inspect it with ``tctl get token/<name>`` (or ``tctl tokens ls``). The package must be
@@ -278,6 +277,11 @@ class TeleportProvisionToken(
         props = without_blank_defaults(TOKEN, provision_token_props(args))
         check_stack_config()
         props = declared(
-            TOKEN.kind, TOKEN.name_key, PROVISION_TOKEN_TYPE, resource_name, props, opts
+            TOKEN.kind,
+            TOKEN.name_key,
+            registered_type(PROVISION_TOKEN_TYPE),
+            resource_name,
+            props,
+            opts,
         )
-        super().__init__(TeleportProvisionTokenProvider(), resource_name, props, opts)
+        self._register(TeleportProvisionTokenProvider(), resource_name, props, opts)

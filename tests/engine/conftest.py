@@ -7,8 +7,9 @@ When the engine cannot be built or run here the tier is skipped with the reason,
 from __future__ import annotations
 
 import os
+import shutil
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,49 @@ def engine_cli() -> Path:
         if REQUIRE:
             pytest.fail(f"the engine tier cannot run: {exc}", pytrace=False)
         pytest.skip(f"the engine tier cannot run: {exc}")
+
+
+def _tool(find: Callable[[], Path], what: str) -> Path:
+    """A tool ``tests/engine/build`` makes: skipped with the reason when absent, or failed
+    under ``TELEPORT_OIDC_REQUIRE_ENGINE=1``."""
+    try:
+        return find()
+    except build.EngineUnavailable as exc:
+        if REQUIRE:
+            pytest.fail(f"{what} cannot run: {exc}", pytrace=False)
+        pytest.skip(f"{what} cannot run: {exc}")
+
+
+@pytest.fixture(scope="session")
+def sdkgen_tool() -> Path:
+    return _tool(build.sdkgen, "the SDK checks")
+
+
+@pytest.fixture(scope="session")
+def sdkgen_dotnet_tool() -> Path:
+    return _tool(build.sdkgen_dotnet, "the C# SDK check")
+
+
+@pytest.fixture(scope="session")
+def node_modules() -> Path:
+    if shutil.which("node") is None:
+        return _tool(_no("node is not on PATH; install Node.js >= 20"), "the TypeScript checks")
+    return _tool(build.node_modules, "the TypeScript checks")
+
+
+@pytest.fixture(scope="session")
+def go_modules() -> Path:
+    """The Go example's modules are in the module cache (so ``go build`` runs offline)."""
+    if shutil.which("go") is None:
+        return _tool(_no("the Go toolchain (`go`) is not on PATH"), "the Go SDK check")
+    return _tool(build.gomods, "the Go SDK check")
+
+
+def _no(reason: str) -> Callable[[], Path]:
+    def find() -> Path:
+        raise build.EngineUnavailable(reason)
+
+    return find
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ the thumbprint lookup really runs. ``bin/pulumi`` runs the real CLI through ``la
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -43,6 +44,9 @@ class Harness:
     tctl: Path
     https_proxy: str | None = None
     ca_bundle: Path | None = None
+    dynamic_python: bool = True
+    """False: no ``PULUMI_PYTHON_CMD`` (even one inherited), as a TypeScript or YAML user has
+    none; setting it would hide that dynamic resources cannot run there (pulumi #5455)."""
     region: str = "us-east-1"
     """The region of the CLI, its plugins and :meth:`aws` (``us-gov-west-1``: aws-us-gov)."""
     credentials: tuple[str, str, str] | None = None
@@ -68,6 +72,8 @@ class Harness:
                 [
                     str(self.bin),
                     str(self.cli.parent),
+                    # A YAML program's language host, when built (tests/engine/build yaml).
+                    str(build.yaml_cache_dir()),
                     str(Path(sys.executable).parent),
                     env.get("PATH", ""),
                 ]
@@ -80,6 +86,9 @@ class Harness:
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
             # The dynamic provider (pulumi-resource-pulumi-python) runs this interpreter.
             PULUMI_PYTHON_CMD=sys.executable,
+            # The teleport-oidc plugin's launcher (provider/) runs this interpreter, which has
+            # the package: it makes no virtualenv of its own.
+            TELEPORT_OIDC_PLUGIN_PYTHON=sys.executable,
             AWS_ENDPOINT_URL=self.moto_url,
             AWS_ACCESS_KEY_ID="testing",
             AWS_SECRET_ACCESS_KEY="testing",
@@ -92,6 +101,8 @@ class Harness:
         )
         for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_CONFIG_FILE"):
             env.pop(key, None)
+        if not self.dynamic_python:
+            env.pop("PULUMI_PYTHON_CMD")
         if self.credentials:
             key, secret, token = self.credentials
             env.update(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret, AWS_SESSION_TOKEN=token)
@@ -131,6 +142,27 @@ class Harness:
         )
         if done.returncode != 0:
             raise build.EngineUnavailable(f"installing the stand-in aws plugin failed:\n{done}")
+
+    def install_plugin(self) -> None:
+        """Install this tree's ``teleport-oidc`` plugin (its launcher, which runs this
+        interpreter) as ``pulumi package add`` installs it, at the schema's version."""
+        version = json.loads((REPO / "provider" / "schema.json").read_text())["version"]
+        if (self.home / "plugins" / f"resource-teleport-oidc-v{version}").is_dir():
+            return
+        folder = self.root / "teleport-oidc-plugin"
+        folder.mkdir(exist_ok=True)
+        launcher = REPO / "provider" / "pulumi-resource-teleport-oidc"
+        shutil.copy2(launcher, folder / launcher.name)
+        install = ["plugin", "install", "resource", "teleport-oidc", version, "--file", str(folder)]
+        done = subprocess.run(
+            [str(self.cli), *install],
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise build.EngineUnavailable(f"installing the teleport-oidc plugin failed:\n{done}")
 
     def pulumi(
         self, program: Path, *args: str, timeout: float = 600, stdin: str | None = None

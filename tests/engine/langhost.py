@@ -7,13 +7,17 @@ to the CLI with ``--client``. Usage::
 
     python -m tests.engine.langhost PULUMI_CLI PROGRAM_DIR -- ARGS...
 
-Commands that run no program (``stack``, ``config``, ...) are passed through unchanged.
+Commands that run no program (``stack``, ``config``, ...) are passed through unchanged. A
+Node.js program (``runtime: nodejs``) goes to ``tests/engine/node/langhost.js``, which does the
+same with ``@pulumi/pulumi``'s language server; a YAML program goes straight to the CLI, which
+starts ``pulumi-language-yaml`` from PATH.
 """
 
 from __future__ import annotations
 
 import os
 import runpy
+import shutil
 import subprocess
 import sys
 from concurrent import futures
@@ -28,9 +32,23 @@ from pulumi.runtime.proto import language_pb2_grpc
 RUNS_PROGRAM = {"preview", "pre", "up", "update", "refresh", "destroy", "down"}
 
 
+#: The Node.js twin of this module.
+NODE_LANGHOST = Path(__file__).with_name("node") / "langhost.js"
+
+
+def _manifest(program_dir: Path) -> dict[str, object]:
+    return yaml.safe_load((program_dir / "Pulumi.yaml").read_text()) or {}
+
+
+def runtime(program_dir: Path) -> str:
+    """The program's runtime name (``python``, ``nodejs``, ``yaml``, ...)."""
+    value = _manifest(program_dir).get("runtime")
+    name = value.get("name") if isinstance(value, dict) else value
+    return str(name or "")
+
+
 def entry_point(program_dir: Path) -> Path:
-    manifest = yaml.safe_load((program_dir / "Pulumi.yaml").read_text()) or {}
-    main = program_dir / str(manifest.get("main") or ".")
+    main = program_dir / str(_manifest(program_dir).get("main") or ".")
     return main / "__main__.py" if main.is_dir() else main
 
 
@@ -55,8 +73,11 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     cli, program_dir, args = argv[0], Path(argv[1]).resolve(), argv[3:]
-    if not args or args[0] not in RUNS_PROGRAM:
+    if not args or args[0] not in RUNS_PROGRAM or runtime(program_dir) == "yaml":
         return subprocess.run([cli, *args], check=False).returncode
+    if runtime(program_dir) == "nodejs":
+        node = [shutil.which("node") or "node", str(NODE_LANGHOST), cli, str(program_dir), "--"]
+        return subprocess.run([*node, *args], check=False).returncode
     server, port = serve(program_dir)
     try:
         return subprocess.run(

@@ -14,6 +14,13 @@ between calls. Loopback only. A COMMAND that is not found is one line and exit c
 ``--stop`` signals the recorded services process only when it is still the one the sandbox
 started (its PID, start time and command line as recorded at launch); a record of a process
 that is gone, or whose PID now belongs to another process, counts as stopped.
+
+A TypeScript program (``runtime: nodejs``) is made runnable first: the SDK ``pulumi package add``
+would generate is written to its ``sdks/teleport-oidc`` (when not there), ``node_modules`` is
+linked to the cached install and the program compiled; the plugin (``provider/``'s launcher) is
+installed into the sandbox's PULUMI_HOME, as ``pulumi package add`` installs it. A YAML program
+names the plugin under ``packages:`` itself. For both, as for their users, ``PULUMI_PYTHON_CMD``
+is unset.
 """
 
 from __future__ import annotations
@@ -34,8 +41,9 @@ import yaml
 
 from tests.fake_teleport import FakeTeleport
 
-from . import build
+from . import build, sdks
 from .harness import Harness, free_port, make_organization, teleport_proxy
+from .langhost import runtime
 from .process import command_line, identity, signal_if_same
 
 STACK = "sandbox"
@@ -206,7 +214,10 @@ def run(program: Path, command: list[str]) -> int:
         https_proxy=services["https_proxy"],
         ca_bundle=Path(services["ca_bundle"]),
     )
+    _other_language(program, harness)
     harness.setup()
+    if runtime(program) == "nodejs":
+        harness.install_plugin()
     _stack(program, harness, teleport)
     env = harness.env()
     env["PATH"] = os.pathsep.join([str(teleport.tctl.parent), env["PATH"]])
@@ -227,6 +238,23 @@ def _identity_file(state: Path) -> Path:
         with os.fdopen(fd, "w") as handle:
             handle.write(_IDENTITY)
     return path
+
+
+def _other_language(program: Path, harness: Harness) -> None:
+    """A TypeScript or YAML program runs as its users' would: no Python for dynamic resources;
+    a TypeScript one compiled against the generated SDK."""
+    kind = runtime(program)
+    if kind not in ("nodejs", "yaml"):
+        return
+    harness.dynamic_python = False
+    if kind == "yaml":
+        build.build_yaml()
+        return
+    _say("compiling the program against the generated SDK")
+    try:
+        sdks.prepare_typescript(program, build.build_sdkgen(), build.build_node())
+    except sdks.SdkError as exc:
+        raise build.EngineUnavailable(str(exc)) from exc
 
 
 def stop(program: Path) -> int:

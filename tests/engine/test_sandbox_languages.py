@@ -1,0 +1,70 @@
+"""The sandbox runs a YAML or a TypeScript program folder as it runs a Python one: YAML through
+``pulumi-language-yaml``, TypeScript compiled against the generated SDK and run through the
+Node.js language server; neither with ``PULUMI_PYTHON_CMD``, as their users have none."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .harness import REPO
+
+pytestmark = pytest.mark.engine
+
+SANDBOX = [sys.executable, "-m", "tests.engine.sandbox"]
+
+
+def sandbox(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PULUMI_PYTHON_CMD": sys.executable}
+    return subprocess.run(
+        [*SANDBOX, *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def program(tmp_path: Path) -> Iterator[Path]:
+    folder = tmp_path / "program"
+    folder.mkdir()
+    yield folder
+    sandbox("--stop", str(folder))
+
+
+def test_sandbox_runs_a_yaml_program_without_pulumi_python_cmd(
+    engine_cli: Path, program: Path
+) -> None:
+    (program / "Pulumi.yaml").write_text(
+        "name: sandbox-yaml\nruntime: yaml\noutputs:\n  greeting: hello from yaml\n"
+    )
+    up = sandbox(str(program), "--", "pulumi", "up", "--yes", "--non-interactive")
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert 'greeting: "hello from yaml"' in up.stdout
+    probe = sandbox(str(program), "--", "sh", "-c", 'echo "${PULUMI_PYTHON_CMD-unset}"')
+    assert probe.stdout.strip() == "unset", probe
+
+
+def test_sandbox_compiles_and_runs_a_typescript_program_with_the_generated_sdk(
+    engine_cli: Path, sdkgen_tool: Path, node_modules: Path, program: Path
+) -> None:
+    (program / "Pulumi.yaml").write_text("name: sandbox-ts\nruntime: nodejs\n")
+    (program / "package.json").write_text('{"name": "sandbox-ts", "main": "bin/index.js"}\n')
+    (program / "tsconfig.json").write_text(
+        '{"compilerOptions": {"outDir": "bin", "module": "commonjs", "strict": true,'
+        ' "types": ["node"]}, "files": ["index.ts"]}\n'
+    )
+    (program / "index.ts").write_text(
+        'import * as pulumi from "@pulumi/pulumi";\n'
+        'import * as teleportOidc from "@pulumi/teleport-oidc";\n'
+        "export const greeting = `hello from ${pulumi.getStack()}`;\n"
+        "export const component = teleportOidc.AwsOidcIntegration.name;\n"
+    )
+    up = sandbox(str(program), "--", "pulumi", "up", "--yes", "--non-interactive")
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert re.search(r'greeting\s*: "hello from sandbox"', up.stdout), up.stdout
+    assert re.search(r'component\s*: "AwsOidcIntegration"', up.stdout), up.stdout
+    assert (program / "sdks" / "teleport-oidc" / "bin" / "index.js").is_file()
