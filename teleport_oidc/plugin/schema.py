@@ -26,7 +26,11 @@ import inspect
 import json
 import re
 import textwrap
+import types
+import typing
 from typing import Any
+
+import pulumi
 
 from .. import __version__
 from ..args import AwsOidcIntegrationArgs
@@ -231,7 +235,7 @@ class _Builder:
         props: dict[str, Any] = {}
         required: list[str] = []
         for key in keys:
-            annotation = str(hints[key])
+            annotation = _annotation_text(hints[key])
             inner = _WRAP.match(annotation)
             if inner is None:
                 raise SchemaError(f"{cls.__name__}.{key} is not a pulumi.Output")
@@ -372,3 +376,23 @@ def input_names() -> dict[str, str]:
         for field in dataclasses.fields(options):
             names[camel(field.name)] = field.name
     return names
+
+
+def _annotation_text(value: Any) -> str:
+    """An annotation as source text (``pulumi.Output[str | None]``), whether the class keeps it
+    as a string (``from __future__ import annotations``) or as the type itself."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, typing.ForwardRef):
+        return value.__forward_arg__
+    if value is type(None):
+        return "None"
+    origin, args = typing.get_origin(value), typing.get_args(value)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_annotation_text(arg) for arg in args)
+    if origin is not None:
+        head = (
+            "pulumi.Output" if origin is pulumi.Output else getattr(origin, "__name__", str(origin))
+        )
+        return f"{head}[{', '.join(_annotation_text(arg) for arg in args)}]"
+    return getattr(value, "__name__", str(value))
