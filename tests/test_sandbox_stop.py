@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine import sandbox
-from tests.engine.process import identity
+from tests.engine.process import command_line, identity
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,6 +76,11 @@ def test_stop_signals_its_services_recorded_before_identities_were_kept(program:
     serving = ["-m", "tests.engine.sandbox", "--serve", str(state)]  # what _start runs
     proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", *serving])
     try:
+        # Until the child has exec'd, /proc shows the parent's command line (seen under load).
+        for _ in range(200):
+            if (command_line(proc.pid) or [])[-4:] == serving:
+                break
+            time.sleep(0.05)
         record(program, proc.pid, None)
         assert sandbox.main(["--stop", str(program)]) == 0
         assert proc.wait(timeout=10) == -15
