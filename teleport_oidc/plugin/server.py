@@ -44,6 +44,7 @@ from ..member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole
 from ..random_id import RandomIdProvider
 from ..registration import PLUGIN_PACKAGE, camel, plugin_type, serve_as_plugin, snake
 from ..teleport.discovery import TeleportDiscoveryConfigProvider
+from ..teleport.ownership import OWNER_KEY, owner_from_urn
 from ..teleport.provider import TeleportIntegrationProvider
 from ..teleport.token import TeleportProvisionTokenProvider
 from .inputs import component_args, member_role_args, respell_first_line, respelled
@@ -60,6 +61,9 @@ PROVIDERS: dict[str, type[ResourceProvider]] = {
     plugin_type("TeleportProvisionToken"): TeleportProvisionTokenProvider,
     plugin_type("RandomId"): RandomIdProvider,
 }
+
+#: The Teleport kinds among them: each carries its owner in Teleport's labels.
+OWNED = frozenset(PROVIDERS) - {plugin_type("RandomId")}
 
 
 def user_message(error: TeleportOidcError) -> str:
@@ -185,6 +189,12 @@ class PluginServicer(ProviderServicer):
         provider = self._provider(request.urn)
         olds = _snake_props(request.olds, True)
         news = _snake_props(request.news, True)
+        if OWNER_KEY not in news and _type_of(request.urn) in OWNED:
+            # Declared by the program itself (not by one of our components): its URN is known
+            # here, so it gets an owner as every resource our classes declare does.
+            owner = owner_from_urn(request.urn)
+            if owner is not None:
+                news[OWNER_KEY] = owner
         result = await self._answer(context, lambda: provider.check(olds, news))
         failures = [
             proto.CheckFailure(property=camel(f.property), reason=respell_first_line(f.reason))

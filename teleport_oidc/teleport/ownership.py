@@ -43,6 +43,7 @@ __all__ = [
     "left_to_its_owner",
     "lost_the_race",
     "not_ours",
+    "owner_from_urn",
     "owner_input",
     "owner_of",
     "same_owner",
@@ -69,6 +70,19 @@ def owner_input(
         # every child of it, this resource included (a cycle). The URN is known in previews.
         "urn": pulumi.Output(set(), urn.future(), urn.is_known(), urn.is_secret()),
     }
+
+
+def owner_from_urn(urn: str) -> dict[str, str] | None:
+    """The ``owner`` of a resource known by its URN alone (a custom resource of the plugin that a
+    program declares itself, so no Python class computed it): ``<project>/<stack>`` (a URN does
+    not name the organization) and the URN; ``None`` for anything that is not a URN."""
+    parts = urn.split("::")
+    if len(parts) < 4 or not parts[0].startswith("urn:pulumi:"):
+        return None
+    stack, project = parts[0].removeprefix("urn:pulumi:"), parts[1]
+    if not stack or not project:
+        return None
+    return {"stack": f"{project}/{stack}", "urn": urn}
 
 
 def owner_of(props: Mapping[str, Any]) -> dict[str, str] | None:
