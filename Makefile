@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: plan test test-fast test-engine engine test-teleport test-engine-teleport teleport-build \
-	lint clean
+	lint clean actionlint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,16 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	@if command -v go >/dev/null 2>&1; then tests/teleport/build; fi
+	@if command -v go >/dev/null 2>&1; then tests/actionlint/build; fi
+	@if command -v go >/dev/null 2>&1; then export TELEPORT_OIDC_REQUIRE_ACTIONLINT=1; fi; \
 	$(BIN)/pytest -m "not engine"
 	@if command -v go >/dev/null 2>&1; then $(MAKE) --no-print-directory test-engine; \
 	else $(BIN)/pytest -m engine tests/engine; fi
+
+# Build actionlint (checks examples/ci's GitHub workflow) once per machine from the Go module
+# proxy into ~/.cache/teleport-oidc/actionlint-<version>/ (a no-op when there; cold ~1 min).
+actionlint: $(STAMP)
+	tests/actionlint/build
 
 # The fast tier alone (no real engine, no real Teleport).
 test-fast: $(STAMP)

@@ -481,3 +481,73 @@ def test_bad_stack_config_is_refused_before_anything_is_registered(
     assert recorded.resources == []
     (error,) = errors
     assert error.argument == "teleport-oidc:tctlTimeout"
+
+
+# `plan --state FILE`: every shape of file the export reader cannot use, each with its own
+# message naming the file and the place, and the fix; read before the program runs.
+def _export(*resources: object, **deployment: object) -> str:
+    import json
+
+    return json.dumps({"version": 3, "deployment": {"resources": list(resources), **deployment}})
+
+
+_URN = "urn:pulumi:prod::p::aws:iam/role:Role::r"
+STATE_CATALOGUE: list[tuple[str, bytes | str | None]] = [
+    ("state file missing", None),
+    ("state file empty", ""),
+    ("state not UTF-8", b"\xff\xfe{}"),
+    ("state not JSON", '{"deployment": '),
+    ("state nested too deeply", "[" * 100_000),
+    ("state a JSON list", "[]"),
+    ("state without deployment", "{}"),
+    ("state from preview --json", '{"steps": []}'),
+    ("state of the deployment part alone", '{"resources": []}'),
+    ("state deployment a string", '{"deployment": "x"}'),
+    ("state resources an object", '{"deployment": {"resources": {}}}'),
+    ("state resource a number", _export(5)),
+    ("state resource without urn", _export({"type": "aws:iam/role:Role"})),
+    ("state urn a number", _export({"urn": 5, "type": "aws:iam/role:Role"})),
+    ("state urn not a URN", _export({"urn": "r", "type": "aws:iam/role:Role"})),
+    ("state resource without type", _export({"urn": _URN})),
+    ("state inputs a list", _export({"urn": _URN, "type": "t", "inputs": []})),
+    ("state outputs a string", _export({"urn": _URN, "type": "t", "outputs": "x"})),
+    ("state parent a number", _export({"urn": _URN, "type": "t", "parent": 1})),
+    ("state provider a list", _export({"urn": _URN, "type": "t", "provider": []})),
+    (
+        "state two live resources of one URN",
+        _export({"urn": _URN, "type": "t"}, {"urn": _URN, "type": "t"}),
+    ),
+]
+
+
+def _state_error(tmp_path: Path, content: bytes | str | None, capsys: Any) -> str:
+    from teleport_oidc.cli.main import main
+
+    path = tmp_path / "state.json"
+    if isinstance(content, str):
+        path.write_text(content)
+    elif content is not None:
+        path.write_bytes(content)
+    capsys.readouterr()
+    assert main(["plan", str(Path(HERE).parent / "examples/basic"), "--state", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return str(captured.err.replace(str(path), "STATE"))
+
+
+@pytest.mark.parametrize(
+    ("label", "content"), STATE_CATALOGUE, ids=[label for label, _ in STATE_CATALOGUE]
+)
+def test_a_state_file_plan_cannot_read_is_refused_with_what_is_wrong_and_the_fix(
+    tmp_path: Path, capsys: Any, label: str, content: bytes | str | None
+) -> None:
+    message = _state_error(tmp_path, content, capsys)
+    assert message.startswith("error: --state 'STATE' "), message
+    assert "pulumi stack export --file" in message  # the fix
+    assert "could not run" not in message and "Traceback" not in message
+    assert message.count("\n") == 1
+
+
+def test_every_state_file_shape_gets_its_own_message(tmp_path: Path, capsys: Any) -> None:
+    messages = {_state_error(tmp_path, content, capsys) for _, content in STATE_CATALOGUE}
+    assert len(messages) == len(STATE_CATALOGUE)

@@ -140,6 +140,22 @@ TRUSTING = {
     "StringNotEquals another audience": policy(
         allow({"StringNotEquals": {f"{HOST}:aud": "sts.amazonaws.com"}})
     ),
+    "a negated condition on another provider's key": policy(
+        allow(
+            {
+                "StringEquals": {f"{HOST}:aud": "discover.teleport"},
+                "StringNotEquals": {"elsewhere.example.com:sub": "intruder"},
+            }
+        )
+    ),
+    "IfExists on another provider's key": policy(
+        allow(
+            {
+                "StringEquals": {f"{HOST}:aud": "discover.teleport"},
+                "StringEqualsIfExists": {"elsewhere.example.com:aud": "other"},
+            }
+        )
+    ),
 }
 
 
@@ -178,6 +194,14 @@ NOT_TRUSTING = {
     ),
     "StringLike of another audience": (
         policy(allow({"StringLike": {f"{HOST}:aud": "sts.*"}})),
+        "no Allow statement",
+    ),
+    "the audience condition of another provider": (
+        policy(allow({"StringEquals": {"elsewhere.example.com:aud": "discover.teleport"}})),
+        "no Allow statement",
+    ),
+    "ForAnyValue on another provider's key": (
+        policy(allow({"ForAnyValue:StringLike": {"elsewhere.example.com:amr": "*"}})),
         "no Allow statement",
     ),
     "StringNotLike its audience": (

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from teleport_oidc.cli.export import StoredResource, StoredState
 from teleport_oidc.cli.mockrun import RecordedResource
 from teleport_oidc.cli.statediff import compare
 from teleport_oidc.teleport.discovery import (
@@ -102,6 +103,12 @@ def test_an_old_states_adopt_hint_is_no_change(kind: str, server: ProviderServer
     assert (diff.changes, list(diff.replaces), diff.deleteBeforeReplace) == (NONE, [], False)
 
 
+def stored(urn: str, type_: str, inputs: dict[str, Any]) -> StoredState:
+    """A state holding one resource of ``urn``."""
+    resource = StoredResource(urn=urn, type=type_, inputs=inputs)
+    return StoredState({resource.key: resource}, {})
+
+
 def test_plan_state_marks_an_old_states_inputs_same(kind: str) -> None:
     """Older versions also recorded the blank defaults (``audience: ""``, ``labels: {}``,
     ``adopt_existing: false``) that are no longer registered."""
@@ -115,10 +122,10 @@ def test_plan_state_marks_an_old_states_inputs_same(kind: str) -> None:
     )
     checked = dict(provider().check({}, inputs()).inputs)  # what the engine stored
     old = {**provider.KIND.defaults, **checked, "adopt_existing": False, "adopt_hint": OLD_HINT}
-    (change,) = compare([planned], {(type_, "t"): old})
+    (change,) = compare([planned], stored(planned.urn, type_, old))
     assert (change.mark, change.keys) == ("same", ())
     # ...and a real change still shows (the comparison is not blind to the kind's inputs)
-    (change,) = compare([planned], {(type_, "t"): {**old, "labels": {"env": "old"}}})
+    (change,) = compare([planned], stored(planned.urn, type_, {**old, "labels": {"env": "old"}}))
     assert (change.mark, change.keys) == (
         "replace" if kind == "integration" else "update",
         ("labels",),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -34,3 +36,68 @@ def test_the_launcher_is_executable_and_the_folder_is_a_python_plugin() -> None:
     manifest = yaml.safe_load((PROVIDER / "PulumiPlugin.yaml").read_text())
     assert manifest["runtime"] == {"name": "python", "options": {"virtualenv": "venv"}}
     assert (PROVIDER / "__main__.py").is_file()
+
+
+FAKE_PYTHON = """#!/bin/sh
+# Stands in for an interpreter: logs its arguments; `-m venv DIR` makes DIR/bin/python (this
+# script again); `-m teleport_oidc.plugin` prints a port as the plugin would.
+echo "$0 $*" >> "$LOG"
+if [ "$1 $2" = "-m teleport_oidc.plugin" ]; then echo 4242; exit 0; fi
+echo "what venv and pip print"
+if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin"; cp "$0" "$3/bin/python"; fi
+exit 0
+"""
+
+
+def test_the_launcher_makes_its_venv_once_and_keeps_stdout_for_the_port(tmp_path: Path) -> None:
+    folder = tmp_path / "provider"
+    folder.mkdir()
+    shutil.copy2(PROVIDER / "pulumi-resource-teleport-oidc", folder)
+    shutil.copy2(PROVIDER / "requirements.txt", folder)
+    bootstrap = tmp_path / "python3"
+    bootstrap.write_text(FAKE_PYTHON)
+    bootstrap.chmod(0o755)
+    log = tmp_path / "log"
+    env = {
+        "PATH": os.environ["PATH"],
+        "LOG": str(log),
+        "TELEPORT_OIDC_BOOTSTRAP_PYTHON": str(bootstrap),
+    }
+    for _ in range(2):
+        done = subprocess.run(
+            [str(folder / "pulumi-resource-teleport-oidc"), "127.0.0.1:1"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout == "4242\n"
+    venv_python = folder / "venv" / "bin" / "python"
+    assert log.read_text().splitlines() == [
+        f"{bootstrap} -m venv {folder}/venv",
+        f"{venv_python} -m pip install --quiet --disable-pip-version-check -r "
+        f"{folder}/requirements.txt",
+        f"{venv_python} -m teleport_oidc.plugin 127.0.0.1:1",
+        f"{venv_python} -m teleport_oidc.plugin 127.0.0.1:1",
+    ]
+
+
+def test_the_launcher_runs_the_python_it_is_given(tmp_path: Path) -> None:
+    python = tmp_path / "python"
+    python.write_text(FAKE_PYTHON)
+    python.chmod(0o755)
+    log = tmp_path / "log"
+    done = subprocess.run(
+        [str(PROVIDER / "pulumi-resource-teleport-oidc"), "127.0.0.1:1"],
+        env={
+            "PATH": os.environ["PATH"],
+            "LOG": str(log),
+            "TELEPORT_OIDC_PLUGIN_PYTHON": str(python),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "4242\n"
+    assert log.read_text() == f"{python} -m teleport_oidc.plugin 127.0.0.1:1\n"
+    assert not (PROVIDER / "venv").exists()

@@ -7,7 +7,12 @@ import pytest
 
 from teleport_oidc import AwsOidcIntegration, InvalidArgumentError, OrganizationDiscovery
 from teleport_oidc.features import AccessGraphOptions, normalize_features
-from teleport_oidc.plugin.inputs import component_args, member_role_args, program_argument
+from teleport_oidc.plugin.inputs import (
+    component_args,
+    member_role_args,
+    program_argument,
+    respell_first_line,
+)
 from teleport_oidc.plugin.server import user_message
 from teleport_oidc.teleport.provider import INTEGRATION
 from teleport_oidc.teleport.tctl import AlreadyExistsError
@@ -127,3 +132,11 @@ def test_a_tctl_refusal_names_the_knobs_as_the_program_writes_them() -> None:
     assert "adopt_existing" not in first
     # tctl's own words are quoted as tctl printed them.
     assert "/tmp/teleport_oidc-x" in rest and "role_arn: not what tctl printed" in rest
+
+
+def test_a_teleport_resource_s_check_failure_names_its_input_in_camel_case() -> None:
+    from teleport_oidc.teleport.provider import TeleportIntegrationProvider
+
+    failure = TeleportIntegrationProvider().check({}, {"integration_name": "x", "role_arn": "no"})
+    reason = respell_first_line(failure.failures[0].reason)
+    assert reason.startswith("roleArn "), reason

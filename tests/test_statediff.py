@@ -33,6 +33,11 @@ def export(tmp_path: Path, *resources: tuple[str, str, dict[str, object]]) -> Pa
     return path
 
 
+def registered_as(type_: str, name: str, inputs: dict[str, object]) -> RecordedResource:
+    """A registration as the mock engine records it, URN included (top level, stack ``p``)."""
+    return RecordedResource(type_, name, dict(inputs), urn=f"urn:pulumi:p::p::{type_}::{name}")
+
+
 def marks(planned: list[RecordedResource], state: Path) -> dict[str, tuple[str, tuple[str, ...]]]:
     return {c.name: (c.mark, c.keys) for c in compare(planned, load_state(state))}
 
@@ -66,18 +71,18 @@ def test_same_update_replace_create_and_delete(tmp_path: Path) -> None:
     )
     planned = [
         # Reformatted JSON and omitted defaults are no change.
-        RecordedResource(
+        registered_as(
             ROLE,
             "t-role",
             {"name": "teleport-a", "assumeRolePolicy": json.dumps(json.loads(TRUST), indent=2)},
         ),
-        RecordedResource(POLICY, "t-rds", {"role": "teleport-a", "name": "RDS", "policy": "[]"}),
-        RecordedResource(
+        registered_as(POLICY, "t-rds", {"role": "teleport-a", "name": "RDS", "policy": "[]"}),
+        registered_as(
             INTEGRATION,
             "t-integration",
             {"integration_name": "a", "role_arn": "arn:2", "labels": {}},
         ),
-        RecordedResource(POLICY, "t-ec2", {"role": "teleport-a", "name": "EC2", "policy": "{}"}),
+        registered_as(POLICY, "t-ec2", {"role": "teleport-a", "name": "EC2", "policy": "{}"}),
     ]
     assert marks(planned, state) == {
         "t-role": ("same", ()),
@@ -102,8 +107,8 @@ def test_every_teleport_kind_is_marked_by_its_own_rules(tmp_path: Path) -> None:
         (DISCOVERY, "t-config", {**config, "cluster": "a.example.com"}),
     )
     planned = [
-        RecordedResource(TOKEN, "t-token", {**token, "adopt_existing": True}),
-        RecordedResource(DISCOVERY, "t-config", {**config, "cluster": "a.example.com"}),
+        registered_as(TOKEN, "t-token", {**token, "adopt_existing": True}),
+        registered_as(DISCOVERY, "t-config", {**config, "cluster": "a.example.com"}),
     ]
     # adopt_existing never causes a change.
     assert marks(planned, state) == {"t-token": ("same", ()), "t-config": ("same", ())}
@@ -144,7 +149,7 @@ def test_a_discovery_matcher_is_compared_as_the_provider_stores_it(tmp_path: Pat
     }
     assert stored["aws"] != registered["aws"]  # the defaults written out
     state = export(tmp_path, (DISCOVERY, "t-config", stored))
-    planned = [RecordedResource(DISCOVERY, "t-config", registered)]
+    planned = [registered_as(DISCOVERY, "t-config", registered)]
     assert marks(planned, state) == {"t-config": ("same", ())}
 
     planned[0].inputs["aws"] = [{**registered["aws"][0], "regions": ["eu-west-1"]}]
@@ -160,3 +165,48 @@ def test_a_file_that_is_not_an_export_is_refused_with_the_fix(
         load_state(bad)
     assert main(["plan", "examples/basic", "--state", str(bad)]) != 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_two_children_of_one_name_under_parents_of_different_types_are_two_resources(
+    tmp_path: Path,
+) -> None:
+    """AwsOidcIntegration("mgmt") and DiscoveryMemberRole("mgmt") both have a `mgmt-role`:
+    matched by type and name, the second planned role met the first's state (a false replace)
+    and the stored member role was never marked `delete`."""
+    component = "teleport-oidc:index:AwsOidcIntegration"
+    member = "teleport-oidc:index:DiscoveryMemberRole"
+    integration_role = {"name": "teleport-mgmt", "assumeRolePolicy": TRUST}
+    member_role = {"name": "teleport-member", "assumeRolePolicy": TRUST}
+    path = tmp_path / "state.json"
+    items = [
+        {"urn": f"urn:pulumi:prod::p::{component}::mgmt", "type": component},
+        {"urn": f"urn:pulumi:prod::p::{member}::mgmt", "type": member},
+        {
+            "urn": f"urn:pulumi:prod::p::{component}${ROLE}::mgmt-role",
+            "type": ROLE,
+            "inputs": integration_role,
+        },
+        {
+            "urn": f"urn:pulumi:prod::p::{member}${ROLE}::mgmt-role",
+            "type": ROLE,
+            "inputs": member_role,
+        },
+    ]
+    path.write_text(json.dumps({"version": 3, "deployment": {"resources": items}}))
+    # The plan keeps the integration's role and drops the member role (and its component).
+    planned = [
+        RecordedResource(component, "mgmt", {}, urn=f"urn:pulumi:dev::p::{component}::mgmt"),
+        RecordedResource(
+            ROLE,
+            "mgmt-role",
+            integration_role,
+            urn=f"urn:pulumi:dev::p::{component}${ROLE}::mgmt-role",
+        ),
+    ]
+    changes = [(c.type, c.name, c.mark) for c in compare(planned, load_state(path))]
+    assert sorted(changes) == [
+        (ROLE, "mgmt-role", "delete"),
+        (ROLE, "mgmt-role", "same"),
+        (component, "mgmt", "same"),
+        (member, "mgmt", "delete"),
+    ]

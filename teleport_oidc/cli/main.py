@@ -1,7 +1,7 @@
 """The ``teleport-oidc`` command (also ``python -m teleport_oidc``).
 
 teleport-oidc plan [PROGRAM_DIR] [--stack NAME | --stack-config FILE] [--config k=v]...
-                   [--format text|json] [--online]
+                   [--state EXPORT] [--format text|json|markdown] [--online]
 teleport-oidc doctor PROXY_URL [--ca-bundle PEM] [--integration-name N] [--role-name R]
                      [--no-aws]
 teleport-oidc thumbprint ISSUER_URL [--ca-bundle PEM] [--timeout S]
@@ -75,7 +75,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="set or override a config value (repeatable)",
     )
-    plan.add_argument("--format", choices=("text", "json"), default="text")
+    plan.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="markdown: a review of what the change grants, for a pull request (against --state; "
+        "without it everything is new); json also carries that review under `review`",
+    )
     plan.add_argument(
         "--state",
         type=Path,
@@ -205,24 +211,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "plan":
-            from .plan import plan_program, render_json, render_text
+            from .plan import plan_program, render_text
 
+            state = world = None
+            if args.state is not None:  # read before the program runs: a bad file stops here
+                from .deployed import deployed_world
+                from .export import load_state
+
+                state = load_state(args.state)
+                world = deployed_world(state)
             plan = plan_program(
                 Path(args.program_dir),
                 stack=args.stack,
                 config_file=args.stack_config,
                 overrides=args.config,
                 offline=args.offline,
+                world=world,
             )
-            if args.state is not None:
-                from .statediff import compare, load_state, render_changes
+            if state is not None or args.format != "text":
+                from .review_output import write_plan_output
 
-                changes = compare(plan.recorded.resources, load_state(args.state))
-                sys.stdout.write(render_changes(changes, as_json=args.format == "json"))
+                sys.stdout.write(write_plan_output(plan, state, args.format))
                 return 0
-            sys.stdout.write(
-                render_json(plan) + "\n" if args.format == "json" else render_text(plan)
-            )
+            sys.stdout.write(render_text(plan))
             return 0
         if args.command == "doctor":
             return _doctor(args)

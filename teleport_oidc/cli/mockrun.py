@@ -29,6 +29,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 __all__ = [
     "PLACEHOLDER_ORGANIZATION",
+    "AwsWorld",
     "FakeAws",
     "MockRun",
     "Recorded",
@@ -39,8 +40,37 @@ __all__ = [
 PLACEHOLDER_ACCOUNT = "123456789012"
 _OIDC_GET = "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider"
 _ORGANIZATION_GET = "aws:organizations/getOrganization:getOrganization"
-#: The organization every mock run's accounts belong to.
+#: The organization every mock run's accounts belong to, unless told another.
 PLACEHOLDER_ORGANIZATION = "o-exampleorg1"
+
+
+@dataclass(frozen=True)
+class AwsWorld:
+    """Where the mock engine deploys: the account and partition behind each AWS provider, and
+    the organization ``getOrganization`` answers with.
+
+    What the program itself declares wins (a provider's ``allowed_account_ids`` names its
+    account, its ``region`` or the ``aws:region`` config its partition); this world fills in
+    what only AWS would know. By default it is the placeholder world; ``plan --state`` reads
+    the deployed stack's world from its export (:mod:`teleport_oidc.cli.deployed`).
+    """
+
+    account: str = PLACEHOLDER_ACCOUNT
+    """The default provider's account, and any provider's the world does not know."""
+    partition: str | None = None
+    """The default provider's partition; ``None``: from the region (``aws`` without one)."""
+    providers: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Explicit AWS provider name -> (partition, account)."""
+    organization: str = PLACEHOLDER_ORGANIZATION
+    """The caller's organization's ID."""
+
+    def where(self, provider: str, region: str | None) -> tuple[str, str]:
+        """(partition, account) of the provider named ``provider`` (``""``: the default)."""
+        partition, account = self.providers.get(provider, (self.partition, self.account))
+        return (
+            partition if partition and not region else _partition_for_region(region),
+            account,
+        )
 
 
 @dataclass
@@ -89,8 +119,9 @@ def _partition_for_region(region: str | None) -> str:
 class FakeAws(pulumi.runtime.Mocks):
     """AWS as the program sees it: explicit AWS providers pick the account and partition.
 
-    An AWS provider's account is its first ``allowed_account_ids`` entry (else the placeholder
-    ``123456789012``); its partition follows its ``region``. ``existing_providers`` maps
+    An AWS provider's account is its first ``allowed_account_ids`` entry, else the world's
+    (:class:`AwsWorld`: by default the placeholder ``123456789012``); its partition follows its
+    ``region``, else the world's. ``existing_providers`` maps
     ``(account, host)`` to the client IDs of an IAM OIDC provider that already exists; without it
     (``plan``), any provider looked up exists with the ``discover.teleport`` audience.
     """
@@ -99,28 +130,30 @@ class FakeAws(pulumi.runtime.Mocks):
         self,
         existing_providers: Mapping[tuple[str, str], list[str]] | None = None,
         default_region: str | None = None,
+        world: AwsWorld | None = None,
     ) -> None:
         self.recorded = Recorded()
         self.existing = None if existing_providers is None else dict(existing_providers)
         self.default_region = default_region
+        self.world = world or AwsWorld()
         self._accounts: dict[str, tuple[str, str]] = {}
 
     def _where(self, provider_ref: str | None) -> tuple[str, str]:
         # A provider reference is "<urn>::<id>"; the URN ends with the provider's name.
         parts = (provider_ref or "").split("::")
         name = parts[-2] if len(parts) > 2 else ""
-        default = (_partition_for_region(self.default_region), PLACEHOLDER_ACCOUNT)
-        return self._accounts.get(name, default)
+        return self._accounts.get(name) or self.world.where("", self.default_region)
 
     def new_resource(self, args: _mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs = dict(args.inputs)
         outputs = dict(inputs)
         name = args.name
         if args.typ == "pulumi:providers:aws":
-            accounts = inputs.get("allowedAccountIds") or [PLACEHOLDER_ACCOUNT]
+            accounts = inputs.get("allowedAccountIds") or []
             if isinstance(accounts, str):  # provider inputs reach mocks JSON-encoded
-                accounts = json.loads(accounts) or [PLACEHOLDER_ACCOUNT]
-            self._accounts[name] = (_partition_for_region(inputs.get("region")), accounts[0])
+                accounts = json.loads(accounts) or []
+            partition, account = self.world.where(name, inputs.get("region"))
+            self._accounts[name] = (partition, str(accounts[0]) if accounts else account)
             return f"{name}-id", outputs
         partition, account = self._where(args.provider)
         if args.typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
@@ -191,13 +224,13 @@ class FakeAws(pulumi.runtime.Mocks):
             return {"partition": partition, "dnsSuffix": "amazonaws.com", "id": partition}, []
         if args.token == _ORGANIZATION_GET:
             # The caller's organization, with the caller as its management account.
+            organization = self.world.organization
             return {
-                "id": PLACEHOLDER_ORGANIZATION,
-                "arn": f"arn:{partition}:organizations::{account}:organization/"
-                f"{PLACEHOLDER_ORGANIZATION}",
+                "id": organization,
+                "arn": f"arn:{partition}:organizations::{account}:organization/{organization}",
                 "masterAccountId": account,
                 "masterAccountArn": f"arn:{partition}:organizations::{account}:account/"
-                f"{PLACEHOLDER_ORGANIZATION}/{account}",
+                f"{organization}/{account}",
                 "featureSet": "ALL",
                 "roots": [{"id": "r-exmp", "name": "Root", "arn": "", "policyTypes": []}],
             }, []
@@ -237,6 +270,18 @@ class _RecordingMonitor(_mocks.MockMonitor):
     def __init__(self, mocks: FakeAws) -> None:
         super().__init__(mocks)
         self.fake = mocks
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives: the parent's whole type chain before the type, and none
+        for the stack's children (the SDK's mock keeps the last parent type only, the stack's
+        included), so ``plan --state`` can match the URNs of a stack export."""
+        if parent:
+            chain = parent.split("::")[2]
+            if chain != "pulumi:pulumi:Stack":
+                type_ = f"{chain}${type_}"
+        return "urn:pulumi:" + "::".join(
+            [_settings.get_stack(), _settings.get_project(), type_, name]
+        )
 
     def Invoke(self, request: Any) -> Any:
         return _with_own_loop(lambda: super(_RecordingMonitor, self).Invoke(request))
@@ -320,6 +365,8 @@ class MockRun:
     preview: bool = True
     echo_warnings: bool = True
     """Also log warnings (to stderr); ``plan`` turns it off: they are part of its output."""
+    world: AwsWorld | None = None
+    """Where the program deploys; default: the placeholder account and organization."""
 
 
 def run_program(
@@ -327,7 +374,7 @@ def run_program(
 ) -> Recorded:
     """Run ``program`` under mocks and return what it registered, called and exported."""
     options = options or MockRun()
-    fake = mocks or FakeAws(default_region=options.config.get("aws:region"))
+    fake = mocks or FakeAws(default_region=options.config.get("aws:region"), world=options.world)
     with _isolated():
         monitor = _RecordingMonitor(fake)
         _mocks.set_mocks(

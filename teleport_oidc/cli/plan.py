@@ -30,7 +30,14 @@ from ..teleport.document import to_yaml
 from ..teleport.integration import INTEGRATION_TYPE
 from ..teleport.provider import integration_resource, integration_yaml
 from ..teleport.resource import Kind
-from .mockrun import PLACEHOLDER_ACCOUNT, MockRun, Recorded, RecordedResource, run_program
+from .mockrun import (
+    PLACEHOLDER_ACCOUNT,
+    AwsWorld,
+    MockRun,
+    Recorded,
+    RecordedResource,
+    run_program,
+)
 
 __all__ = ["Plan", "PlanError", "load_config", "plan_program", "render_json", "render_text"]
 
@@ -167,13 +174,15 @@ def plan_program(
     config_file: Path | None = None,
     overrides: Sequence[str] = (),
     offline: bool = True,
+    world: AwsWorld | None = None,
 ) -> Plan:
     """Run the program in ``program_dir`` under mocks and return what it registered.
 
     The stack: ``stack`` reads ``Pulumi.<stack>.yaml`` from the program folder, which must
     exist; ``config_file`` reads that file, and the stack is named from it (``prod`` for
     ``Pulumi.prod.yaml``) unless ``stack`` is given too. With neither, ``Pulumi.example.yaml``
-    is read when the folder has one, else no config, and the stack is ``example``.
+    is read when the folder has one, else no config, and the stack is ``example``. ``world``:
+    the accounts, partition and organization to deploy into (default: the placeholders).
     """
     program_dir = program_dir.resolve()
     project, entry = _project(program_dir)
@@ -209,6 +218,7 @@ def plan_program(
                     secret_keys=secret_keys,
                     preview=True,
                     echo_warnings=False,
+                    world=world,
                 ),
             )
     finally:

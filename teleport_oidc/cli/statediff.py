@@ -12,20 +12,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pulumi.output import Unknown
 
-from ..errors import TeleportOidcError
 from ..teleport.discovery import DISCOVERY_CONFIG, DISCOVERY_CONFIG_TYPE
 from ..teleport.integration import INTEGRATION_TYPE
 from ..teleport.provider import INTEGRATION
 from ..teleport.resource import CONNECTION_KEYS, Kind, TctlResourceProvider, moved_cluster
 from ..teleport.token import PROVISION_TOKEN_TYPE, TOKEN
+from .export import StateError, StoredState, load_state, urn_key
 from .mockrun import RecordedResource
 
-__all__ = ["Change", "StateError", "compare", "load_state", "render_changes"]
+__all__ = ["Change", "StateError", "as_stored", "compare", "load_state", "render_changes"]
 
 #: Per type: inputs whose change replaces the resource, and defaults providers fill in.
 _REPLACES: dict[str, tuple[str, ...]] = {
@@ -54,10 +53,6 @@ _JSON_INPUTS = {"assumeRolePolicy", "policy", "content"}
 _IGNORED = {"__provider", "__defaults"}
 
 
-class StateError(TeleportOidcError):
-    """The --state file is not a `pulumi stack export`."""
-
-
 @dataclass(frozen=True)
 class Change:
     name: str
@@ -66,26 +61,10 @@ class Change:
     """create, update, replace, delete or same."""
     keys: tuple[str, ...] = ()
     """The inputs that differ."""
-
-
-def load_state(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
-    """(type, name) -> the resource's inputs, from a `pulumi stack export` file."""
-    try:
-        data = json.loads(path.read_text())
-        resources = data["deployment"].get("resources") or []
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise StateError(
-            f"--state {str(path)!r} is not a `pulumi stack export` file ({exc}); "
-            "write one with `pulumi stack export --file state.json`"
-        ) from None
-    found: dict[tuple[str, str], dict[str, Any]] = {}
-    for resource in resources:
-        type_ = str(resource.get("type", ""))
-        if type_.startswith("pulumi:") or resource.get("delete"):
-            continue
-        name = str(resource["urn"]).rsplit("::", 1)[-1]
-        found[(type_, name)] = dict(resource.get("inputs") or {})
-    return found
+    urn: str = ""
+    """The planned resource's URN (for a ``delete``, the stored one's)."""
+    replaced_by: tuple[str, ...] = ()
+    """For a ``replace``: the changed inputs that force it."""
 
 
 def _plain(value: Any) -> Any:
@@ -140,9 +119,16 @@ def _checked(kind: Kind, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return {**inputs, **provider.check({}, dict(inputs)).inputs}
 
 
+def as_stored(resource_type: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A Teleport resource's planned inputs as its provider's ``check`` would store them (the
+    export holds those); any other resource's as they are."""
+    kind = _KINDS.get(resource_type)
+    return dict(inputs) if kind is None else _checked(kind, inputs)
+
+
 def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change:
     if stored is None:
-        return Change(resource.name, resource.type, "create")
+        return Change(resource.name, resource.type, "create", urn=resource.urn)
     planned = resource.inputs
     keys = set(planned) | set(stored)
     kind = _KINDS.get(resource.type)
@@ -160,25 +146,31 @@ def _change(resource: RecordedResource, stored: dict[str, Any] | None) -> Change
     changed = tuple(
         sorted(key for key in keys - _IGNORED if _differs(key, planned.get(key), stored.get(key)))
     )
-    if any(key in replaces for key in changed):
-        return Change(resource.name, resource.type, "replace", changed)
-    return Change(resource.name, resource.type, "update" if changed else "same", changed)
+    forcing = tuple(key for key in changed if key in replaces)
+    mark = "replace" if forcing else "update" if changed else "same"
+    return Change(resource.name, resource.type, mark, changed, resource.urn, forcing)
 
 
-def compare(
-    resources: list[RecordedResource], state: dict[tuple[str, str], dict[str, Any]]
-) -> list[Change]:
-    """A change per planned resource, then a ``delete`` per stored one the plan lacks."""
-    changes = [
-        _change(r, state.get((r.type, r.name)))
-        for r in resources
-        if not r.type.startswith("pulumi:")
-    ]
-    planned = {(r.type, r.name) for r in resources}
+def compare(resources: list[RecordedResource], state: StoredState) -> list[Change]:
+    """A change per planned resource, then a ``delete`` per stored one the plan lacks.
+
+    A planned resource is matched with the stored one of the same URN, the stack and project
+    names aside (:func:`urn_key`): the parents' types are part of it, so two children of one
+    name under different parents are two resources, as they are to the engine.
+    """
+    changes = []
+    planned = set()
+    for resource in resources:
+        if resource.type.startswith("pulumi:"):
+            continue
+        key = urn_key(resource.urn)
+        planned.add(key)
+        stored = state.resources.get(key)
+        changes.append(_change(resource, None if stored is None else stored.inputs))
     changes += [
-        Change(name, type_, "delete")
-        for (type_, name) in sorted(state)
-        if (type_, name) not in planned
+        Change(stored.name, stored.type, "delete", urn=stored.urn)
+        for key, stored in sorted(state.resources.items())
+        if key not in planned
     ]
     return changes
 
@@ -190,7 +182,13 @@ def render_changes(changes: list[Change], as_json: bool = False) -> str:
     if as_json:
         return json.dumps(
             [
-                {"name": c.name, "type": c.type, "change": c.mark, "keys": list(c.keys)}
+                {
+                    "name": c.name,
+                    "type": c.type,
+                    "change": c.mark,
+                    "keys": list(c.keys),
+                    "urn": c.urn,
+                }
                 for c in changes
             ],
             indent=2,

@@ -166,6 +166,11 @@ def _conditions_hold(
             return False
         for key, values in block.items():
             lowered = str(key).lower()
+            if lowered not in context and _another_providers_key(lowered, context):
+                # Teleport's token carries its own provider's keys only: this one is absent.
+                if not _holds_when_absent(str(operator), [_text(v) for v in _as_list(values)]):
+                    return False
+                continue
             if lowered not in context:
                 unknown.add(str(key))
                 if not assume:
@@ -174,6 +179,28 @@ def _conditions_hold(
             if not _holds(str(operator), context[lowered], [_text(v) for v in _as_list(values)]):
                 return False
     return True
+
+
+def _another_providers_key(key: str, context: dict[str, str]) -> bool:
+    """A web-identity key (``<issuer host>:aud``, ``:sub``, ...) of a provider other than the
+    one in ``context``: IAM sets such keys only for the provider that issued the token."""
+    namespace, _, _ = key.partition(":")
+    ours = {k.partition(":")[0] for k in context}
+    return "." in namespace and namespace not in ours
+
+
+def _holds_when_absent(operator: str, wanted: list[str]) -> bool:
+    """IAM on a key the request lacks: a match fails, a "must not match" holds, ``...IfExists``
+    and ``ForAllValues:`` hold, ``Null`` holds when it asks for absence."""
+    if operator.startswith("ForAllValues:"):
+        return True
+    if operator.startswith("ForAnyValue:"):
+        return False
+    if operator.endswith("IfExists"):
+        return True
+    if operator == "Null":
+        return any(w.lower() == "true" for w in wanted)
+    return operator in _NEGATED
 
 
 def _holds(operator: str, got: str, wanted: list[str]) -> bool:

@@ -28,6 +28,7 @@ from ..errors import InvalidArgumentError
 from ..features import FEATURES
 from ..member_role import DiscoveryMemberRoleArgs
 from ..registration import camel, snake
+from ..teleport.integration import TeleportIntegrationArgs
 
 __all__ = [
     "component_args",
@@ -164,6 +165,7 @@ _ARGS_TYPES: tuple[type, ...] = (
     DiscoveryMemberRoleArgs,
     DiscoveryOptions,
     OrganizationDiscovery,
+    TeleportIntegrationArgs,
 )
 
 

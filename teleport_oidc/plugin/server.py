@@ -187,7 +187,7 @@ class PluginServicer(ProviderServicer):
         news = _snake_props(request.news, True)
         result = await self._answer(context, lambda: provider.check(olds, news))
         failures = [
-            proto.CheckFailure(property=camel(f.property), reason=f.reason)
+            proto.CheckFailure(property=camel(f.property), reason=respell_first_line(f.reason))
             for f in result.failures or []
         ]
         return proto.CheckResponse(inputs=await _struct(result.inputs or {}), failures=failures)

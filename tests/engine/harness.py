@@ -47,6 +47,11 @@ class Harness:
     dynamic_python: bool = True
     """False: no ``PULUMI_PYTHON_CMD`` (even one inherited), as a TypeScript or YAML user has
     none; setting it would hide that dynamic resources cannot run there (pulumi #5455)."""
+    region: str = "us-east-1"
+    """The region of the CLI, its plugins and :meth:`aws` (``us-gov-west-1``: aws-us-gov)."""
+    credentials: tuple[str, str, str] | None = None
+    """Access key, secret and session token (from :func:`move_to_account`); default: moto's
+    dummy keys, whose account is moto's default ``123456789012``."""
 
     @property
     def home(self) -> Path:
@@ -87,8 +92,8 @@ class Harness:
             AWS_ENDPOINT_URL=self.moto_url,
             AWS_ACCESS_KEY_ID="testing",
             AWS_SECRET_ACCESS_KEY="testing",
-            AWS_REGION="us-east-1",
-            AWS_DEFAULT_REGION="us-east-1",
+            AWS_REGION=self.region,
+            AWS_DEFAULT_REGION=self.region,
             AWS_EC2_METADATA_DISABLED="true",
             TELEPORT_TCTL=str(self.tctl),
             NO_PROXY="127.0.0.1,localhost",
@@ -98,6 +103,9 @@ class Harness:
             env.pop(key, None)
         if not self.dynamic_python:
             env.pop("PULUMI_PYTHON_CMD")
+        if self.credentials:
+            key, secret, token = self.credentials
+            env.update(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret, AWS_SESSION_TOKEN=token)
         if self.https_proxy:
             env.update(HTTPS_PROXY=self.https_proxy, https_proxy=self.https_proxy)
         if self.ca_bundle:
@@ -171,13 +179,35 @@ class Harness:
         )
 
     def aws(self, service: str) -> object:
+        key, secret, token = self.credentials or ("testing", "testing", None)
         return boto3.client(
             service,
             endpoint_url=self.moto_url,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
+            region_name=self.region,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+            aws_session_token=token,
         )
+
+
+def move_to_account(harness: Harness, account: str, region: str) -> None:
+    """Make ``harness`` (the CLI, its plugins, :meth:`Harness.aws`) work as a role of
+    ``account`` in ``region``: moto keeps each account's resources apart and answers
+    ``GetCallerIdentity`` with the account of the credentials, and builds ARNs in the
+    region's partition, as AWS does."""
+    harness.region = region
+    partition = (
+        "aws-us-gov"
+        if region.startswith("us-gov-")
+        else "aws-cn"
+        if region.startswith("cn-")
+        else "aws"
+    )
+    creds = harness.aws("sts").assume_role(  # type: ignore[attr-defined]
+        RoleArn=f"arn:{partition}:iam::{account}:role/engine-tier-deployer",
+        RoleSessionName="engine-tier",
+    )["Credentials"]
+    harness.credentials = (creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
 
 
 def aws_leftovers(harness: Harness) -> dict[str, list[str]]:

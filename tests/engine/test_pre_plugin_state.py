@@ -1,4 +1,4 @@
-"""A Python stack deployed by the version before the plugin (commit b2eb300: the Teleport
+"""A Python stack deployed by the version before the plugin (main at 9472826: the Teleport
 resources as plain ``pulumi.dynamic.Resource`` subclasses) previews with no change now that
 they register through :mod:`teleport_oidc.registration`: same type tokens, same inputs, same
 serialized provider.

@@ -208,3 +208,40 @@ def test_yaml_bad_provider_config_fails_preview_with_our_message(
     assert "Traceback" not in output and "Unexpected <class" not in output, output
     assert teleport.integrations() == {}
     assert aws_leftovers(engine) == EMPTY
+
+
+def test_yaml_program_uses_the_teleport_integration_resource_directly(
+    engine: Harness, teleport: FakeTeleport, tmp_path: Path
+) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "Pulumi.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "name": "teleport-oidc-yaml-integration",
+                "runtime": "yaml",
+                "resources": {
+                    "integration": {
+                        "type": "teleport-oidc:index:TeleportIntegration",
+                        "properties": {
+                            "integrationName": "aws-direct",
+                            "roleArn": ELSEWHERE,
+                            "labels": {"team_name": "platform"},
+                        },
+                    }
+                },
+                "outputs": {"name": "${integration.integrationName}"},
+            },
+            sort_keys=False,
+        )
+    )
+    teleport.require_identity(IDENTITY)
+    program = yaml_program(engine, source, tmp_path / "program")
+    ok(engine.pulumi(program, "up", "--yes"))
+    stored = teleport.integrations()["aws-direct"]
+    assert stored["spec"]["aws_oidc"]["role_arn"] == ELSEWHERE
+    assert stored["metadata"]["labels"]["team_name"] == "platform"  # data keeps its spelling
+    assert ok(engine.pulumi(program, "stack", "output", "name")).strip() == "aws-direct"
+    ok(engine.pulumi(program, "preview", "--expect-no-changes"))
+    ok(engine.pulumi(program, "destroy", "--yes"))
+    assert teleport.integrations() == {}
