@@ -8,7 +8,6 @@ clean second preview, refresh after a change made with tctl, one real change, de
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -43,7 +42,7 @@ def typescript(
     engine.dynamic_python = False
     engine.install_plugin()
     program = tmp_path / "program"
-    shutil.copytree(REPO / "examples" / "typescript-basic", program)
+    sdks.copy_example(REPO / "examples" / "typescript-basic", program)
     sdks.prepare_typescript(program, sdkgen_tool, node_modules)
     ok(engine.pulumi(program, "stack", "init", "test"))
     ok(
