@@ -21,6 +21,15 @@ class SdkError(RuntimeError):
     """Generating or compiling an SDK or a program failed; the message holds the tool's output."""
 
 
+def copy_example(source: Path, target: Path) -> Path:
+    """A copy of an example program without what running it left there (the sandbox generates
+    ``sdks/``, links ``node_modules`` and compiles to ``bin/`` in the folder itself)."""
+    return Path(shutil.copytree(source, target, ignore=shutil.ignore_patterns(*_LEFT_BEHIND)))
+
+
+_LEFT_BEHIND = ("sdks", "node_modules", "bin", "Pulumi.sandbox.yaml")
+
+
 def _run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:

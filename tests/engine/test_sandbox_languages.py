@@ -29,8 +29,10 @@ def sandbox(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def program(tmp_path: Path) -> Iterator[Path]:
-    folder = tmp_path / "program"
-    folder.mkdir()
+    # Under a folder named like the SDKs' (a checkout in .../sdks/ once hid a program's own
+    # modules from the Node.js language host's reload between passes).
+    folder = tmp_path / "sdks" / "program"
+    folder.mkdir(parents=True)
     yield folder
     sandbox("--stop", str(folder))
 
@@ -62,9 +64,12 @@ def test_sandbox_compiles_and_runs_a_typescript_program_with_the_generated_sdk(
         'import * as teleportOidc from "@pulumi/teleport-oidc";\n'
         "export const greeting = `hello from ${pulumi.getStack()}`;\n"
         "export const component = teleportOidc.AwsOidcIntegration.name;\n"
+        'new pulumi.ComponentResource("sandbox:index:Marker", "marker");\n'
     )
     up = sandbox(str(program), "--", "pulumi", "up", "--yes", "--non-interactive")
     assert up.returncode == 0, up.stdout + up.stderr
     assert re.search(r'greeting\s*: "hello from sandbox"', up.stdout), up.stdout
     assert re.search(r'component\s*: "AwsOidcIntegration"', up.stdout), up.stdout
+    # Registered again in up's update pass, not only in its preview.
+    assert "+ 2 created" in up.stdout, up.stdout
     assert (program / "sdks" / "teleport-oidc" / "bin" / "index.js").is_file()

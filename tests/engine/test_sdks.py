@@ -46,7 +46,7 @@ def test_typescript_sdk_compiles_with_tsc_and_constructs_the_remote_component(
 def test_typescript_example_compiles_against_the_generated_sdk(
     sdkgen_tool: Path, node_modules: Path, tmp_path: Path
 ) -> None:
-    program = shutil.copytree(EXAMPLES / "typescript-basic", tmp_path / "program")
+    program = sdks.copy_example(EXAMPLES / "typescript-basic", tmp_path / "program")
     sdks.prepare_typescript(program, sdkgen_tool, node_modules)
     compiled = (program / "bin" / "index.js").read_text()
     assert 'require("@pulumi/teleport-oidc")' in compiled
@@ -55,7 +55,7 @@ def test_typescript_example_compiles_against_the_generated_sdk(
 def test_go_example_builds_against_the_generated_sdk(
     generated: Path, go_modules: Path, tmp_path: Path
 ) -> None:
-    program = shutil.copytree(EXAMPLES / "go-basic", tmp_path / "program")
+    program = sdks.copy_example(EXAMPLES / "go-basic", tmp_path / "program")
     shutil.copytree(generated / "go", program / sdks.SDK_FOLDER)
     env = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly", "GOPROXY": "off"}
     done = subprocess.run(

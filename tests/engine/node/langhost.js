@@ -45,10 +45,11 @@ async function main(argv) {
     // The engine runs the program once per pass (`up` previews, then updates), so its modules
     // are loaded afresh each time, as an inline program's function is called afresh; the SDKs
     // (node_modules, sdks/) stay loaded.
+    const kept = [path.join(programDir, "sdks") + path.sep, path.join(programDir, "node_modules")];
     const own = (file) =>
         file.startsWith(path.dirname(entry) + path.sep) &&
         !file.includes(`${path.sep}node_modules${path.sep}`) &&
-        !file.includes(`${path.sep}sdks${path.sep}`);
+        !kept.some((folder) => file.startsWith(folder));
     const program = async () => {
         process.chdir(programDir);
         for (const file of Object.keys(require.cache).filter(own)) {
