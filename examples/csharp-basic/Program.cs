@@ -2,7 +2,7 @@
 // account (examples/basic in Python). `pulumi package add` writes the SDK to sdks/teleport-oidc.
 using System.Collections.Generic;
 using Pulumi;
-using TeleportOidc.TeleportOidc;
+using Pulumi.TeleportOidc;
 
 return await Deployment.RunAsync(() =>
 {

@@ -354,7 +354,6 @@ def schema() -> dict[str, Any]:
         "language": {
             "nodejs": {"packageName": "@pulumi/teleport-oidc"},
             "python": {"packageName": "pulumi_teleport_oidc"},
-            "csharp": {"rootNamespace": "TeleportOidc"},
             "go": {"importBasePath": "github.com/example/teleport-oidc/sdk/go/teleportoidc"},
         },
     }
