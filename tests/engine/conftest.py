@@ -32,7 +32,7 @@ def engine_cli() -> Path:
         pytest.skip(f"the engine tier cannot run: {exc}")
 
 
-def _tool(find: Callable[[], Path], what: str) -> Path:
+def built_tool(find: Callable[[], Path], what: str) -> Path:
     """A tool ``tests/engine/build`` makes: skipped with the reason when absent, or failed
     under ``TELEPORT_OIDC_REQUIRE_ENGINE=1``."""
     try:
@@ -45,27 +45,29 @@ def _tool(find: Callable[[], Path], what: str) -> Path:
 
 @pytest.fixture(scope="session")
 def sdkgen_tool() -> Path:
-    return _tool(build.sdkgen, "the SDK checks")
+    return built_tool(build.sdkgen, "the SDK checks")
 
 
 @pytest.fixture(scope="session")
 def sdkgen_dotnet_tool() -> Path:
-    return _tool(build.sdkgen_dotnet, "the C# SDK check")
+    return built_tool(build.sdkgen_dotnet, "the C# SDK check")
 
 
 @pytest.fixture(scope="session")
 def node_modules() -> Path:
     if shutil.which("node") is None:
-        return _tool(_no("node is not on PATH; install Node.js >= 20"), "the TypeScript checks")
-    return _tool(build.node_modules, "the TypeScript checks")
+        return built_tool(
+            _no("node is not on PATH; install Node.js >= 20"), "the TypeScript checks"
+        )
+    return built_tool(build.node_modules, "the TypeScript checks")
 
 
 @pytest.fixture(scope="session")
 def go_modules() -> Path:
     """The Go example's modules are in the module cache (so ``go build`` runs offline)."""
     if shutil.which("go") is None:
-        return _tool(_no("the Go toolchain (`go`) is not on PATH"), "the Go SDK check")
-    return _tool(build.gomods, "the Go SDK check")
+        return built_tool(_no("the Go toolchain (`go`) is not on PATH"), "the Go SDK check")
+    return built_tool(build.gomods, "the Go SDK check")
 
 
 def _no(reason: str) -> Callable[[], Path]:

@@ -17,6 +17,7 @@ import yaml
 from tests.fake_teleport import FakeTeleport
 
 from . import build
+from .conftest import built_tool
 from .harness import REPO, Harness, aws_leftovers
 from .test_examples import check_golden, normalise, ok, sibling_order, steps
 from .test_typescript import IDENTITY, tctl_set_role
@@ -33,10 +34,7 @@ def yaml_program(engine: Harness, source: Path, target: Path) -> Path:
     """A copy of a YAML program whose ``packages:`` names a folder holding only this tree's
     plugin launcher (here is no Python language host to run ``provider/`` through its
     PulumiPlugin.yaml), with stack ``test`` and the identity."""
-    try:
-        build.yaml_language_host()
-    except build.EngineUnavailable as exc:
-        pytest.skip(f"the YAML tier cannot run: {exc}")
+    built_tool(build.yaml_language_host, "the YAML tier")  # skipped, or failed when required
     engine.dynamic_python = False
     program = shutil.copytree(source, target)
     launcher = target.parent / "plugin-bin" / LAUNCHER.name
