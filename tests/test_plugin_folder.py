@@ -82,6 +82,38 @@ def test_the_launcher_makes_its_venv_once_and_keeps_stdout_for_the_port(tmp_path
     ]
 
 
+def test_in_a_checkout_the_launcher_installs_the_package_from_it(tmp_path: Path) -> None:
+    # teleport-oidc is on no package index: the plugin's venv gets it from the repository the
+    # plugin folder is in, and pulumi as requirements.txt pins it.
+    folder = tmp_path / "repo" / "provider"
+    folder.mkdir(parents=True)
+    shutil.copy2(PROVIDER.parent / "pyproject.toml", folder.parent)
+    shutil.copy2(PROVIDER / "pulumi-resource-teleport-oidc", folder)
+    shutil.copy2(PROVIDER / "requirements.txt", folder)
+    bootstrap = tmp_path / "python3"
+    bootstrap.write_text(FAKE_PYTHON)
+    bootstrap.chmod(0o755)
+    log = tmp_path / "log"
+    env = {
+        "PATH": os.environ["PATH"],
+        "LOG": str(log),
+        "TELEPORT_OIDC_BOOTSTRAP_PYTHON": str(bootstrap),
+    }
+    done = subprocess.run(
+        [str(folder / "pulumi-resource-teleport-oidc"), "127.0.0.1:1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout == "4242\n"
+    venv_python = folder / "venv" / "bin" / "python"
+    assert log.read_text().splitlines()[1] == (
+        f"{venv_python} -m pip install --quiet --disable-pip-version-check "
+        f"{folder}/.. pulumi==3.260.0"
+    )
+
+
 def test_the_launcher_runs_the_python_it_is_given(tmp_path: Path) -> None:
     python = tmp_path / "python"
     python.write_text(FAKE_PYTHON)
