@@ -59,8 +59,9 @@ def test_readme_runs_the_command_from_the_venv_it_makes() -> None:
     assert ".venv/bin/teleport-oidc" in README and ". .venv/bin/activate" in README
 
 
-def test_readme_says_python_only_and_how_to_pin_a_version_without_an_index() -> None:
-    assert "Python-only today" in README
+def test_readme_says_how_other_languages_use_it_and_how_to_pin_a_version_without_an_index() -> None:
+    assert "## Use it from TypeScript, Go, C#, Java or YAML" in README
+    assert "pulumi package add" in README
     assert "not published to PyPI" in README
     assert "git+https://" in README and "@v0.1.0" in README
     # an install from an index where the package is not published would fail for everyone

@@ -20,7 +20,12 @@ def check(urn: str, news: dict[str, Any]) -> dict[str, Any]:
     servicer = PluginServicer(TeleportOidcProvider(), [], "127.0.0.1:0")
     request = proto.CheckRequest(urn=urn, olds=struct_pb2.Struct(), news=struct_pb2.Struct())
     request.news.update(news)
-    response = asyncio.run(servicer.Check(request, None))
+    # A loop of its own: asyncio.run would leave this thread without one for later mock runs.
+    loop = asyncio.new_event_loop()
+    try:
+        response = loop.run_until_complete(servicer.Check(request, None))
+    finally:
+        loop.close()
     assert not response.failures, response.failures
     return dict(response.inputs)
 

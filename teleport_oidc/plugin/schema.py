@@ -53,9 +53,9 @@ class SchemaError(Exception):
 
 
 _SCALARS = {"str": "string", "bool": "boolean", "int": "integer", "float": "number"}
-_SEQ = re.compile(r"^(?:Sequence|list|tuple)\[(.+?)(?:, \.\.\.)?\]$")
-_MAP = re.compile(r"^(?:Mapping|dict)\[str, (.+)\]$")
-_WRAP = re.compile(r"^pulumi\.(?:Input|Output)\[(.+)\]$")
+_SEQ = re.compile(r"\A(?:Sequence|list|tuple)\[(.+?)(?:, \.\.\.)?\]\Z")
+_MAP = re.compile(r"\A(?:Mapping|dict)\[str, (.+)\]\Z")
+_WRAP = re.compile(r"\Apulumi\.(?:Input|Output)\[(.+)\]\Z")
 
 #: (class, field) -> the schema type, where the Python annotation is a union no other language
 #: has. Each says how the plugin reads it (plugin.inputs).
