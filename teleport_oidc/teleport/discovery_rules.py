@@ -73,17 +73,7 @@ AWS_TYPES = (
 #: Teleport's SupportedAWSDatabaseMatchers: its database fetchers make one fetcher per region
 #: *as written* (``MakeFetchers`` in lib/srv/discovery/fetchers/db/db.go), so ``*`` is queried as
 #: a region named ``*`` and finds nothing.
-DATABASE_TYPES = (
-    "rds",
-    "rdsproxy",
-    "redshift",
-    "redshift-serverless",
-    "elasticache",
-    "elasticache-serverless",
-    "memorydb",
-    "opensearch",
-    "docdb",
-)
+DATABASE_TYPES = tuple(t for t in AWS_TYPES if t not in ("ec2", "eks"))
 #: The types whose fetchers expand ``*`` to every enabled region with ``account:ListRegions``
 #: (``matcherRegions`` of the EC2 fetcher in lib/srv/server, ``regions`` of the EKS fetcher).
 REGION_WILDCARD_TYPES = ("ec2", "eks")

@@ -590,17 +590,13 @@ class TctlResourceProvider(ResourceProvider):
         current = self._tctl(props).get(self.KIND.kind, id_)
         if current is None:
             return ReadResult(None, {})
-        held = holder(current)
-        if held is not None and not same_owner(held, owner_of(props)):
-            log.warn(
-                left_to_its_owner(
-                    self.KIND.kind,
-                    id_,
-                    held,
-                    "this stack no longer holds it, so refresh removes it from this stack's "
-                    "state (Teleport keeps it)",
-                )
-            )
+        if self._held_elsewhere(
+            id_,
+            current,
+            props,
+            "this stack no longer holds it, so refresh removes it from this stack's state "
+            "(Teleport keeps it)",
+        ):
             return ReadResult(None, {})
         outs = self._outputs(props, current)
         inputs = {
@@ -635,20 +631,24 @@ class TctlResourceProvider(ResourceProvider):
         current = tctl.get(self.KIND.kind, id_)
         if current is None:
             return  # already gone is success
-        held = holder(current)
-        if held is not None and not same_owner(held, owner_of(props)):
-            log.warn(
-                left_to_its_owner(
-                    self.KIND.kind,
-                    id_,
-                    held,
-                    "left in Teleport; removed from this stack's state only",
-                )
-            )
+        if self._held_elsewhere(
+            id_, current, props, "left in Teleport; removed from this stack's state only"
+        ):
             return
         tctl.remove(self.KIND.kind, id_)  # gone meanwhile is success too
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _held_elsewhere(
+        self, id_: str, current: dict[str, Any], props: dict[str, Any], outcome: str
+    ) -> bool:
+        """Whether Teleport's copy names another owner than ``props`` does; if so, say so
+        with ``outcome`` (what this stack does about it)."""
+        held = holder(current)
+        if held is None or same_owner(held, owner_of(props)):
+            return False
+        log.warn(left_to_its_owner(self.KIND.kind, id_, held, outcome))
+        return True
 
     def _outputs(
         self, props: Mapping[str, Any], current: Mapping[str, Any] | None = None
