@@ -637,7 +637,7 @@ class TctlResourceProvider(ResourceProvider):
             return
         tctl.remove(self.KIND.kind, id_)  # gone meanwhile is success too
 
-    # -- helpers -----------------------------------------------------------------------------------
+    # -- helpers -------------------------------------------------------------------------------
 
     def _held_elsewhere(
         self, id_: str, current: dict[str, Any], props: dict[str, Any], outcome: str
