@@ -140,9 +140,15 @@ def ok(done: object) -> str:
     return str(getattr(done, "stdout", ""))
 
 
+#: The CLI's progress line, printed (without a terminal) only when a step takes long enough.
+_PROGRESS = re.compile(r"^@ [a-z]+ [a-z]+\.+\n", re.M)
+
+
 def normalise(text: str) -> str:
-    """Only what truly varies between runs: the looked-up thumbprint (a fresh test CA) and the
-    ID moto gives the organization it creates."""
+    """Only what truly varies between runs: the looked-up thumbprint (a fresh test CA), the
+    ID moto gives the organization it creates, and the CLI's progress lines (a slow run prints
+    ``@ previewing update....`` between resources)."""
+    text = _PROGRESS.sub("", text)
     text = re.sub(r"\bo-[a-z0-9]{10,32}\b", "<organization-id>", text)
     return re.sub(
         r"\b[0-9a-f]{40}\b", lambda m: m.group(0) if m.group(0) in PINNED else "<thumbprint>", text
