@@ -180,7 +180,9 @@ def a_second_stack_is_refused_then_adopts_one_made_out_of_band(w: World, role: s
     refused = w.run.run("two", "up", "--yes")
     said = refused.stdout + refused.stderr
     assert refused.returncode != 0, said
-    assert f"tctl rm integration/{NAME}" in said and "adopt_existing" in said, said
+    # Stack one's labels name its owner: the refusal names it (and the ways out).
+    assert f"the Teleport integration {NAME!r} already exists and belongs to another" in said, said
+    assert "urn:pulumi:one::" in said and "adopt_existing" in said, said
     no_traceback(said)
     print("the refusal:", *[line for line in said.splitlines() if "already exists" in line][:1])
     assert w.cluster.settled(NAME, role) == role  # stack one's, untouched
