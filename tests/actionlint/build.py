@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from tests.engine import build as engine_build
 
 GOMOD = Path(__file__).with_name("gomod")
 ENV = "TELEPORT_OIDC_ACTIONLINT"
@@ -35,8 +34,7 @@ def version() -> str:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "teleport-oidc" / f"actionlint-{version()}"
+    return engine_build._cache_root() / f"actionlint-{version()}"
 
 
 def _say(message: str) -> None:
@@ -44,18 +42,16 @@ def _say(message: str) -> None:
 
 
 def _go(*args: str) -> None:
-    go = shutil.which("go")
-    if go is None:
+    """``go ARGS`` in the wrapper module, as the engine build runs it."""
+    if shutil.which("go") is None:
         raise ActionlintUnavailable(
             f"the Go toolchain (`go`) is not on PATH; install Go >= 1.26, or set {ENV}=/path/to/"
             "actionlint"
         )
-    env = {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=readonly"}
-    done = subprocess.run(
-        [go, *args], cwd=GOMOD, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise ActionlintUnavailable(f"`go {' '.join(args)}` failed:\n{done.stderr.strip()}")
+    try:
+        engine_build._go(*args, cwd=GOMOD)
+    except engine_build.EngineUnavailable as exc:
+        raise ActionlintUnavailable(str(exc)) from exc
 
 
 def binary() -> Path:
@@ -79,20 +75,14 @@ def build() -> Path:
         _say(f"up to date: {target}")
         return target / "actionlint"
     _say(f"building actionlint {version()} from the Go module proxy into {target} (cold: ~1 min)")
-    started = time.monotonic()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".build-actionlint-") as tmp:
-        work = Path(tmp)
+
+    def fill(work: Path) -> None:
         _say("downloading modules")
         _go("mod", "download")
         _say("compiling actionlint")
         _go("build", "-trimpath", "-o", str(work / "actionlint"), PACKAGE)
-        if target.exists():
-            shutil.rmtree(target)
-        work.chmod(0o755)
-        work.rename(target)
-        work.mkdir()  # for TemporaryDirectory's clean-up
-    _say(f"built in {time.monotonic() - started:.0f}s: {target}")
+
+    engine_build._into_cache(target, "actionlint", fill, say=_say)
     return target / "actionlint"
 
 

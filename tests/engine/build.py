@@ -221,7 +221,9 @@ def node_modules() -> Path:
     return _cached(node_cache_dir(), "node_modules", "npm install", "tests/engine/build node")
 
 
-def _into_cache(target: Path, what: str, fill: Callable[[Path], None]) -> Path:
+def _into_cache(
+    target: Path, what: str, fill: Callable[[Path], None], say: Callable[[str], None] = _say
+) -> Path:
     """Fill a fresh folder beside ``target`` and move it into place only when complete."""
     started = time.monotonic()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -233,7 +235,7 @@ def _into_cache(target: Path, what: str, fill: Callable[[Path], None]) -> Path:
         work.chmod(0o755)
         work.rename(target)
         work.mkdir()  # for TemporaryDirectory's clean-up
-    _say(f"{what} built in {time.monotonic() - started:.0f}s: {target}")
+    say(f"{what} built in {time.monotonic() - started:.0f}s: {target}")
     return target
 
 
