@@ -45,19 +45,25 @@ def integration_role(
     """``<name>-role``, created after the provider (IAM refuses a trust policy naming a
     provider that does not exist yet)."""
     args, host = checked.args, cluster.host
+    # A plain host is read inside one apply: ``Output.all`` makes four Outputs where ``apply``
+    # makes one, and every Output costs the SDK's event loop (see ``same_arn``).
     principal = (
-        pulumi.Output.all(where, host).apply(
-            lambda v: f"arn:{v[0].partition}:iam::{v[0].account_id}:oidc-provider/{v[1]}"
+        _joined(
+            where,
+            host,
+            lambda w, h: f"arn:{w.partition}:iam::{w.account_id}:oidc-provider/{h}",
         )
         if provider.resource is not None
         else provider.arn
     )
     restrict = args.restrict_subjects
     # The provider's ARN carries the partition: warn there (no apply of its own).
-    trust = pulumi.Output.all(principal, host).apply(
-        lambda v: json.dumps(
-            trust_policy(warn_unsupported_partition(v[0]), v[1], restrict_subjects=restrict)
-        )
+    trust = _joined(
+        principal,
+        host,
+        lambda arn, h: json.dumps(
+            trust_policy(warn_unsupported_partition(arn), h, restrict_subjects=restrict)
+        ),
     )
     role_path, role_name = args.role_path, checked.role_name
     role_arn = where.apply(
@@ -81,11 +87,18 @@ def integration_role(
     return IntegrationRole(resource=role, arn=role_arn, principal=principal, trust=trust)
 
 
+def _joined(first: pulumi.Output[Any], host: pulumi.Input[str], fn: Any) -> pulumi.Output[str]:
+    """``fn(first's value, host)``: one ``apply`` when the host is plain, as it is unless the
+    proxy URL is itself an Output."""
+    if isinstance(host, str):
+        return first.apply(lambda value: fn(value, host))
+    return pulumi.Output.all(first, host).apply(lambda v: fn(v[0], v[1]))
+
+
 def same_arn(what: str, built: pulumi.Output[str], real: pulumi.Output[str]) -> Any:
     """The ARN AWS returned, checked against the one the previewed documents were built from."""
 
-    def check(values: list[Any]) -> str:
-        expected, got = values
+    def check(expected: str, got: str) -> str:
         if expected != got:
             raise RuntimeError(
                 f"the {what} ARN AWS returned, {got!r}, differs from {expected!r}, the one built "
@@ -93,7 +106,11 @@ def same_arn(what: str, built: pulumi.Output[str], real: pulumi.Output[str]) -> 
             )
         return str(got)
 
-    return pulumi.Output.all(built, real).apply(check)
+    # One apply on the real ARN, the built one read inside it: ``Output.all`` would make four
+    # Outputs, each waited for by the SDK until the role exists (``wait_for_rpcs`` walks every
+    # pending Output on each completion, so what a component leaves pending costs per resource
+    # of the whole program: see benchmarks/README.md, "Where the time goes").
+    return real.apply(lambda got: built.apply(lambda expected: check(expected, got)))
 
 
 def warn_unsupported_partition(provider_arn: str) -> str:
