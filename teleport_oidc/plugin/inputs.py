@@ -28,7 +28,17 @@ from ..errors import InvalidArgumentError
 from ..features import FEATURES
 from ..member_role import DiscoveryMemberRoleArgs
 from ..registration import camel, snake
+from ..teleport.discovery import TeleportDiscoveryConfigArgs
 from ..teleport.integration import TeleportIntegrationArgs
+from ..teleport.matchers import (
+    AccessGraphAwsSync,
+    AwsAssumeRole,
+    AwsMatcher,
+    AwsOrganizationMatcher,
+    Ec2InstallParams,
+    OrganizationalUnits,
+)
+from ..teleport.token import IamAllowRule, TeleportProvisionTokenArgs
 
 __all__ = [
     "component_args",
@@ -166,6 +176,15 @@ _ARGS_TYPES: tuple[type, ...] = (
     DiscoveryOptions,
     OrganizationDiscovery,
     TeleportIntegrationArgs,
+    TeleportDiscoveryConfigArgs,
+    TeleportProvisionTokenArgs,
+    AwsMatcher,
+    AwsAssumeRole,
+    AwsOrganizationMatcher,
+    OrganizationalUnits,
+    Ec2InstallParams,
+    AccessGraphAwsSync,
+    IamAllowRule,
 )
 
 

@@ -91,6 +91,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .. import log
 from ..errors import InvalidArgumentError, TctlError
+from ..registration import Wire
 from . import engine_errors
 from .aws_checks import is_known
 from .document import holder, with_owner
@@ -351,6 +352,10 @@ class Kind:
     create_overwrites: bool = False
     """``tctl create`` of this kind overwrites an existing one instead of refusing (``token``:
     ``createToken`` upserts). Then create looks first with ``tctl get`` (two calls)."""
+    wire: Wire = field(default_factory=Wire)
+    """How the plugin spells the kind's properties (:class:`~teleport_oidc.registration.Wire`):
+    camelCase throughout by default; the moves where the Python API's classes are shaped
+    otherwise than the provider's inputs."""
 
     def is_exactly(
         self, existing: Mapping[str, Any], props: Mapping[str, Any], document: Mapping[str, Any]
