@@ -282,3 +282,12 @@ def test_the_component_in_the_plugin_registers_its_teleport_children_in_the_sche
     assert matcher["ssmDocumentName"] == "AWS-RunShellScript"
     assert matcher["install"]["joinToken"] == "discovery-aws-prod"
     assert rec.of_type(TOKEN)[0].inputs["allow"] == [{"awsAccount": "123456789012"}]
+
+
+def test_a_whole_number_where_the_schema_states_a_string_is_that_string() -> None:
+    # pulumi-language-yaml hands a config value that looks like a number to the plugin as one.
+    response = check(urn(TOKEN), {**WIRE_TOKEN, "allow": [{"awsAccount": 123456789012.0}]})
+    assert list(response.failures) == []
+    assert dict(response.inputs["allow"][0]) == {"awsAccount": "123456789012"}
+    refused = check(urn(TOKEN), {**WIRE_TOKEN, "allow": [{"awsAccount": 12345.5}]})
+    assert [f.reason.split(" ")[0] for f in refused.failures] == ["allow[0].awsAccount"]

@@ -55,6 +55,7 @@ from .inputs import (
     program_argument,
     respell_first_line,
     respelled,
+    stated_strings,
 )
 from .schema import COMPONENT_OUTPUTS, MEMBER_ROLE_OUTPUTS, schema_json
 
@@ -147,7 +148,7 @@ def failure_reason(token: str, reason: str) -> str:
 
 def _props(urn: str, struct: Any, keep_unknowns: bool = False) -> dict[str, Any]:
     props = _plain(rpc.deserialize_properties(struct, keep_unknowns) or {})
-    return wire_of(_type_of(urn)).into(props)
+    return wire_of(_type_of(urn)).into(stated_strings(_type_of(urn), props))
 
 
 async def _struct(urn: str, props: Mapping[str, Any]) -> Any:

@@ -62,12 +62,14 @@ def test_yaml_program_declares_the_token_and_the_discovery_config_directly(
     ok(engine.pulumi(program, "preview", "--diff", "--expect-no-changes"))
 
     ok(engine.pulumi(program, "config", "set", "region", "eu-west-1"))
+    ok(engine.pulumi(program, "config", "set", "account", "210987654321"))
     assert steps(ok(engine.pulumi(program, "preview", "--json"))) == {
         "token": "update",
         "discovery": "update",
     }
     ok(engine.pulumi(program, "up", "--yes"))
     token, config = held(teleport)
+    assert token["allow"] == [{"aws_account": "210987654321"}]  # a number on YAML's wire
     assert teleport.resources("token")[TOKEN]["metadata"]["description"] == (
         "EC2 instances discovered in eu-west-1"
     )
