@@ -1,9 +1,10 @@
 """The Teleport resources declared directly by a YAML program through the real engine:
 ``examples/yaml-teleport-resources`` (a ``TeleportProvisionToken`` and a
 ``TeleportDiscoveryConfig``, custom resources of the ``teleport-oidc`` plugin), with no
-``PULUMI_PYTHON_CMD``. Preview against a golden, up, a clean second preview, an update of both,
-destroy leaving the stand-in Teleport empty; a bad nested input refused at preview, named as the
-YAML program writes it, creating nothing."""
+``PULUMI_PYTHON_CMD``. Preview against a golden, up, a clean second preview, refresh after
+changes made with tctl (and the up that undoes them), an update of both, destroy leaving the
+stand-in Teleport empty; a bad nested input refused at preview, named as the YAML program
+writes it, creating nothing."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def held(teleport: FakeTeleport) -> tuple[dict[str, Any], dict[str, Any]]:
     return token["spec"], config["spec"]
 
 
+def edit_document_name(item: dict[str, Any]) -> None:
+    item["spec"]["aws"][0]["ssm"]["document_name"] = "Edited-Document"
+
+
+def edit_account(item: dict[str, Any]) -> None:
+    item["spec"]["allow"][0]["aws_account"] = "210987654321"
+
+
 def test_yaml_program_declares_the_token_and_the_discovery_config_directly(
     engine: Harness, teleport: FakeTeleport, program: Path
 ) -> None:
@@ -60,6 +69,23 @@ def test_yaml_program_declares_the_token_and_the_discovery_config_directly(
     assert rds["assume_role"] == {"role_arn": RDS_ROLE}
     assert ok(engine.pulumi(program, "stack", "output", "tokenName")).strip() == TOKEN
     ok(engine.pulumi(program, "preview", "--diff", "--expect-no-changes"))
+
+    # Drift made with tctl: read back through the plugin in the schema's shape, then undone.
+    teleport.edit("discovery_config", CONFIG, edit_document_name)
+    teleport.edit("token", TOKEN, edit_account)
+    refreshed = ok(engine.pulumi(program, "refresh", "--yes", "--diff"))
+    assert '"Edited-Document"' in refreshed and "ssmDocumentName" in refreshed, refreshed
+    assert '"210987654321"' in refreshed and "awsAccount" in refreshed, refreshed
+    assert "document_name" not in refreshed and "aws_account" not in refreshed, refreshed
+    assert steps(ok(engine.pulumi(program, "preview", "--json"))) == {
+        "token": "update",
+        "discovery": "update",
+    }
+    ok(engine.pulumi(program, "up", "--yes"))
+    token, config = held(teleport)
+    assert config["aws"][0]["ssm"] == {"document_name": "AWS-RunShellScript"}
+    assert token["allow"] == [{"aws_account": "123456789012"}]
+    ok(engine.pulumi(program, "preview", "--expect-no-changes"))
 
     ok(engine.pulumi(program, "config", "set", "region", "eu-west-1"))
     ok(engine.pulumi(program, "config", "set", "account", "210987654321"))
