@@ -60,7 +60,12 @@ update in place); for ``token`` plain ``tctl create`` already upserts (``createT
 ``UpsertToken``, never "already exists"): set ``create_overwrites=True``. Token not-found may
 print a masked name (``provisioning token(...) not found``, ``lib/services/local/provisioning.go``
 in some versions): check what real tctl prints before adding it to ``texts.NOT_FOUND_BY_KIND``.
-Its Args subclasses :class:`TctlArgs` (the shared inputs); its resource class
+Where its Args nest objects shaped otherwise than the provider's inputs (``AwsMatcher``'s
+``ssm_document_name`` is the provider's ``ssm.document_name``), ``Kind.wire`` holds both
+conversions and the error paths, so the plugin spells them as the schema does (the schema is
+generated from the Args: add the nested classes to ``plugin.schema``'s object types and the
+resource to its resources). Its Args subclasses :class:`TctlArgs` (the shared inputs); its
+resource class
 (``pulumi.dynamic.Resource`` subclass, like ``discovery.py``) checks plain inputs eagerly
 (:func:`check_known`, :func:`shared_props`), calls :func:`check_stack_config` before
 registering, and passes every shared key; its ``adopt_knobs`` names, as a user writes them,
