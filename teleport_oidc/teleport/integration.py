@@ -116,4 +116,4 @@ class TeleportIntegration(Registered, module="teleport-oidc", name="TeleportInte
             props,
             opts,
         )
-        self._register(TeleportIntegrationProvider(), resource_name, props, opts)
+        self._register(TeleportIntegrationProvider(), resource_name, props, opts, INTEGRATION.wire)

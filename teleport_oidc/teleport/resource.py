@@ -60,7 +60,12 @@ update in place); for ``token`` plain ``tctl create`` already upserts (``createT
 ``UpsertToken``, never "already exists"): set ``create_overwrites=True``. Token not-found may
 print a masked name (``provisioning token(...) not found``, ``lib/services/local/provisioning.go``
 in some versions): check what real tctl prints before adding it to ``texts.NOT_FOUND_BY_KIND``.
-Its Args subclasses :class:`TctlArgs` (the shared inputs); its resource class
+Where its Args nest objects shaped otherwise than the provider's inputs (``AwsMatcher``'s
+``ssm_document_name`` is the provider's ``ssm.document_name``), ``Kind.wire`` holds both
+conversions and the error paths, so the plugin spells them as the schema does (the schema is
+generated from the Args: add the nested classes to ``plugin.schema``'s object types and the
+resource to its resources). Its Args subclasses :class:`TctlArgs` (the shared inputs); its
+resource class
 (``pulumi.dynamic.Resource`` subclass, like ``discovery.py``) checks plain inputs eagerly
 (:func:`check_known`, :func:`shared_props`), calls :func:`check_stack_config` before
 registering, and passes every shared key; its ``adopt_knobs`` names, as a user writes them,
@@ -91,6 +96,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .. import log
 from ..errors import InvalidArgumentError, TctlError
+from ..registration import Wire
 from . import engine_errors
 from .aws_checks import is_known
 from .document import holder, with_owner
@@ -351,6 +357,10 @@ class Kind:
     create_overwrites: bool = False
     """``tctl create`` of this kind overwrites an existing one instead of refusing (``token``:
     ``createToken`` upserts). Then create looks first with ``tctl get`` (two calls)."""
+    wire: Wire = field(default_factory=Wire)
+    """How the plugin spells the kind's properties (:class:`~teleport_oidc.registration.Wire`):
+    camelCase throughout by default; the moves where the Python API's classes are shaped
+    otherwise than the provider's inputs."""
 
     def is_exactly(
         self, existing: Mapping[str, Any], props: Mapping[str, Any], document: Mapping[str, Any]
