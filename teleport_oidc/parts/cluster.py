@@ -10,8 +10,7 @@ import pulumi
 
 from ..args import CheckedArgs
 from ..constants import TAG_CLUSTER, TAG_INTEGRATION, TAG_ORIGIN
-from ..features import ec2_instance_connect
-from ..features.discovery import organization_version_warning
+from ..features import feature_module
 from ..log import warn
 from ..lookups import cluster as _cluster
 from ..rules import issuer_from_proxy_url, issuer_host
@@ -88,14 +87,14 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
     organization = _organization_discovery(checked)
     if cluster.lookup is None:
         if deprecated:
-            warn(ec2_instance_connect.deprecation_warning(None))
+            warn(feature_module("ec2_instance_connect").deprecation_warning(None))
         return pulumi.Output.from_input("")
 
     def version(info: Any) -> Any:
         server_version = info.server_version if info is not None else None
         if deprecated:
-            warn(ec2_instance_connect.deprecation_warning(server_version))
-        too_old = organization_version_warning(server_version) if organization else None
+            warn(feature_module("ec2_instance_connect").deprecation_warning(server_version))
+        too_old = _organization_version_warning(server_version) if organization else None
         if too_old:
             warn(too_old)
         return server_version if info is not None else _cluster.unknown()
@@ -115,6 +114,13 @@ def _cluster_lookup(checked: CheckedArgs, issuer: pulumi.Input[str]) -> pulumi.O
     return _cluster.lookup_cluster_output(
         issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle
     )
+
+
+def _organization_version_warning(server_version: str | None) -> str | None:
+    # Imported only by programs with organization discovery.
+    from ..features.discovery import organization_version_warning
+
+    return organization_version_warning(server_version)
 
 
 def _organization_discovery(checked: CheckedArgs) -> bool:
