@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -41,24 +40,20 @@ __all__ = [
 PLUGIN_PACKAGE = "teleport-oidc"
 
 
-@dataclass(frozen=True)
-class _Plugin:
-    version: str
-
-
-_plugin: _Plugin | None = None
+#: The plugin's version when this process is the plugin (set once, at its start), else ``None``.
+_plugin: str | None = None
 
 
 def serve_as_plugin(version: str) -> None:
     """From now on, in this process, the Teleport resources register as the plugin's custom
     resources at ``version``. Called once by the plugin's entry point, never by a program."""
     global _plugin
-    _plugin = _Plugin(version)
+    _plugin = version
 
 
 def plugin_version() -> str | None:
     """The plugin's version when this process is the plugin, else ``None``."""
-    return _plugin.version if _plugin is not None else None
+    return _plugin
 
 
 def plugin_type(name: str) -> str:
@@ -107,7 +102,7 @@ class Registered(pulumi.dynamic.Resource):
         # tags, matchers) are data. (The SDK's translate_input_property would respell the keys
         # inside values too.) The Python attributes keep their names: each is the Output the
         # SDK made for the camelCase property.
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=_plugin.version))
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=_plugin))
         token = plugin_type(self._resource_type_name.rsplit(":", 1)[1])
         pulumi.CustomResource.__init__(
             self, token, resource_name, {camel(k): v for k, v in props.items()}, opts

@@ -3,8 +3,7 @@ pinned), or an existing one reused and checked (right URL, ``discover.teleport``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pulumi
 import pulumi_aws as aws
@@ -17,8 +16,8 @@ from ..rules import check_provider_arn, issuer_host
 from .cluster import Cluster
 
 
-@dataclass(frozen=True)
-class OidcProvider:
+# A NamedTuple: immutable like a frozen dataclass, and far cheaper to define at import.
+class OidcProvider(NamedTuple):
     arn: pulumi.Output[str]
     """The provider's ARN as AWS holds it (created or reused)."""
     thumbprints: pulumi.Output[Any]
