@@ -26,6 +26,7 @@ from .rules import (
     validate_thumbprints,
 )
 from .tags import merge_tags, required_tags, validate_tag_value, validate_tags
+from .teleport.shared_inputs import check_connection, check_stack_config
 
 if TYPE_CHECKING:
     from .discovery_options import DiscoveryOptions
@@ -243,11 +244,9 @@ def check_args(args: AwsOidcIntegrationArgs) -> CheckedArgs:
             "(the component does not manage that provider)",
             "leave thumbprints unset, or let the component create the provider",
         )
-    # The Teleport side's checks live with its provider, loaded on the first component built.
-    from .teleport.provider import check_labels
-    from .teleport.resource import check_connection, check_stack_config
-
     if args.integration_labels is not None:
+        from .teleport.document import check_labels  # with Teleport's documents, on first use
+
         check_labels(args.integration_labels, "integration_labels")
     features = normalize_features(args.features)
     discovery = None

@@ -56,7 +56,9 @@ def declare_teleport_names(parent: pulumi.Resource, name: str, checked: CheckedA
     """The Teleport names this component will create, declared before it registers anything:
     another declaration of one of them in this program (e.g. a second component with the same
     ``DiscoveryOptions(token_name=...)``) is refused now, naming both."""
-    from ..teleport.ownership import declare  # with the provider, on the first component built
+    if not checked.args.create_teleport_integration and checked.discovery is None:
+        return  # nothing of Teleport's to declare
+    from ..teleport.ownership import declare  # loaded with the Teleport side, on first use
 
     where = connection(checked)
     if checked.args.create_teleport_integration:

@@ -10,7 +10,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..registration import Registered
-from .tctl_args import TctlArgs
+from .shared_inputs import TctlArgs
 
 __all__ = [
     "INTEGRATION_TYPE",
@@ -79,12 +79,12 @@ class TeleportIntegration(Registered, module="teleport-oidc", name="TeleportInte
         from ..rules import validate_audience, validate_integration_name, validate_role_arn
         from .ownership import declared
         from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
-        from .resource import (
+        from .resource import without_blank_defaults
+        from .shared_inputs import (
             CONNECTION_KEYS,
             check_connection,
             check_stack_config,
             checked_identity_file,
-            without_blank_defaults,
         )
 
         # Plain values are checked now, before anything is registered; Outputs in check().

@@ -75,7 +75,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -103,8 +102,16 @@ from .ownership import (
     owner_of,
     same_owner,
 )
+from .shared_inputs import (
+    CONFIG_NAMESPACE,
+    CONNECTION_KEYS,
+    TctlArgs,
+    check_config,
+    check_connection,
+    check_stack_config,
+    checked_identity_file,
+)
 from .tctl import (
-    SETTING_SOURCES,
     AlreadyExistsError,
     Runner,
     Tctl,
@@ -113,7 +120,6 @@ from .tctl import (
     parse_timeout,
     resolve_connection,
 )
-from .tctl_args import TctlArgs
 
 __all__ = [
     "CONFIG_KEYS",
@@ -136,33 +142,13 @@ __all__ = [
     "without_blank_defaults",
 ]
 
-CONFIG_NAMESPACE = "teleport-oidc"
 CONFIG_KEYS = ("authServer", "identityFile", "identity", "tctlPath", "tctlTimeout")
-CONNECTION_KEYS = ("auth_server", "identity_file", "tctl_path")
 SHARED_KEYS = ("adopt_existing", "cluster", *CONNECTION_KEYS, OWNER_KEY)
 #: How long a token's create waits for ``tctl get`` to show it (the auth server's cache).
 READ_BACK_SECONDS = 10.0
 _SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
 # Keys Teleport adds to what it stores, never part of "is this what we would create".
 _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
-
-
-def check_stack_config() -> None:
-    """The providers' stack config (``teleport-oidc:tctlTimeout`` and the connection settings),
-    checked when the program is built: the provider checks it again when it starts, but by then
-    other resources of the same program may already be being created."""
-    config = pulumi.Config(CONFIG_NAMESPACE)
-    parse_timeout(config.get("tctlTimeout"))
-    check_config(config.get)
-
-
-def check_config(get: Callable[[str], Any]) -> None:
-    """The connection settings in stack config (``teleport-oidc:authServer``, ``identityFile``,
-    ``tctlPath``): ``get(key)`` reads one key without the namespace."""
-    for key, (_, config_key, _) in SETTING_SOURCES.items():
-        value = get(config_key.split(":", 1)[1])
-        if value not in (None, ""):
-            check_setting(key, value, config_key)
 
 
 def _unknown(value: Any) -> bool:
@@ -245,25 +231,6 @@ _SHARED_CHECKS: dict[str, Callable[[Any], Any]] = {
     "cluster": check_cluster,
     **{key: _check_setting(key) for key in CONNECTION_KEYS},
 }
-
-
-def check_connection(values: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
-    """The plain values among ``cluster`` and the connection settings, checked when the resource
-    (or component) is built, so that ``pulumi up --skip-preview`` cannot create anything before
-    the provider's check refuses them. ``names``: how the caller's user wrote a key, when it is
-    not the key itself (the component's ``cluster_name``)."""
-    for key in ("cluster", *CONNECTION_KEYS):
-        value = values.get(key)
-        if value is not None and is_known(value) and not isinstance(value, pulumi.Output):
-            check_setting(key, value, (names or {}).get(key, key))
-
-
-def checked_identity_file(value: Any) -> Any:
-    """``identity_file`` as registered: an Output is checked when it resolves, so that identity
-    content passed by mistake fails the registration instead of reaching state."""
-    if isinstance(value, pulumi.Output):
-        return value.apply(lambda v: v if v is None else check_setting("identity_file", v))
-    return value
 
 
 def moved_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
