@@ -12,7 +12,6 @@ import pulumi
 from .constants import DEFAULT_MAX_SESSION_DURATION, DEFAULT_ROLE_DESCRIPTION, TAG_CLUSTER
 from .errors import InvalidArgumentError
 from .features import normalize_features
-from .lookups import thumbprint as _thumbprint
 from .rules import (
     check_provider_arn,
     default_role_name,
@@ -227,15 +226,14 @@ def check_args(args: AwsOidcIntegrationArgs) -> CheckedArgs:
             )
     elif not args.create_oidc_provider:
         reuse = "url"
-    if (
-        isinstance(args.ca_bundle, str)
-        and thumbprints == "auto"
-        and reuse is None
-        and not _thumbprint.OFFLINE
-    ):
-        from .lookups.fetch import check_ca_bundle  # file checks live with the network seam
+    if isinstance(args.ca_bundle, str) and thumbprints == "auto" and reuse is None:
+        # The lookup will read the file: checked now (the lookup modules load on first use).
+        from .lookups import thumbprint
 
-        check_ca_bundle(args.ca_bundle)
+        if not thumbprint.OFFLINE:
+            from .lookups.fetch import check_ca_bundle  # file checks live with the network seam
+
+            check_ca_bundle(args.ca_bundle)
     if reuse and isinstance(args.thumbprints, (list, tuple)):
         raise InvalidArgumentError(
             "thumbprints",

@@ -34,6 +34,13 @@ TELEPORT_PROVIDER = (
     "teleport_oidc.teleport.resource",
     "teleport_oidc.teleport.tctl",
 )
+#: The thumbprint and cluster lookups: loaded by the first lookup (none with pinned thumbprints
+#: and a given cluster_name).
+LOOKUPS = (
+    "teleport_oidc.lookups.cluster",
+    "teleport_oidc.lookups.fetch",
+    "teleport_oidc.lookups.thumbprint",
+)
 #: Each feature's module: loaded by a program that enables the feature.
 FEATURE_MODULES = tuple(f"teleport_oidc.features.{key}" for key in features.KEYS)
 
@@ -87,13 +94,13 @@ def test_importing_the_package_loads_nothing_else_of_it() -> None:
 def test_importing_the_component_leaves_discovery_features_and_the_tctl_layer_unloaded() -> None:
     loaded = loaded_after("from teleport_oidc import AwsOidcIntegration")
     assert "teleport_oidc.component" in loaded
-    assert among(loaded, ON_FIRST_USE + TELEPORT_PROVIDER + FEATURE_MODULES) == []
+    assert among(loaded, ON_FIRST_USE + TELEPORT_PROVIDER + FEATURE_MODULES + LOOKUPS) == []
 
 
-def test_a_component_without_the_teleport_side_or_features_never_loads_them() -> None:
+def test_a_component_without_the_teleport_side_features_or_lookups_never_loads_them() -> None:
     loaded = loaded_after(PROGRAM.replace("{args}", "create_teleport_integration=False,"))
     assert "pulumi_aws.iam.role" in loaded  # the component was built
-    assert among(loaded, ON_FIRST_USE + TELEPORT_PROVIDER + FEATURE_MODULES) == []
+    assert among(loaded, ON_FIRST_USE + TELEPORT_PROVIDER + FEATURE_MODULES + LOOKUPS) == []
 
 
 def test_building_a_component_loads_the_provider_and_only_the_features_it_enables() -> None:

@@ -11,7 +11,7 @@ from ..args import CheckedArgs
 from ..constants import TAG_CLUSTER, TAG_INTEGRATION, TAG_ORIGIN
 from ..features import feature_module
 from ..log import warn
-from ..lookups import cluster as _cluster
+from ..lookups.deferred import unknown
 from ..rules import issuer_from_proxy_url, issuer_host
 from ..tags import merge_tags, required_tags, validate_tag_value
 
@@ -96,7 +96,7 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
         too_old = _organization_version_warning(server_version) if organization else None
         if too_old:
             warn(too_old)
-        return server_version if info is not None else _cluster.unknown()
+        return server_version if info is not None else unknown()
 
     return cluster.lookup.apply(version)
 
@@ -110,9 +110,9 @@ def _cluster_lookup(checked: CheckedArgs, issuer: pulumi.Input[str]) -> pulumi.O
     )
     if not (args.enable_cluster_lookup and needed):
         return None
-    return _cluster.lookup_cluster_output(
-        issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle
-    )
+    from ..lookups.cluster import lookup_cluster_output  # loaded by the first lookup
+
+    return lookup_cluster_output(issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle)
 
 
 def _organization_version_warning(server_version: str | None) -> str | None:
@@ -128,7 +128,7 @@ def _organization_discovery(checked: CheckedArgs) -> bool:
 
 def _looked_up_cluster_name(info: Any) -> Any:
     if info is None:  # offline, or a preview whose lookup failed
-        return _cluster.unknown()
+        return unknown()
     name = str(info.cluster_name)
     validate_tag_value(name, "cluster_name (as the proxy reported it)", TAG_CLUSTER)
     return name

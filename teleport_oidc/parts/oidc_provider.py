@@ -11,7 +11,6 @@ import pulumi_aws as aws
 from ..args import CheckedArgs
 from ..constants import AUDIENCE
 from ..errors import InvalidArgumentError
-from ..lookups import thumbprint as _thumbprint
 from ..rules import check_provider_arn, issuer_host
 from .cluster import Cluster
 
@@ -55,7 +54,9 @@ def oidc_provider(
 
     thumbprints: Any = checked.thumbprints
     if thumbprints == "auto":
-        thumbprints = _thumbprint.lookup_thumbprints_output(
+        from ..lookups import thumbprint  # loaded by the first lookup, not by pinned thumbprints
+
+        thumbprints = thumbprint.lookup_thumbprints_output(
             issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle
         )
     provider = aws.iam.OpenIdConnectProvider(
