@@ -43,24 +43,20 @@ __all__ = [
 PLUGIN_PACKAGE = "teleport-oidc"
 
 
-@dataclass(frozen=True)
-class _Plugin:
-    version: str
-
-
-_plugin: _Plugin | None = None
+#: The plugin's version when this process is the plugin (set once, at its start), else ``None``.
+_plugin: str | None = None
 
 
 def serve_as_plugin(version: str) -> None:
     """From now on, in this process, the Teleport resources register as the plugin's custom
     resources at ``version``. Called once by the plugin's entry point, never by a program."""
     global _plugin
-    _plugin = _Plugin(version)
+    _plugin = version
 
 
 def plugin_version() -> str | None:
     """The plugin's version when this process is the plugin, else ``None``."""
-    return _plugin.version if _plugin is not None else None
+    return _plugin
 
 
 def plugin_type(name: str) -> str:
@@ -185,7 +181,7 @@ class Registered(pulumi.dynamic.Resource):
         # tags) keeps its keys. (The SDK's translate_input_property would respell those too.)
         # The Python attributes keep their names: each is the Output the SDK made for the
         # camelCase property.
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=_plugin.version))
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=_plugin))
         token = plugin_type(self._resource_type_name.rsplit(":", 1)[1])
         pulumi.CustomResource.__init__(
             self, token, resource_name, (wire or Wire()).out(props), opts
