@@ -10,39 +10,46 @@
 - :func:`lookup_thumbprints` / :func:`lookup_thumbprints_output`: the thumbprint AWS expects.
 - :func:`trust_policy`: the role's trust policy as a dict.
 
-Importing this package has no side effects: the dynamic provider process imports it too. The
-discovery and organization names are imported on first use (``_LAZY``), the CLI's modules,
-``cryptography``, ``requests`` and ``yaml`` only by what needs them.
+Importing this package has no side effects: the dynamic provider process imports it too. Every
+name is imported on first use (``_LAZY``); the CLI's modules, ``cryptography``, ``requests`` and
+``yaml`` only by what needs them.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from .component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
-from .constants import AUDIENCE
-from .errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
-from .features import (
-    FEATURES,
-    AccessGraphOptions,
-    AwsConsoleAccessOptions,
-    Ec2InstanceConnectOptions,
-    Ec2SsmDiscoveryOptions,
-    EcsDeployServiceOptions,
-    EksOptions,
-    ExternalAuditStorageOptions,
-    IdentityCenterOptions,
-    RdsOptions,
-    feature_policy,
-)
-from .log import TeleportOidcWarning
-from .lookups.thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
-from .rules import issuer_from_proxy_url
-from .teleport.integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
-from .teleport.provider import TeleportIntegrationProvider
-from .trust import trust_policy
-
-#: Names only some programs use (discovery, organizations), imported on first use so that
-#: ``import teleport_oidc`` costs what the component needs: name -> the module defining it.
+#: Every public name -> the module defining it, imported when the name is first asked for
+#: (PEP 562): ``import teleport_oidc`` loads nothing else, and a program pays for what it uses
+#: (``from teleport_oidc import AwsOidcIntegration``: the component and what it needs).
 _LAZY = {
+    "COMPONENT_TYPE": "component",
+    "AwsOidcIntegration": "component",
+    "AwsOidcIntegrationArgs": "component",
+    "AUDIENCE": "constants",
+    "InvalidArgumentError": "errors",
+    "TctlError": "errors",
+    "TeleportOidcError": "errors",
+    "ThumbprintError": "errors",
+    "FEATURES": "features",
+    "AccessGraphOptions": "features",
+    "AwsConsoleAccessOptions": "features",
+    "Ec2InstanceConnectOptions": "features",
+    "Ec2SsmDiscoveryOptions": "features",
+    "EcsDeployServiceOptions": "features",
+    "EksOptions": "features",
+    "ExternalAuditStorageOptions": "features",
+    "IdentityCenterOptions": "features",
+    "RdsOptions": "features",
+    "feature_policy": "features",
+    "TeleportOidcWarning": "log",
+    "CertificateInfo": "lookups.thumbprint",
+    "lookup_thumbprints": "lookups.thumbprint",
+    "lookup_thumbprints_output": "lookups.thumbprint",
+    "issuer_from_proxy_url": "rules",
+    "INTEGRATION_TYPE": "teleport.integration",
+    "TeleportIntegration": "teleport.integration",
+    "TeleportIntegrationArgs": "teleport.integration",
+    "TeleportIntegrationProvider": "teleport.provider",
+    "trust_policy": "trust",
     "DiscoveryOptions": "discovery_options",
     "OrganizationDiscovery": "discovery_options",
     "MEMBER_ROLE_TYPE": "member_role",
@@ -69,19 +76,39 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from .component import COMPONENT_TYPE, AwsOidcIntegration, AwsOidcIntegrationArgs
+    from .constants import AUDIENCE
     from .discovery_options import DiscoveryOptions, OrganizationDiscovery
+    from .errors import InvalidArgumentError, TctlError, TeleportOidcError, ThumbprintError
+    from .features import (
+        FEATURES,
+        AccessGraphOptions,
+        AwsConsoleAccessOptions,
+        Ec2InstanceConnectOptions,
+        Ec2SsmDiscoveryOptions,
+        EcsDeployServiceOptions,
+        EksOptions,
+        ExternalAuditStorageOptions,
+        IdentityCenterOptions,
+        RdsOptions,
+        feature_policy,
+    )
+    from .log import TeleportOidcWarning
+    from .lookups.thumbprint import CertificateInfo, lookup_thumbprints, lookup_thumbprints_output
     from .member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole, DiscoveryMemberRoleArgs
     from .member_role_stack_set import (
         MEMBER_ROLE_STACK_SET_TYPE,
         DiscoveryMemberRoleStackSet,
         DiscoveryMemberRoleStackSetArgs,
     )
+    from .rules import issuer_from_proxy_url
     from .teleport.discovery import (
         DISCOVERY_CONFIG_TYPE,
         TeleportDiscoveryConfig,
         TeleportDiscoveryConfigArgs,
         TeleportDiscoveryConfigProvider,
     )
+    from .teleport.integration import INTEGRATION_TYPE, TeleportIntegration, TeleportIntegrationArgs
     from .teleport.matchers import (
         AccessGraphAwsSync,
         AwsAssumeRole,
@@ -90,6 +117,7 @@ if TYPE_CHECKING:
         Ec2InstallParams,
         OrganizationalUnits,
     )
+    from .teleport.provider import TeleportIntegrationProvider
     from .teleport.token import (
         PROVISION_TOKEN_TYPE,
         IamAllowRule,
@@ -97,6 +125,7 @@ if TYPE_CHECKING:
         TeleportProvisionTokenArgs,
         TeleportProvisionTokenProvider,
     )
+    from .trust import trust_policy
 
 
 def __getattr__(name: str) -> Any:

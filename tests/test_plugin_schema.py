@@ -87,3 +87,30 @@ def test_a_field_with_no_docstring_fails_generation() -> None:
 
     with pytest.raises(plugin_schema.SchemaError, match="Undocumented.name has no docstring"):
         plugin_schema._Builder().properties(Undocumented)
+
+
+def test_the_teleport_resources_are_custom_resources_with_typed_nested_objects() -> None:
+    generated = plugin_schema.schema()
+    resources, types = generated["resources"], generated["types"]
+    config = resources["teleport-oidc:index:TeleportDiscoveryConfig"]
+    token = resources["teleport-oidc:index:TeleportProvisionToken"]
+    assert not config.get("isComponent") and not token.get("isComponent")
+    ref = "#/types/teleport-oidc:index:"
+    assert config["inputProperties"]["aws"]["items"] == {"$ref": ref + "AwsMatcher"}
+    assert config["inputProperties"]["accessGraph"]["items"] == {"$ref": ref + "AccessGraphAwsSync"}
+    assert config["properties"]["aws"]["items"] == {"$ref": ref + "AwsMatcher"}
+    assert token["inputProperties"]["allow"]["items"] == {"$ref": ref + "IamAllowRule"}
+    assert token["inputProperties"]["expires"]["type"] == "string"
+    assert config["requiredInputs"] == ["name", "discoveryGroup"]
+    assert token["requiredInputs"] == ["name", "allow"]
+    matcher = types["teleport-oidc:index:AwsMatcher"]["properties"]
+    assert matcher["assumeRole"]["$ref"] == ref + "AwsAssumeRole"
+    assert matcher["install"]["$ref"] == ref + "Ec2InstallParams"
+    assert "ssmDocumentName" in matcher and "ssm_document_name" not in matcher
+    # A custom resource's inputs, nested ones too, may be other resources' outputs.
+    for name in ("AwsMatcher", "AwsAssumeRole", "IamAllowRule", "OrganizationalUnits"):
+        assert all(
+            "plain" not in p for p in types[f"teleport-oidc:index:{name}"]["properties"].values()
+        )
+    for resource in (config, token):
+        assert all("plain" not in p for p in resource["inputProperties"].values())

@@ -18,39 +18,46 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import MISSING, fields
+from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
-from . import (
-    access_graph,
-    aws_console_access,
-    ec2_instance_connect,
-    ec2_ssm_discovery,
-    ecs_deploy_service,
-    eks,
-    external_audit_storage,
-    identity_center,
-    rds,
-)
 from ._base import PolicyContext
-from .access_graph import AccessGraphOptions
-from .aws_console_access import AwsConsoleAccessOptions
-from .ec2_instance_connect import Ec2InstanceConnectOptions
-from .ec2_ssm_discovery import Ec2SsmDiscoveryOptions, ssm_document_content
-from .ecs_deploy_service import (
-    TASK_ROLE_DESCRIPTION,
-    EcsDeployServiceOptions,
-    task_role_policy,
-    task_role_trust_policy,
-)
-from .eks import EksOptions
-from .external_audit_storage import ExternalAuditStorageOptions
-from .identity_center import IdentityCenterOptions
-from .rds import RdsOptions
+
+if TYPE_CHECKING:
+    from .access_graph import AccessGraphOptions
+    from .aws_console_access import AwsConsoleAccessOptions
+    from .ec2_instance_connect import Ec2InstanceConnectOptions
+    from .ec2_ssm_discovery import Ec2SsmDiscoveryOptions, ssm_document_content
+    from .ecs_deploy_service import (
+        TASK_ROLE_DESCRIPTION,
+        EcsDeployServiceOptions,
+        task_role_policy,
+        task_role_trust_policy,
+    )
+    from .eks import EksOptions
+    from .external_audit_storage import ExternalAuditStorageOptions
+    from .identity_center import IdentityCenterOptions
+    from .rds import RdsOptions
+
+    FeatureOptions = (
+        AccessGraphOptions
+        | AwsConsoleAccessOptions
+        | Ec2InstanceConnectOptions
+        | Ec2SsmDiscoveryOptions
+        | EcsDeployServiceOptions
+        | EksOptions
+        | ExternalAuditStorageOptions
+        | IdentityCenterOptions
+        | RdsOptions
+    )
+    MODULES: dict[str, ModuleType]
+    FEATURES: dict[str, tuple[type, str | None]]
 
 __all__ = [
     "FEATURES",
+    "KEYS",
     "MODULES",
     "TASK_ROLE_DESCRIPTION",
     "AccessGraphOptions",
@@ -64,6 +71,7 @@ __all__ = [
     "IdentityCenterOptions",
     "PolicyContext",
     "RdsOptions",
+    "feature_module",
     "feature_notices",
     "feature_policy",
     "normalize_features",
@@ -73,39 +81,73 @@ __all__ = [
     "task_role_trust_policy",
 ]
 
-FeatureOptions = (
-    AccessGraphOptions
-    | AwsConsoleAccessOptions
-    | Ec2InstanceConnectOptions
-    | Ec2SsmDiscoveryOptions
-    | EcsDeployServiceOptions
-    | EksOptions
-    | ExternalAuditStorageOptions
-    | IdentityCenterOptions
-    | RdsOptions
+#: The feature keys, sorted; each is also the name of its module here. A feature's module is
+#: imported when a program first uses the feature (or one of its names): a program pays only
+#: for the features it enables.
+KEYS = (
+    "access_graph",
+    "aws_console_access",
+    "ec2_instance_connect",
+    "ec2_ssm_discovery",
+    "ecs_deploy_service",
+    "eks",
+    "external_audit_storage",
+    "identity_center",
+    "rds",
 )
 
-#: Feature key -> its module (``KEY``, ``POLICY_NAME``, ``validate``, ``policy``, options type).
-MODULES: dict[str, ModuleType] = {
-    module.KEY: module
-    for module in (
-        access_graph,
-        aws_console_access,
-        ec2_instance_connect,
-        ec2_ssm_discovery,
-        ecs_deploy_service,
-        eks,
-        external_audit_storage,
-        identity_center,
-        rds,
-    )
+#: Names of the feature modules offered here, imported on first use: name -> feature key.
+_LAZY = {
+    "AccessGraphOptions": "access_graph",
+    "AwsConsoleAccessOptions": "aws_console_access",
+    "Ec2InstanceConnectOptions": "ec2_instance_connect",
+    "Ec2SsmDiscoveryOptions": "ec2_ssm_discovery",
+    "ssm_document_content": "ec2_ssm_discovery",
+    "EcsDeployServiceOptions": "ecs_deploy_service",
+    "TASK_ROLE_DESCRIPTION": "ecs_deploy_service",
+    "task_role_policy": "ecs_deploy_service",
+    "task_role_trust_policy": "ecs_deploy_service",
+    "EksOptions": "eks",
+    "ExternalAuditStorageOptions": "external_audit_storage",
+    "IdentityCenterOptions": "identity_center",
+    "RdsOptions": "rds",
 }
 
 
-#: Feature key -> (options type, Teleport's inline policy name; ``None``: from the options).
-FEATURES: dict[str, tuple[type, str | None]] = {
-    key: (MODULES[key].OPTIONS, MODULES[key].POLICY_NAME) for key in sorted(MODULES)
-}
+def feature_module(key: str) -> ModuleType:
+    """Feature ``key``'s module (``KEY``, ``POLICY_NAME``, ``OPTIONS``, ``validate``,
+    ``policy``), imported on first use; ``KeyError`` for an unknown key."""
+    if key not in KEYS:
+        raise KeyError(key)
+    return import_module(f".{key}", __name__)
+
+
+def __getattr__(name: str) -> Any:
+    """``MODULES``, ``FEATURES``, ``FeatureOptions`` and the feature modules' names, built or
+    imported when first asked for (PEP 562)."""
+    value: Any
+    if name == "MODULES":
+        #: Feature key -> its module.
+        value = {key: feature_module(key) for key in KEYS}
+    elif name == "FEATURES":
+        #: Feature key -> (options type, Teleport's inline policy name; ``None``: from the
+        #: options).
+        value = {key: (m.OPTIONS, m.POLICY_NAME) for key, m in __getattr__("MODULES").items()}
+    elif name == "FeatureOptions":
+        options = [feature_module(key).OPTIONS for key in KEYS]
+        value = options[0]
+        for option in options[1:]:
+            value = value | option
+    elif name in _LAZY:
+        value = getattr(feature_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def normalize_features(features: object) -> dict[str, Any]:
@@ -126,23 +168,23 @@ def normalize_features(features: object) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key in sorted(features, key=str):
         value = features[key]
-        if key not in FEATURES:
+        if key not in KEYS:
             raise InvalidArgumentError(
                 f"features[{key!r}]",
                 key,
                 "is not a known feature",
-                f"use one of: {', '.join(sorted(FEATURES))}",
+                f"use one of: {', '.join(KEYS)}",
             )
         if value is None or value is False:
             continue
         value = _options(key, value)
-        MODULES[key].validate(value)
+        feature_module(key).validate(value)
         result[key] = value
     return result
 
 
 def _options(key: str, value: object) -> Any:
-    options_type = FEATURES[key][0]
+    options_type = feature_module(key).OPTIONS
     if value is True:
         try:
             return options_type()
@@ -189,13 +231,13 @@ def _options(key: str, value: object) -> Any:
 
 def policy_name(key: str, opts: Any) -> str:
     """The inline policy's name on the integration role."""
-    name = FEATURES[key][1]
+    name: str | None = feature_module(key).POLICY_NAME
     return name if name is not None else str(opts.policy_name)
 
 
 def feature_notices(key: str, opts: Any, ctx: PolicyContext) -> list[str]:
     """What the user should be told about feature ``key``'s options in this account."""
-    notices = getattr(MODULES[key], "notices", None)
+    notices = getattr(feature_module(key), "notices", None)
     return list(notices(ctx, opts)) if notices is not None else []
 
 
@@ -206,8 +248,6 @@ def feature_policy(
 
     ``task_role_arn`` is the ECS task role's ARN, needed by ``ecs_deploy_service`` only.
     """
-    module = MODULES.get(key)
-    if module is None:
-        raise KeyError(key)
+    module = feature_module(key)
     document: dict[str, Any] = module.policy(ctx, opts, task_role_arn=task_role_arn)
     return document

@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 import pulumi
@@ -177,8 +177,8 @@ def _is_https_url(url: str) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class ExpiryFinding:
+# A NamedTuple: immutable like a frozen dataclass, and far cheaper to define at import.
+class ExpiryFinding(NamedTuple):
     """One expiry problem of a presented chain and whether it stops a deployment."""
 
     fatal: bool

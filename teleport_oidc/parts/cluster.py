@@ -3,23 +3,21 @@ looked up from the proxy), and the tags every taggable child carries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pulumi
 
 from ..args import CheckedArgs
 from ..constants import TAG_CLUSTER, TAG_INTEGRATION, TAG_ORIGIN
-from ..features import ec2_instance_connect
-from ..features.discovery import organization_version_warning
+from ..features import feature_module
 from ..log import warn
-from ..lookups import cluster as _cluster
+from ..lookups.deferred import unknown
 from ..rules import issuer_from_proxy_url, issuer_host
 from ..tags import merge_tags, required_tags, validate_tag_value
 
 
-@dataclass(frozen=True)
-class Cluster:
+# A NamedTuple: immutable like a frozen dataclass, and far cheaper to define at import.
+class Cluster(NamedTuple):
     """What the other steps need to know of the cluster. Plain values stay plain (no apply) so
     a program of many integrations stays cheap; Outputs are checked when they become known."""
 
@@ -88,17 +86,17 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
     organization = _organization_discovery(checked)
     if cluster.lookup is None:
         if deprecated:
-            warn(ec2_instance_connect.deprecation_warning(None))
+            warn(feature_module("ec2_instance_connect").deprecation_warning(None))
         return pulumi.Output.from_input("")
 
     def version(info: Any) -> Any:
         server_version = info.server_version if info is not None else None
         if deprecated:
-            warn(ec2_instance_connect.deprecation_warning(server_version))
-        too_old = organization_version_warning(server_version) if organization else None
+            warn(feature_module("ec2_instance_connect").deprecation_warning(server_version))
+        too_old = _organization_version_warning(server_version) if organization else None
         if too_old:
             warn(too_old)
-        return server_version if info is not None else _cluster.unknown()
+        return server_version if info is not None else unknown()
 
     return cluster.lookup.apply(version)
 
@@ -112,9 +110,16 @@ def _cluster_lookup(checked: CheckedArgs, issuer: pulumi.Input[str]) -> pulumi.O
     )
     if not (args.enable_cluster_lookup and needed):
         return None
-    return _cluster.lookup_cluster_output(
-        issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle
-    )
+    from ..lookups.cluster import lookup_cluster_output  # loaded by the first lookup
+
+    return lookup_cluster_output(issuer, timeout=args.thumbprint_timeout, ca_bundle=args.ca_bundle)
+
+
+def _organization_version_warning(server_version: str | None) -> str | None:
+    # Imported only by programs with organization discovery.
+    from ..features.discovery import organization_version_warning
+
+    return organization_version_warning(server_version)
 
 
 def _organization_discovery(checked: CheckedArgs) -> bool:
@@ -123,7 +128,7 @@ def _organization_discovery(checked: CheckedArgs) -> bool:
 
 def _looked_up_cluster_name(info: Any) -> Any:
     if info is None:  # offline, or a preview whose lookup failed
-        return _cluster.unknown()
+        return unknown()
     name = str(info.cluster_name)
     validate_tag_value(name, "cluster_name (as the proxy reported it)", TAG_CLUSTER)
     return name

@@ -11,18 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..args import CheckedArgs
-from ..features import (
-    TASK_ROLE_DESCRIPTION,
-    Ec2SsmDiscoveryOptions,
-    EcsDeployServiceOptions,
-    PolicyContext,
-    feature_notices,
-    feature_policy,
-    policy_name,
-    ssm_document_content,
-    task_role_policy,
-    task_role_trust_policy,
-)
+from ..features import PolicyContext, feature_module, feature_notices, feature_policy, policy_name
 from ..log import warn
 from ..random_id import RandomId
 from .cluster import Cluster
@@ -44,7 +33,8 @@ def feature_policies(
     created: list[pulumi.Resource] = []
     for key, opts in checked.features.items():
         task_role_arn: pulumi.Input[str | None] = None
-        if isinstance(opts, EcsDeployServiceOptions):
+        if key == "ecs_deploy_service":
+            ecs = feature_module(key)  # imported only by programs that enable it
             # Teleport's task role, on the integration role's path and boundary (an org
             # that requires a boundary on every role can deploy it too).
             task_role_name = opts.role_name()
@@ -53,8 +43,8 @@ def feature_policies(
                 aws.iam.RoleArgs(
                     name=task_role_name,
                     path=args.role_path,
-                    description=TASK_ROLE_DESCRIPTION,
-                    assume_role_policy=json.dumps(task_role_trust_policy()),
+                    description=ecs.TASK_ROLE_DESCRIPTION,
+                    assume_role_policy=json.dumps(ecs.task_role_trust_policy()),
                     permissions_boundary=boundary,
                     tags=tags,
                 ),
@@ -66,7 +56,7 @@ def feature_policies(
                     aws.iam.RolePolicyArgs(
                         role=task_role.name,
                         name=task_role_name,  # Teleport names it after the task role
-                        policy=json.dumps(task_role_policy()),
+                        policy=json.dumps(ecs.task_role_policy()),
                     ),
                     opts=child,
                 )
@@ -85,7 +75,7 @@ def feature_policies(
                 opts=child,
             )
         )
-        if isinstance(opts, Ec2SsmDiscoveryOptions) and opts.create_ssm_document:
+        if key == "ec2_ssm_discovery" and opts.create_ssm_document:
             installer_id = RandomId(f"{name}-{key}-installer-id", opts=child)
             created.append(
                 aws.ssm.Document(
@@ -95,7 +85,7 @@ def feature_policies(
                         document_type="Command",
                         document_format="JSON",
                         content=pulumi.Output.all(cluster.host, installer_id.value).apply(
-                            lambda v: json.dumps(ssm_document_content(v[0], v[1]))
+                            _ssm_document
                         ),
                         tags=tags,
                     ),
@@ -103,6 +93,12 @@ def feature_policies(
                 )
             )
     return created
+
+
+def _ssm_document(values: list[Any]) -> str:
+    """The SSM installer document's content, from the proxy host and the installer's ID."""
+    host, installer_id = values
+    return json.dumps(feature_module("ec2_ssm_discovery").ssm_document_content(host, installer_id))
 
 
 def _task_role_arn(path: str, name: str) -> Callable[[list[Any]], str]:

@@ -4,8 +4,7 @@ its ARN checked against the one AWS returns."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pulumi
 import pulumi_aws as aws
@@ -21,8 +20,8 @@ from .oidc_provider import OidcProvider
 UNSUPPORTED_PARTITIONS = ("aws-us-gov", "aws-cn")
 
 
-@dataclass(frozen=True)
-class IntegrationRole:
+# A NamedTuple: immutable like a frozen dataclass, and far cheaper to define at import.
+class IntegrationRole(NamedTuple):
     resource: aws.iam.Role
     arn: pulumi.Output[str]
     """Built from the account and partition, so known at preview (Teleport's side uses it)."""

@@ -11,7 +11,6 @@ import pulumi
 from ..args import CheckedArgs
 from ..constants import IDENTITY_CENTER_AUDIENCE
 from ..teleport.integration import TeleportIntegration, TeleportIntegrationArgs
-from ..teleport.ownership import declare
 
 
 def connection(checked: CheckedArgs) -> dict[str, Any]:
@@ -57,6 +56,10 @@ def declare_teleport_names(parent: pulumi.Resource, name: str, checked: CheckedA
     """The Teleport names this component will create, declared before it registers anything:
     another declaration of one of them in this program (e.g. a second component with the same
     ``DiscoveryOptions(token_name=...)``) is refused now, naming both."""
+    if not checked.args.create_teleport_integration and checked.discovery is None:
+        return  # nothing of Teleport's to declare
+    from ..teleport.ownership import declare  # loaded with the Teleport side, on first use
+
     where = connection(checked)
     if checked.args.create_teleport_integration:
         declare("integration", checked.integration_name, where, f"{name}-integration", parent)

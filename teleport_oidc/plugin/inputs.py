@@ -7,7 +7,10 @@ Conversions where the schema and Python differ (see :mod:`.schema`):
 - ``features``: ``{"accessGraph": {...}, "rds": true}`` -> ``{"access_graph": {...}, "rds": True}``
   with each options object's names in Python spelling (``normalize_features`` takes dicts);
 - ``discovery``: the object's names in Python spelling (``check_discovery`` takes a mapping);
-- whole numbers arrive as floats (the wire has only doubles): an integer field gets an int.
+- whole numbers arrive as floats (the wire has only doubles): an integer field gets an int;
+- a whole number where the schema states a string becomes that string
+  (:func:`stated_strings`): pulumi-language-yaml 1.25 hands a config value that looks like a
+  number (an account ID) to the plugin as a number, even with ``type: string``.
 
 A value the Python API takes plain (not ``pulumi.Input``) must be known when the program runs:
 an Output there is refused naming the argument.
@@ -16,6 +19,7 @@ an Output there is refused naming the argument.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -28,7 +32,17 @@ from ..errors import InvalidArgumentError
 from ..features import FEATURES
 from ..member_role import DiscoveryMemberRoleArgs
 from ..registration import camel, snake
+from ..teleport.discovery import TeleportDiscoveryConfigArgs
 from ..teleport.integration import TeleportIntegrationArgs
+from ..teleport.matchers import (
+    AccessGraphAwsSync,
+    AwsAssumeRole,
+    AwsMatcher,
+    AwsOrganizationMatcher,
+    Ec2InstallParams,
+    OrganizationalUnits,
+)
+from ..teleport.token import IamAllowRule, TeleportProvisionTokenArgs
 
 __all__ = [
     "component_args",
@@ -36,6 +50,7 @@ __all__ = [
     "program_argument",
     "respell_first_line",
     "respelled",
+    "stated_strings",
 ]
 
 T = TypeVar("T")
@@ -166,6 +181,15 @@ _ARGS_TYPES: tuple[type, ...] = (
     DiscoveryOptions,
     OrganizationDiscovery,
     TeleportIntegrationArgs,
+    TeleportDiscoveryConfigArgs,
+    TeleportProvisionTokenArgs,
+    AwsMatcher,
+    AwsAssumeRole,
+    AwsOrganizationMatcher,
+    OrganizationalUnits,
+    Ec2InstallParams,
+    AccessGraphAwsSync,
+    IamAllowRule,
 )
 
 
@@ -204,3 +228,40 @@ def _build(cls: type[T], given: dict[str, Any]) -> T:
             missing[0], None, "is required", f"set {camel(missing[0])} in the program"
         )
     return cls(**given)
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    from .schema import schema  # the schema is built from the classes: once, when first needed
+
+    return schema()
+
+
+def stated_strings(token: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """A custom resource's inputs (schema spelling) with each whole number where the schema
+    states a string written as that string (``123456789012.0`` -> ``"123456789012"``): a YAML
+    program's config value that looks like a number reaches the plugin as one. Anything else is
+    left to the provider's checks."""
+    spec = _schema()["resources"].get(token)
+    if spec is None:
+        return dict(props)
+    inputs = spec.get("inputProperties", {})
+    return {key: _as_stated(value, inputs.get(key)) for key, value in props.items()}
+
+
+def _as_stated(value: Any, spec: Mapping[str, Any] | None) -> Any:
+    if spec is None:
+        return value
+    if "$ref" in spec:
+        spec = _schema()["types"].get(spec["$ref"].removeprefix("#/types/"), {})
+    kind = spec.get("type")
+    if kind == "string":
+        whole = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return str(int(value)) if whole and float(value).is_integer() else value
+    if kind == "array" and isinstance(value, list):
+        return [_as_stated(item, spec.get("items")) for item in value]
+    if kind == "object" and isinstance(value, Mapping):
+        if "properties" in spec:
+            return {k: _as_stated(v, spec["properties"].get(k)) for k, v in value.items()}
+        return {k: _as_stated(v, spec.get("additionalProperties")) for k, v in value.items()}
+    return value

@@ -12,7 +12,11 @@ Types a program in any language can write:
   its defaults);
 - ``discovery``: the ``DiscoveryOptions`` and ``OrganizationDiscovery`` object types;
 - ``thumbprints``: a list of strings (absent: ``"auto"``; ``[]``: IAM verifies the certificate
-  with its trusted CAs, Python's ``None``).
+  with its trusted CAs, Python's ``None``);
+- the Teleport resources (custom resources of the plugin): their Args' fields, nested objects as
+  the Python API's classes (``AwsMatcher``, ``AccessGraphAwsSync``, ``IamAllowRule``...), every
+  property an input (a custom resource's inputs may be other resources' outputs). The plugin
+  converts them to the providers' own (``registration.Wire``).
 
 An annotation this module cannot state as a schema type fails generation (``SchemaError``):
 add it to the table rather than letting ``Any`` through.
@@ -40,8 +44,18 @@ from ..features import FEATURES
 from ..member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole, DiscoveryMemberRoleArgs
 from ..random_id import RandomId
 from ..registration import PLUGIN_PACKAGE, camel, plugin_type
+from ..teleport.discovery import TeleportDiscoveryConfig, TeleportDiscoveryConfigArgs
 from ..teleport.integration import TeleportIntegration, TeleportIntegrationArgs
+from ..teleport.matchers import (
+    AccessGraphAwsSync,
+    AwsAssumeRole,
+    AwsMatcher,
+    AwsOrganizationMatcher,
+    Ec2InstallParams,
+    OrganizationalUnits,
+)
 from ..teleport.resource import TctlArgs
+from ..teleport.token import IamAllowRule, TeleportProvisionToken, TeleportProvisionTokenArgs
 
 __all__ = ["SchemaError", "schema", "schema_json"]
 
@@ -56,16 +70,31 @@ _SCALARS = {"str": "string", "bool": "boolean", "int": "integer", "float": "numb
 _SEQ = re.compile(r"\A(?:Sequence|list|tuple)\[(.+?)(?:, \.\.\.)?\]\Z")
 _MAP = re.compile(r"\A(?:Mapping|dict)\[str, (.+)\]\Z")
 _WRAP = re.compile(r"\Apulumi\.(?:Input|Output)\[(.+)\]\Z")
+_TAGS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/types/{PLUGIN_PACKAGE}:index:{name}"}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": _ref(name)}
+
 
 #: (class, field) -> the schema type, where the Python annotation is a union no other language
 #: has. Each says how the plugin reads it (plugin.inputs).
 _OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     ("AwsOidcIntegrationArgs", "thumbprints"): {"type": "array", "items": {"type": "string"}},
     ("AwsOidcIntegrationArgs", "features"): {"$ref": f"#/types/{_TYPE_PREFIX}Features"},
-    ("DiscoveryOptions", "tags"): {
-        "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    },
+    ("DiscoveryOptions", "tags"): _TAGS,
+    ("AwsMatcher", "tags"): _TAGS,
+    ("AccessGraphAwsSync", "eks_audit_log_tags"): _TAGS,
+    ("TeleportProvisionTokenArgs", "expires"): {"type": "string"},
+    # Outputs the Python class annotates loosely (dicts as Teleport holds them): on the wire
+    # they are the same objects as the inputs.
+    ("TeleportDiscoveryConfig", "aws"): _list_of("AwsMatcher"),
+    ("TeleportDiscoveryConfig", "access_graph"): _list_of("AccessGraphAwsSync"),
+    ("TeleportProvisionToken", "allow"): _list_of("IamAllowRule"),
 }
 
 #: Descriptions the schema adds to a Python docstring, where another language reads it
@@ -80,6 +109,11 @@ _NOTES: dict[tuple[str, str], str] = {
         "feature's options object for one with options (`{}` turns it on with its defaults)."
     ),
     ("DiscoveryOptions", "tags"): "\n\nIn the schema: each tag key maps to a list of values.",
+    ("AwsMatcher", "tags"): "\n\nIn the schema: each tag key maps to a list of values.",
+    ("AccessGraphAwsSync", "eks_audit_log_tags"): (
+        "\n\nIn the schema: each tag key maps to a list of values."
+    ),
+    ("TeleportProvisionTokenArgs", "expires"): "\n\nIn the schema: the RFC 3339 string.",
 }
 
 
@@ -107,8 +141,10 @@ def _docstrings(cls: type) -> dict[str, str]:
 
 
 def _describe(text: str) -> str:
-    """A docstring as schema Markdown: reST ``code`` becomes `code`."""
-    return text.replace("``", "`")
+    """A docstring as schema Markdown: reST ``code`` becomes `code`, :class:`X` becomes `X`."""
+    return re.sub(r":(?:class|func|meth|mod):`~?(?:[\w.]+\.)?(\w+)`", r"`\1`", text).replace(
+        "``", "`"
+    )
 
 
 def _strip_optional(annotation: str) -> tuple[str, bool]:
@@ -177,7 +213,7 @@ class _Builder:
                 raise SchemaError(f"{where} has no docstring")
             description = docs[field.name] + _NOTES.get((cls.__name__, field.name), "")
             spec["description"] = _describe(description)
-            if plain:
+            if plain and cls not in _RESOURCE_OBJECT_TYPES:
                 spec["plain"] = True
             name = camel(field.name)
             props[name] = spec
@@ -239,7 +275,13 @@ class _Builder:
             inner = _WRAP.match(annotation)
             if inner is None:
                 raise SchemaError(f"{cls.__name__}.{key} is not a pulumi.Output")
-            spec, _ = self.type_of(inner.group(1), f"{cls.__name__}.{key}")
+            override = _OVERRIDES.get((cls.__name__, key))
+            if override is not None:
+                for ref in re.findall(r"#/types/([^\"']+)", json.dumps(override)):
+                    self.object_type(_OBJECT_TYPES[ref.rsplit(":", 1)[1]])
+                spec = json.loads(json.dumps(override))
+            else:
+                spec, _ = self.type_of(inner.group(1), f"{cls.__name__}.{key}")
             spec["description"] = _describe(docs[key])
             props[camel(key)] = spec
             if not _strip_optional(inner.group(1))[1]:
@@ -247,9 +289,20 @@ class _Builder:
         return props, required
 
 
+#: The object types of the Teleport resources' inputs: every property may be an Output.
+_RESOURCE_OBJECT_TYPES: tuple[type, ...] = (
+    AccessGraphAwsSync,
+    AwsAssumeRole,
+    AwsMatcher,
+    AwsOrganizationMatcher,
+    Ec2InstallParams,
+    IamAllowRule,
+    OrganizationalUnits,
+)
 _OBJECT_TYPES: dict[str, type] = {
     "DiscoveryOptions": DiscoveryOptions,
     "OrganizationDiscovery": OrganizationDiscovery,
+    **{cls.__name__: cls for cls in _RESOURCE_OBJECT_TYPES},
 }
 
 #: The component's outputs, in the order it registers them (its ``register_outputs``).
@@ -272,6 +325,8 @@ COMPONENT_OUTPUTS = [
 ]
 MEMBER_ROLE_OUTPUTS = ["role_arn", "role_name"]
 INTEGRATION_OUTPUTS = ["integration_name", "role_arn", "audience", "labels", "revision"]
+DISCOVERY_CONFIG_OUTPUTS = ["name", "discovery_group", "aws", "access_graph", "labels", "revision"]
+PROVISION_TOKEN_OUTPUTS = ["name", "roles", "allow", "expires", "revision"]
 
 
 def _config_variables() -> dict[str, Any]:
@@ -294,6 +349,22 @@ def _config_variables() -> dict[str, Any]:
     }
 
 
+def _custom_resource(builder: _Builder, cls: type, args: type, keys: list[str]) -> dict[str, Any]:
+    """A Teleport resource as the plugin's custom resource: its Args' fields as inputs (each may
+    be another resource's output), ``keys`` as outputs."""
+    inputs, required = builder.properties(args)
+    for spec in inputs.values():
+        spec.pop("plain", None)
+    outputs, out_required = builder.outputs(cls, keys)
+    return {
+        "description": _describe(inspect.cleandoc(cls.__doc__ or "")),
+        "inputProperties": inputs,
+        "requiredInputs": required,
+        "properties": outputs,
+        "required": [key for key in out_required if key != "revision"],
+    }
+
+
 def schema() -> dict[str, Any]:
     """The package schema, as ``pulumi package get-schema`` prints it."""
     builder = _Builder()
@@ -301,11 +372,42 @@ def schema() -> dict[str, Any]:
     outputs, out_required = builder.outputs(AwsOidcIntegration, COMPONENT_OUTPUTS)
     m_inputs, m_required = builder.properties(DiscoveryMemberRoleArgs)
     m_outputs, m_out_required = builder.outputs(DiscoveryMemberRole, MEMBER_ROLE_OUTPUTS)
-    i_inputs, i_required = builder.properties(TeleportIntegrationArgs)
-    i_outputs, i_out_required = builder.outputs(TeleportIntegration, INTEGRATION_OUTPUTS)
-    for spec in i_inputs.values():
-        spec.pop("plain", None)  # a custom resource's inputs may always be Outputs
     config = _config_variables()
+    resources = {
+        COMPONENT_TYPE: {
+            "isComponent": True,
+            "description": _describe(inspect.cleandoc(AwsOidcIntegration.__doc__ or "")),
+            "inputProperties": inputs,
+            "requiredInputs": required,
+            "properties": outputs,
+            "required": out_required,
+        },
+        MEMBER_ROLE_TYPE: {
+            "isComponent": True,
+            "description": _describe(inspect.cleandoc(DiscoveryMemberRole.__doc__ or "")),
+            "inputProperties": m_inputs,
+            "requiredInputs": m_required,
+            "properties": m_outputs,
+            "required": m_out_required,
+        },
+        plugin_type("TeleportIntegration"): _custom_resource(
+            builder, TeleportIntegration, TeleportIntegrationArgs, INTEGRATION_OUTPUTS
+        ),
+        plugin_type("TeleportDiscoveryConfig"): _custom_resource(
+            builder,
+            TeleportDiscoveryConfig,
+            TeleportDiscoveryConfigArgs,
+            DISCOVERY_CONFIG_OUTPUTS,
+        ),
+        plugin_type("TeleportProvisionToken"): _custom_resource(
+            builder, TeleportProvisionToken, TeleportProvisionTokenArgs, PROVISION_TOKEN_OUTPUTS
+        ),
+        plugin_type("RandomId"): {
+            "description": _describe(inspect.cleandoc(RandomId.__doc__ or "")),
+            "properties": _Builder().outputs(RandomId, ["value"])[0],
+            "required": ["value"],
+        },
+    }
     return {
         "name": PLUGIN_PACKAGE,
         "displayName": "Teleport AWS OIDC",
@@ -321,36 +423,7 @@ def schema() -> dict[str, Any]:
             "inputProperties": config,
         },
         "types": dict(sorted(builder.types.items())),
-        "resources": {
-            COMPONENT_TYPE: {
-                "isComponent": True,
-                "description": _describe(inspect.cleandoc(AwsOidcIntegration.__doc__ or "")),
-                "inputProperties": inputs,
-                "requiredInputs": required,
-                "properties": outputs,
-                "required": out_required,
-            },
-            MEMBER_ROLE_TYPE: {
-                "isComponent": True,
-                "description": _describe(inspect.cleandoc(DiscoveryMemberRole.__doc__ or "")),
-                "inputProperties": m_inputs,
-                "requiredInputs": m_required,
-                "properties": m_outputs,
-                "required": m_out_required,
-            },
-            plugin_type("TeleportIntegration"): {
-                "description": _describe(inspect.cleandoc(TeleportIntegration.__doc__ or "")),
-                "inputProperties": i_inputs,
-                "requiredInputs": i_required,
-                "properties": i_outputs,
-                "required": [key for key in i_out_required if key != "revision"],
-            },
-            plugin_type("RandomId"): {
-                "description": _describe(inspect.cleandoc(RandomId.__doc__ or "")),
-                "properties": _Builder().outputs(RandomId, ["value"])[0],
-                "required": ["value"],
-            },
-        },
+        "resources": resources,
         "language": {
             "nodejs": {"packageName": "@pulumi/teleport-oidc"},
             "python": {"packageName": "pulumi_teleport_oidc"},

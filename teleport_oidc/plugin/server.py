@@ -7,8 +7,10 @@ which in this process register as the plugin's custom resources
 YAML then needs no Python of its own (a dynamic resource would: pulumi #5455).
 
 The CRUD calls mirror ``pulumi/dynamic/__main__.py`` and call the unchanged provider classes
-(``TctlResourceProvider`` kinds, ``RandomIdProvider``); property names are camelCase on the wire
-at the top level and the providers' own inside. Our errors reach the user as their message
+(``TctlResourceProvider`` kinds, ``RandomIdProvider``); properties are spelled on the wire as the
+schema spells them and converted to the providers' own by each kind's
+:class:`~teleport_oidc.registration.Wire` (camelCase throughout, user data kept; nested objects
+shaped as the Python API's classes). Our errors reach the user as their message
 (arguments spelled as the program writes them), not as ``Unexpected <class 'Exception'>`` and a
 traceback; anything else keeps its traceback (a bug worth reporting).
 
@@ -42,15 +44,30 @@ from ..component import COMPONENT_TYPE, AwsOidcIntegration
 from ..errors import InvalidArgumentError, TeleportOidcError
 from ..member_role import MEMBER_ROLE_TYPE, DiscoveryMemberRole
 from ..random_id import RandomIdProvider
-from ..registration import PLUGIN_PACKAGE, camel, plugin_type, serve_as_plugin, snake
+from ..registration import PLUGIN_PACKAGE, Wire, camel, plugin_type, serve_as_plugin
 from ..teleport.discovery import TeleportDiscoveryConfigProvider
 from ..teleport.ownership import OWNER_KEY, owner_from_urn
 from ..teleport.provider import TeleportIntegrationProvider
 from ..teleport.token import TeleportProvisionTokenProvider
-from .inputs import component_args, member_role_args, respell_first_line, respelled
+from .inputs import (
+    component_args,
+    member_role_args,
+    program_argument,
+    respell_first_line,
+    respelled,
+    stated_strings,
+)
 from .schema import COMPONENT_OUTPUTS, MEMBER_ROLE_OUTPUTS, schema_json
 
-__all__ = ["PROVIDERS", "PluginServicer", "TeleportOidcProvider", "main", "user_message"]
+__all__ = [
+    "PROVIDERS",
+    "PluginServicer",
+    "TeleportOidcProvider",
+    "failure_reason",
+    "main",
+    "user_message",
+    "wire_of",
+]
 
 T = TypeVar("T")
 
@@ -115,17 +132,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _snake_props(struct: Any, keep_unknowns: bool = False) -> dict[str, Any]:
-    props = rpc.deserialize_properties(struct, keep_unknowns) or {}
-    return {snake(key): _plain(value) for key, value in props.items()}
+def wire_of(token: str) -> Wire:
+    """How the plugin spells resource ``token``'s properties (its kind's; camelCase else)."""
+    kind = getattr(PROVIDERS.get(token), "KIND", None)
+    return kind.wire if kind is not None else Wire()
 
 
-def _camel_props(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {camel(key): value for key, value in props.items()}
+def failure_reason(token: str, reason: str) -> str:
+    """A check failure's reason (``aws[0].ssm.document_name must ...``) naming the argument as
+    the program writes it (``aws[0].ssmDocumentName must ...``)."""
+    argument, space, rest = reason.partition(" ")
+    argument = program_argument(wire_of(token).api_argument(argument))
+    return respell_first_line(argument + space + rest)
 
 
-async def _struct(props: Mapping[str, Any]) -> Any:
-    return await rpc.serialize_properties(_camel_props(props), {})
+def _props(urn: str, struct: Any, keep_unknowns: bool = False) -> dict[str, Any]:
+    props = _plain(rpc.deserialize_properties(struct, keep_unknowns) or {})
+    return wire_of(_type_of(urn)).into(stated_strings(_type_of(urn), props))
+
+
+async def _struct(urn: str, props: Mapping[str, Any]) -> Any:
+    return await rpc.serialize_properties(wire_of(_type_of(urn)).out(props), {})
 
 
 class PluginServicer(ProviderServicer):
@@ -187,8 +214,8 @@ class PluginServicer(ProviderServicer):
 
     async def Check(self, request: Any, context: Any) -> Any:
         provider = self._provider(request.urn)
-        olds = _snake_props(request.olds, True)
-        news = _snake_props(request.news, True)
+        olds = _props(request.urn, request.olds, True)
+        news = _props(request.urn, request.news, True)
         if OWNER_KEY not in news and _type_of(request.urn) in OWNED:
             # Declared by the program itself (not by one of our components): its URN is known
             # here, so it gets an owner as every resource our classes declare does.
@@ -197,15 +224,18 @@ class PluginServicer(ProviderServicer):
                 news[OWNER_KEY] = owner
         result = await self._answer(context, lambda: provider.check(olds, news))
         failures = [
-            proto.CheckFailure(property=camel(f.property), reason=respell_first_line(f.reason))
+            proto.CheckFailure(
+                property=camel(f.property), reason=failure_reason(_type_of(request.urn), f.reason)
+            )
             for f in result.failures or []
         ]
-        return proto.CheckResponse(inputs=await _struct(result.inputs or {}), failures=failures)
+        inputs = await _struct(request.urn, result.inputs or {})
+        return proto.CheckResponse(inputs=inputs, failures=failures)
 
     async def Diff(self, request: Any, context: Any) -> Any:
         provider = self._provider(request.urn)
-        olds = _snake_props(request.olds, True)
-        news = _snake_props(request.news, True)
+        olds = _props(request.urn, request.olds, True)
+        news = _props(request.urn, request.news, True)
         result = await self._answer(context, lambda: provider.diff(request.id, olds, news))
         fields: dict[str, Any] = {
             "changes": proto.DiffResponse.DIFF_UNKNOWN
@@ -224,32 +254,33 @@ class PluginServicer(ProviderServicer):
 
     async def Create(self, request: Any, context: Any) -> Any:
         provider = self._provider(request.urn)
-        props = _snake_props(request.properties)
+        props = _props(request.urn, request.properties)
         result = await self._answer(context, lambda: provider.create(props))
-        return proto.CreateResponse(id=result.id, properties=await _struct(result.outs or {}))
+        outs = await _struct(request.urn, result.outs or {})
+        return proto.CreateResponse(id=result.id, properties=outs)
 
     async def Read(self, request: Any, context: Any) -> Any:
         provider = self._provider(request.urn)
-        props = _snake_props(request.properties)
+        props = _props(request.urn, request.properties)
         result = await self._answer(context, lambda: provider.read(request.id, props))
         fields: dict[str, Any] = {
             "id": result.id or "",
-            "properties": await _struct(result.outs or {}),
+            "properties": await _struct(request.urn, result.outs or {}),
         }
         if result.inputs is not None:
-            fields["inputs"] = await _struct(result.inputs)
+            fields["inputs"] = await _struct(request.urn, result.inputs)
         return proto.ReadResponse(**fields)
 
     async def Update(self, request: Any, context: Any) -> Any:
         provider = self._provider(request.urn)
-        olds = _snake_props(request.olds)
-        news = _snake_props(request.news)
+        olds = _props(request.urn, request.olds)
+        news = _props(request.urn, request.news)
         result = await self._answer(context, lambda: provider.update(request.id, olds, news))
-        return proto.UpdateResponse(properties=await _struct(result.outs or {}))
+        return proto.UpdateResponse(properties=await _struct(request.urn, result.outs or {}))
 
     async def Delete(self, request: Any, context: Any) -> Any:
         provider = self._provider(request.urn)
-        props = _snake_props(request.properties)
+        props = _props(request.urn, request.properties)
         await self._answer(context, lambda: provider.delete(request.id, props))
         return empty_pb2.Empty()
 

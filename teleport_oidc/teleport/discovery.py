@@ -19,7 +19,7 @@ import pulumi.dynamic
 from pulumi.dynamic import CheckFailure, CheckResult
 
 from ..errors import InvalidArgumentError
-from ..registration import Registered, registered_type
+from ..registration import Registered, Wire, registered_type
 from .aws_checks import check_resource_name, contains_unknown, is_known, unless_unknown
 from .discovery_rules import (
     KIND,
@@ -31,14 +31,19 @@ from .discovery_rules import (
 )
 from .document import carries_iac_label, check_description, check_labels, metadata_inputs
 from .matchers import (
+    WIRE_PATHS,
     AccessGraphAwsSync,
     AwsAssumeRole,
     AwsMatcher,
     AwsOrganizationMatcher,
     Ec2InstallParams,
     OrganizationalUnits,
+    access_graph_as_api,
+    access_graph_as_provider,
     access_graph_input,
     matcher_input,
+    matchers_as_api,
+    matchers_as_provider,
 )
 from .ownership import declared
 from .resource import (
@@ -139,6 +144,13 @@ DISCOVERY_CONFIG = Kind(
         "(AwsOidcIntegration; root stack config teleport-oidc:discovery.adopt_existing)"
     ),
     matches=_matches,
+    wire=Wire(
+        moves={
+            "aws": (matchers_as_api, matchers_as_provider),
+            "access_graph": (access_graph_as_api, access_graph_as_provider),
+        },
+        paths=WIRE_PATHS,
+    ),
 )
 
 
@@ -252,4 +264,6 @@ class TeleportDiscoveryConfig(Registered, module="teleport-oidc", name="Teleport
             props,
             opts,
         )
-        self._register(TeleportDiscoveryConfigProvider(), resource_name, props, opts)
+        self._register(
+            TeleportDiscoveryConfigProvider(), resource_name, props, opts, DISCOVERY_CONFIG.wire
+        )

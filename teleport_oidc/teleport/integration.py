@@ -9,24 +9,13 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from ..registration import Registered, registered_type
-from ..rules import validate_audience, validate_integration_name, validate_role_arn
-from .ownership import declared
-from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
-from .resource import (
-    CONNECTION_KEYS,
-    TctlArgs,
-    check_connection,
-    check_stack_config,
-    checked_identity_file,
-    without_blank_defaults,
-)
+from ..registration import Registered
+from .shared_inputs import TctlArgs
 
 __all__ = [
     "INTEGRATION_TYPE",
     "TeleportIntegration",
     "TeleportIntegrationArgs",
-    "check_stack_config",
 ]
 
 #: The resource's type token: part of users' state, never to change.
@@ -83,6 +72,21 @@ class TeleportIntegration(Registered, module="teleport-oidc", name="TeleportInte
         args: TeleportIntegrationArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        # The provider and the checks it shares, loaded by the first integration built: a program
+        # importing the component without building one (or with create_teleport_integration=False)
+        # does not load the tctl layer.
+        from ..registration import registered_type
+        from ..rules import validate_audience, validate_integration_name, validate_role_arn
+        from .ownership import declared
+        from .provider import INTEGRATION, TeleportIntegrationProvider, check_labels
+        from .resource import without_blank_defaults
+        from .shared_inputs import (
+            CONNECTION_KEYS,
+            check_connection,
+            check_stack_config,
+            checked_identity_file,
+        )
+
         # Plain values are checked now, before anything is registered; Outputs in check().
         check_stack_config()
         if isinstance(args.integration_name, str):
@@ -116,4 +120,4 @@ class TeleportIntegration(Registered, module="teleport-oidc", name="TeleportInte
             props,
             opts,
         )
-        self._register(TeleportIntegrationProvider(), resource_name, props, opts)
+        self._register(TeleportIntegrationProvider(), resource_name, props, opts, INTEGRATION.wire)

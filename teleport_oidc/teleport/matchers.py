@@ -19,14 +19,19 @@ from .discovery_rules import (
 )
 
 __all__ = [
+    "WIRE_PATHS",
     "AccessGraphAwsSync",
     "AwsAssumeRole",
     "AwsMatcher",
     "AwsOrganizationMatcher",
     "Ec2InstallParams",
     "OrganizationalUnits",
+    "access_graph_as_api",
+    "access_graph_as_provider",
     "access_graph_input",
     "matcher_input",
+    "matchers_as_api",
+    "matchers_as_provider",
 ]
 
 
@@ -202,3 +207,112 @@ def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _drop_none(v) for k, v in value.items() if v is not None}
     return value
+
+
+# --- the Python API's shape and the provider's, both ways (the plugin's wire: registration.Wire)
+#
+# The classes above are the Python API (and the plugin's schema); the provider takes Teleport's
+# field names. Where the two are shaped differently, these convert plain snake_case values
+# either way, leaving anything else (an unknown, a mistake the provider's check names) as is.
+
+#: The provider's argument paths in errors, as the API's (regex, replacement): first match wins.
+WIRE_PATHS = (
+    (r"^aws\[(\d+)\]\.ssm(?:\.document_name)?\b", r"aws[\1].ssm_document_name"),
+    (
+        r"^access_graph\.aws\[(\d+)\]\.cloud_trail_logs\.sqs_queue\b",
+        r"access_graph[\1].cloudtrail_sqs_queue",
+    ),
+    (
+        r"^access_graph\.aws\[(\d+)\]\.cloud_trail_logs\.region\b",
+        r"access_graph[\1].cloudtrail_region",
+    ),
+    (
+        r"^access_graph\.aws\[(\d+)\]\.cloud_trail_logs\b",
+        r"access_graph[\1].cloudtrail_sqs_queue",
+    ),
+    (
+        r"^access_graph\.aws\[(\d+)\]\.eks_audit_logs(?:\.tags)?",
+        r"access_graph[\1].eks_audit_log_tags",
+    ),
+    (r"^access_graph\.aws\[(\d+)\]", r"access_graph[\1]"),
+    (r"^access_graph\.aws\b", r"access_graph"),
+)
+
+
+def matchers_as_api(value: Any) -> Any:
+    """The provider's matchers as :class:`AwsMatcher`'s fields: ``ssm.document_name`` is
+    ``ssm_document_name``."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    result = []
+    for matcher in value:
+        if isinstance(matcher, Mapping) and isinstance(matcher.get("ssm"), Mapping):
+            matcher = dict(matcher)
+            ssm = matcher.pop("ssm")
+            if ssm.get("document_name") is not None:
+                matcher["ssm_document_name"] = ssm["document_name"]
+        result.append(matcher)
+    return result
+
+
+def matchers_as_provider(value: Any) -> Any:
+    """:class:`AwsMatcher`'s fields as the provider's matcher (the reverse)."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    result = []
+    for matcher in value:
+        if isinstance(matcher, Mapping) and "ssm_document_name" in matcher:
+            matcher = dict(matcher)
+            document = matcher.pop("ssm_document_name")
+            if document is not None:
+                matcher["ssm"] = {"document_name": document}
+        result.append(matcher)
+    return result
+
+
+def access_graph_as_api(value: Any) -> Any:
+    """The provider's ``{"aws": [...]}`` as a list of :class:`AccessGraphAwsSync`'s fields."""
+    if not isinstance(value, Mapping) or set(value) != {"aws"}:
+        return value
+    syncs = value["aws"]
+    if not isinstance(syncs, (list, tuple)):
+        return value
+    result = []
+    for sync in syncs:
+        if isinstance(sync, Mapping):
+            sync = dict(sync)
+            trail = sync.pop("cloud_trail_logs", None)
+            if isinstance(trail, Mapping):
+                sync["cloudtrail_sqs_queue"] = trail.get("sqs_queue")
+                sync["cloudtrail_region"] = trail.get("region")
+            elif trail is not None:
+                sync["cloud_trail_logs"] = trail
+            logs = sync.pop("eks_audit_logs", None)
+            if isinstance(logs, Mapping) and set(logs) <= {"tags"}:
+                sync["eks_audit_log_tags"] = logs.get("tags")
+            elif logs is not None:
+                sync["eks_audit_logs"] = logs
+        result.append(_drop_none(sync))
+    return result
+
+
+def access_graph_as_provider(value: Any) -> Any:
+    """A list of :class:`AccessGraphAwsSync`'s fields as the provider's ``{"aws": [...]}`` (the
+    reverse, as :func:`access_graph_input` writes it; an empty list is no sync)."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    if not value:
+        return None
+    result = []
+    for sync in value:
+        if isinstance(sync, Mapping):
+            sync = dict(sync)
+            queue = sync.pop("cloudtrail_sqs_queue", None)
+            region = sync.pop("cloudtrail_region", None)
+            if queue or region:
+                sync["cloud_trail_logs"] = {"sqs_queue": queue, "region": region}
+            tags = sync.pop("eks_audit_log_tags", None)
+            if tags:
+                sync["eks_audit_logs"] = {"tags": tags}
+        result.append(sync)
+    return {"aws": result}

@@ -33,7 +33,7 @@ from pulumi.runtime import settings as _settings
 
 from ..errors import InvalidArgumentError
 from .document import OWNER_STACK_KEY, OWNER_URN_KEY
-from .tctl import address_identity
+from .settings import address_identity
 
 __all__ = [
     "OWNER_KEY",

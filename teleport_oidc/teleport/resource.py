@@ -60,7 +60,12 @@ update in place); for ``token`` plain ``tctl create`` already upserts (``createT
 ``UpsertToken``, never "already exists"): set ``create_overwrites=True``. Token not-found may
 print a masked name (``provisioning token(...) not found``, ``lib/services/local/provisioning.go``
 in some versions): check what real tctl prints before adding it to ``texts.NOT_FOUND_BY_KIND``.
-Its Args subclasses :class:`TctlArgs` (the shared inputs); its resource class
+Where its Args nest objects shaped otherwise than the provider's inputs (``AwsMatcher``'s
+``ssm_document_name`` is the provider's ``ssm.document_name``), ``Kind.wire`` holds both
+conversions and the error paths, so the plugin spells them as the schema does (the schema is
+generated from the Args: add the nested classes to ``plugin.schema``'s object types and the
+resource to its resources). Its Args subclasses :class:`TctlArgs` (the shared inputs); its
+resource class
 (``pulumi.dynamic.Resource`` subclass, like ``discovery.py``) checks plain inputs eagerly
 (:func:`check_known`, :func:`shared_props`), calls :func:`check_stack_config` before
 registering, and passes every shared key; its ``adopt_knobs`` names, as a user writes them,
@@ -75,7 +80,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -91,6 +95,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from .. import log
 from ..errors import InvalidArgumentError, TctlError
+from ..registration import Wire
 from . import engine_errors
 from .aws_checks import is_known
 from .document import holder, with_owner
@@ -103,8 +108,16 @@ from .ownership import (
     owner_of,
     same_owner,
 )
+from .shared_inputs import (
+    CONFIG_NAMESPACE,
+    CONNECTION_KEYS,
+    TctlArgs,
+    check_config,
+    check_connection,
+    check_stack_config,
+    checked_identity_file,
+)
 from .tctl import (
-    SETTING_SOURCES,
     AlreadyExistsError,
     Runner,
     Tctl,
@@ -135,33 +148,13 @@ __all__ = [
     "without_blank_defaults",
 ]
 
-CONFIG_NAMESPACE = "teleport-oidc"
 CONFIG_KEYS = ("authServer", "identityFile", "identity", "tctlPath", "tctlTimeout")
-CONNECTION_KEYS = ("auth_server", "identity_file", "tctl_path")
 SHARED_KEYS = ("adopt_existing", "cluster", *CONNECTION_KEYS, OWNER_KEY)
 #: How long a token's create waits for ``tctl get`` to show it (the auth server's cache).
 READ_BACK_SECONDS = 10.0
 _SHARED_DEFAULTS: dict[str, Any] = {"adopt_existing": False}
 # Keys Teleport adds to what it stores, never part of "is this what we would create".
 _IGNORED = {"": {"status"}, "metadata": {"revision", "namespace", "id"}}
-
-
-def check_stack_config() -> None:
-    """The providers' stack config (``teleport-oidc:tctlTimeout`` and the connection settings),
-    checked when the program is built: the provider checks it again when it starts, but by then
-    other resources of the same program may already be being created."""
-    config = pulumi.Config(CONFIG_NAMESPACE)
-    parse_timeout(config.get("tctlTimeout"))
-    check_config(config.get)
-
-
-def check_config(get: Callable[[str], Any]) -> None:
-    """The connection settings in stack config (``teleport-oidc:authServer``, ``identityFile``,
-    ``tctlPath``): ``get(key)`` reads one key without the namespace."""
-    for key, (_, config_key, _) in SETTING_SOURCES.items():
-        value = get(config_key.split(":", 1)[1])
-        if value not in (None, ""):
-            check_setting(key, value, config_key)
 
 
 def _unknown(value: Any) -> bool:
@@ -246,61 +239,6 @@ _SHARED_CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def check_connection(values: Mapping[str, Any], names: Mapping[str, str] | None = None) -> None:
-    """The plain values among ``cluster`` and the connection settings, checked when the resource
-    (or component) is built, so that ``pulumi up --skip-preview`` cannot create anything before
-    the provider's check refuses them. ``names``: how the caller's user wrote a key, when it is
-    not the key itself (the component's ``cluster_name``)."""
-    for key in ("cluster", *CONNECTION_KEYS):
-        value = values.get(key)
-        if value is not None and is_known(value) and not isinstance(value, pulumi.Output):
-            check_setting(key, value, (names or {}).get(key, key))
-
-
-def checked_identity_file(value: Any) -> Any:
-    """``identity_file`` as registered: an Output is checked when it resolves, so that identity
-    content passed by mistake fails the registration instead of reaching state."""
-    if isinstance(value, pulumi.Output):
-        return value.apply(lambda v: v if v is None else check_setting("identity_file", v))
-    return value
-
-
-@dataclass(kw_only=True)
-class TctlArgs:
-    """The inputs every tctl-managed resource's Args shares: keyword-only, after its own."""
-
-    adopt_existing: bool = False
-    """Default: fail when a resource of this kind and name already exists in Teleport, naming
-    its owner or the ways out, unless this resource wrote it (its owner labels) and it is
-    exactly what this resource would create (left by a create tctl did not confirm): that one
-    is taken over and logged. ``True``: take an existing one over (overwritten as ``tctl create
-    --force`` does for the kind, owner labels included; destroy deletes it), except an
-    integration another Pulumi resource owns (``--force`` keeps an integration's labels)."""
-
-    cluster: pulumi.Input[str] | None = None
-    """Default: the ``auth_server`` input identifies the cluster. Which Teleport cluster holds
-    the resource: any stable name, conventionally the cluster name ``tctl status`` prints.
-    Changing it from one value to another replaces the resource (deleted from the old cluster,
-    created on the new); with it set, changing ``auth_server`` is only a new way to reach the
-    same cluster (recorded, no tctl call)."""
-
-    auth_server: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:authServer``, then ``TELEPORT_AUTH_SERVER``, then tctl's
-    own default. The proxy (``teleport.example.com:443``) or auth server address. Without
-    ``cluster``, changing this input from one address to another replaces the resource
-    (another address is taken to be another cluster)."""
-
-    identity_file: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:identityFile`` or the secret ``teleport-oidc:identity``
-    (content), then ``TELEPORT_IDENTITY_FILE``, then tctl's own default (the tsh profile). A path
-    to an identity file from ``tctl auth sign`` or Machine ID; the path is stored, never the
-    content (content given here is refused without being shown)."""
-
-    tctl_path: pulumi.Input[str] | None = None
-    """Default: config ``teleport-oidc:tctlPath``, then ``TELEPORT_TCTL``, then ``tctl`` on
-    ``PATH``."""
-
-
 def moved_cluster(olds: Mapping[str, Any], news: Mapping[str, Any]) -> str | None:
     """The input whose change means another Teleport cluster, if one changed: ``cluster``, else
     ``auth_server``, from one value to another (declaring or dropping one is not a move)."""
@@ -351,6 +289,10 @@ class Kind:
     create_overwrites: bool = False
     """``tctl create`` of this kind overwrites an existing one instead of refusing (``token``:
     ``createToken`` upserts). Then create looks first with ``tctl get`` (two calls)."""
+    wire: Wire = field(default_factory=Wire)
+    """How the plugin spells the kind's properties (:class:`~teleport_oidc.registration.Wire`):
+    camelCase throughout by default; the moves where the Python API's classes are shaped
+    otherwise than the provider's inputs."""
 
     def is_exactly(
         self, existing: Mapping[str, Any], props: Mapping[str, Any], document: Mapping[str, Any]

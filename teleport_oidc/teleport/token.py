@@ -284,4 +284,4 @@ class TeleportProvisionToken(Registered, module="teleport-oidc", name="TeleportP
             props,
             opts,
         )
-        self._register(TeleportProvisionTokenProvider(), resource_name, props, opts)
+        self._register(TeleportProvisionTokenProvider(), resource_name, props, opts, TOKEN.wire)

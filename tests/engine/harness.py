@@ -52,6 +52,9 @@ class Harness:
     credentials: tuple[str, str, str] | None = None
     """Access key, secret and session token (from :func:`move_to_account`); default: moto's
     dummy keys, whose account is moto's default ``123456789012``."""
+    python_path: tuple[Path, ...] = ()
+    """Folders a Python program imports from besides the repository (a generated SDK in
+    development mode, as ``pulumi package add`` installs it in the program's virtualenv)."""
 
     @property
     def home(self) -> Path:
@@ -78,7 +81,9 @@ class Harness:
                     env.get("PATH", ""),
                 ]
             ),
-            PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
+            PYTHONPATH=os.pathsep.join(
+                filter(None, [str(REPO), *map(str, self.python_path), env.get("PYTHONPATH")])
+            ),
             PULUMI_HOME=str(self.home),
             PULUMI_BACKEND_URL=f"file://{self.backend}",
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,

@@ -19,8 +19,10 @@ A TypeScript program (``runtime: nodejs``) is made runnable first: the SDK ``pul
 would generate is written to its ``sdks/teleport-oidc`` (when not there), ``node_modules`` is
 linked to the cached install and the program compiled; the plugin (``provider/``'s launcher) is
 installed into the sandbox's PULUMI_HOME, as ``pulumi package add`` installs it. A YAML program
-names the plugin under ``packages:`` itself. For both, as for their users, ``PULUMI_PYTHON_CMD``
-is unset.
+names the plugin under ``packages:`` itself. A Python program that names the plugin under
+``packages:`` (as ``pulumi package add`` records it) gets the generated Python SDK in its
+``sdks/teleport-oidc`` (when not there), importable through its ``PYTHONPATH`` only. For all
+three, as for their users, ``PULUMI_PYTHON_CMD`` is unset.
 """
 
 from __future__ import annotations
@@ -240,15 +242,29 @@ def _identity_file(state: Path) -> Path:
     return path
 
 
+def uses_the_python_sdk(program: Path) -> bool:
+    """A Python program that names the plugin under ``packages:`` (as ``pulumi package add``
+    records it) uses the generated SDK, not the ``teleport_oidc`` package."""
+    manifest = yaml.safe_load((program / "Pulumi.yaml").read_text()) or {}
+    return runtime(program) == "python" and "teleport-oidc" in (manifest.get("packages") or {})
+
+
 def _other_language(program: Path, harness: Harness) -> None:
-    """A TypeScript or YAML program runs as its users' would: no Python for dynamic resources;
-    a TypeScript one compiled against the generated SDK."""
+    """A TypeScript, YAML or Python SDK program runs as its users' would: no Python for dynamic
+    resources; a TypeScript one compiled against the generated SDK, a Python one importing it."""
     kind = runtime(program)
-    if kind not in ("nodejs", "yaml"):
+    if kind not in ("nodejs", "yaml") and not uses_the_python_sdk(program):
         return
     harness.dynamic_python = False
     if kind == "yaml":
         build.build_yaml()
+        return
+    if kind == "python":
+        _say("generating the Python SDK into sdks/teleport-oidc")
+        try:
+            harness.python_path = (sdks.prepare_python(program, build.build_sdkgen()),)
+        except sdks.SdkError as exc:
+            raise build.EngineUnavailable(str(exc)) from exc
         return
     _say("compiling the program against the generated SDK")
     try:

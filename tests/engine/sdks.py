@@ -1,5 +1,6 @@
-"""The SDKs `pulumi package add` would generate for the plugin's schema, and TypeScript programs
-made ready to run: the SDK written under ``sdks/``, ``node_modules`` linked, everything compiled.
+"""The SDKs `pulumi package add` would generate for the plugin's schema, and TypeScript and Python
+programs made ready to run: the SDK written under ``sdks/``; for TypeScript ``node_modules``
+linked and everything compiled, for Python the SDK installed in development mode.
 
 The schema is the plugin's ``provider/schema.json`` (``pulumi package get-schema`` prints it).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from .harness import REPO
@@ -91,3 +93,23 @@ def prepare_typescript(program: Path, sdkgen: Path, node_modules: Path) -> None:
     compile_node_sdk(sdk, node_modules)
     link_node_modules(program, node_modules, sdk)
     tsc(program, node_modules)
+
+
+def develop_python_sdk(sdk: Path) -> Path:
+    """A generated Python SDK installed in development mode, as ``pulumi package add`` installs
+    it: its distribution metadata written beside the source (``setup.py egg_info``, offline),
+    which its import reads its own version from. Returns ``sdk``, the folder to put on
+    ``sys.path``."""
+    _run([sys.executable, "setup.py", "--quiet", "egg_info"], cwd=sdk)
+    return sdk
+
+
+def prepare_python(program: Path, sdkgen: Path) -> Path:
+    """Make a Python program folder's SDK importable: generated into ``sdks/teleport-oidc``
+    (when not there) and installed in development mode. Returns the folder the program's
+    ``sys.path`` needs (not installed into any virtualenv)."""
+    sdk = program / SDK_FOLDER
+    if not (sdk / "setup.py").is_file():
+        sdk.parent.mkdir(exist_ok=True)
+        generate(sdkgen, sdk, "python")
+    return develop_python_sdk(sdk)

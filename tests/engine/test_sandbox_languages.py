@@ -1,6 +1,7 @@
-"""The sandbox runs a YAML or a TypeScript program folder as it runs a Python one: YAML through
-``pulumi-language-yaml``, TypeScript compiled against the generated SDK and run through the
-Node.js language server; neither with ``PULUMI_PYTHON_CMD``, as their users have none."""
+"""The sandbox runs a YAML, a TypeScript or a Python SDK program folder as it runs a Python one:
+YAML through ``pulumi-language-yaml``, TypeScript compiled against the generated SDK and run
+through the Node.js language server, Python importing the generated Python SDK; none with
+``PULUMI_PYTHON_CMD``, as their users have none."""
 
 from __future__ import annotations
 
@@ -73,3 +74,29 @@ def test_sandbox_compiles_and_runs_a_typescript_program_with_the_generated_sdk(
     # Registered again in up's update pass, not only in its preview.
     assert "+ 2 created" in up.stdout, up.stdout
     assert (program / "sdks" / "teleport-oidc" / "bin" / "index.js").is_file()
+
+
+def test_sandbox_runs_a_python_program_with_the_generated_python_sdk(
+    engine_cli: Path, sdkgen_tool: Path, program: Path
+) -> None:
+    (program / "Pulumi.yaml").write_text(
+        "name: sandbox-python-sdk\nruntime: python\n"
+        f"packages:\n  teleport-oidc: {REPO / 'provider'}\n"
+    )
+    (program / "__main__.py").write_text(
+        "import os\n"
+        "import pulumi\n"
+        "import pulumi_teleport_oidc as teleport_oidc\n"
+        "integration = teleport_oidc.AwsOidcIntegration(\n"
+        '    "teleport", proxy_url="https://teleport.example.com", integration_name="aws-sandbox"\n'
+        ")\n"
+        'pulumi.export("roleArn", integration.role_arn)\n'
+        'pulumi.export("pythonCmd", os.environ.get("PULUMI_PYTHON_CMD", "unset"))\n'
+    )
+    up = sandbox(str(program), "--", "pulumi", "up", "--yes", "--non-interactive")
+    assert up.returncode == 0, up.stdout + up.stderr
+    assert re.search(r'pythonCmd\s*: "unset"', up.stdout), up.stdout
+    assert "+ 5 created" in up.stdout, up.stdout  # stack, component, provider, role, integration
+    assert (program / "sdks" / "teleport-oidc" / "pulumi_teleport_oidc" / "__init__.py").is_file()
+    got = sandbox(str(program), "--", "tctl", "get", "integration/aws-sandbox")
+    assert "role_arn: arn:aws:iam::123456789012:role/teleport-aws-sandbox" in got.stdout, got

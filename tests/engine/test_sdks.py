@@ -74,16 +74,7 @@ def test_python_sdk_installs_byte_compiles_and_its_args_build(
     generated: Path, tmp_path: Path
 ) -> None:
     sdk = shutil.copytree(generated / "python", tmp_path / "python")
-    # Installed in development mode, as `package add` does (its import reads its own
-    # distribution's version): the metadata setuptools writes beside the source, offline.
-    done = subprocess.run(
-        [sys.executable, "setup.py", "--quiet", "egg_info"],
-        cwd=sdk,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    sdks.develop_python_sdk(sdk)
     check = (
         "import compileall, sys\n"
         "assert compileall.compile_dir(sys.argv[1], quiet=1, force=True)\n"
