@@ -157,7 +157,7 @@ def bench_program_overhead(repeats: int) -> None:
             f"{comp * 1000:.1f} ms vs {raw * 1000:.1f} ms  ratio {comp / raw:.2f}",
         )
         row(
-            f"N={n}:   floor (raw under a bare component) vs raw",
+            f"N={n}:   floor (raw under an empty component class) vs raw",
             f"{floor * 1000:.1f} ms vs {raw * 1000:.1f} ms  ratio {floor / raw:.2f}",
         )
         noise = max(spread(times["component"]), spread(times["floor"]))
