@@ -88,10 +88,8 @@ def test_a_nul_byte_in_stack_config_is_refused_when_the_provider_starts(key: str
     assert "NUL byte" in str(got.value)
 
 
-@pytest.mark.parametrize("key", ["tctlPath", "identityFile"])
-def test_a_nul_byte_in_stack_config_is_refused_before_anything_is_registered(
-    run: Run, key: str
-) -> None:
+def refused_with_nothing_registered(run: Run, config: dict[str, str]) -> InvalidArgumentError:
+    """The one error a TeleportIntegration raises under ``config``, nothing registered."""
     errors: list[InvalidArgumentError] = []
 
     def program() -> None:
@@ -100,9 +98,17 @@ def test_a_nul_byte_in_stack_config_is_refused_before_anything_is_registered(
         except InvalidArgumentError as exc:
             errors.append(exc)
 
-    recorded = run(program, config={f"teleport-oidc:{key}": "/x\0y"})
+    recorded = run(program, config=config)
     assert recorded.resources == []
     (error,) = errors
+    return error
+
+
+@pytest.mark.parametrize("key", ["tctlPath", "identityFile"])
+def test_a_nul_byte_in_stack_config_is_refused_before_anything_is_registered(
+    run: Run, key: str
+) -> None:
+    error = refused_with_nothing_registered(run, {f"teleport-oidc:{key}": "/x\0y"})
     assert error.argument == f"teleport-oidc:{key}"
 
 
@@ -134,17 +140,7 @@ def test_identity_content_in_identityFile_config_is_refused_without_being_shown(
 def test_identity_content_in_identityFile_config_is_refused_before_anything_is_registered(
     run: Run,
 ) -> None:
-    errors: list[InvalidArgumentError] = []
-
-    def program() -> None:
-        try:
-            TeleportIntegration("i", TeleportIntegrationArgs(integration_name="a", role_arn=ROLE))
-        except InvalidArgumentError as exc:
-            errors.append(exc)
-
-    recorded = run(program, config={"teleport-oidc:identityFile": IDENTITY})
-    assert recorded.resources == []
-    (error,) = errors
+    error = refused_with_nothing_registered(run, {"teleport-oidc:identityFile": IDENTITY})
     assert leaks(str(error)) == []
 
 

@@ -49,29 +49,37 @@ exit 0
 """
 
 
-def test_the_launcher_makes_its_venv_once_and_keeps_stdout_for_the_port(tmp_path: Path) -> None:
-    folder = tmp_path / "provider"
-    folder.mkdir()
-    shutil.copy2(PROVIDER / "pulumi-resource-teleport-oidc", folder)
-    shutil.copy2(PROVIDER / "requirements.txt", folder)
+def launch(folder: Path, tmp_path: Path) -> tuple[str, Path, Path]:
+    """Run ``folder``'s launcher once with a fake bootstrap python that logs each command it is
+    asked to run; its stdout, the log and the fake python."""
     bootstrap = tmp_path / "python3"
-    bootstrap.write_text(FAKE_PYTHON)
-    bootstrap.chmod(0o755)
+    if not bootstrap.exists():
+        bootstrap.write_text(FAKE_PYTHON)
+        bootstrap.chmod(0o755)
     log = tmp_path / "log"
     env = {
         "PATH": os.environ["PATH"],
         "LOG": str(log),
         "TELEPORT_OIDC_BOOTSTRAP_PYTHON": str(bootstrap),
     }
+    done = subprocess.run(
+        [str(folder / "pulumi-resource-teleport-oidc"), "127.0.0.1:1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout, log, bootstrap
+
+
+def test_the_launcher_makes_its_venv_once_and_keeps_stdout_for_the_port(tmp_path: Path) -> None:
+    folder = tmp_path / "provider"
+    folder.mkdir()
+    shutil.copy2(PROVIDER / "pulumi-resource-teleport-oidc", folder)
+    shutil.copy2(PROVIDER / "requirements.txt", folder)
     for _ in range(2):
-        done = subprocess.run(
-            [str(folder / "pulumi-resource-teleport-oidc"), "127.0.0.1:1"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        assert done.stdout == "4242\n"
+        stdout, log, bootstrap = launch(folder, tmp_path)
+        assert stdout == "4242\n"
     venv_python = folder / "venv" / "bin" / "python"
     assert log.read_text().splitlines() == [
         f"{bootstrap} -m venv {folder}/venv",
@@ -90,23 +98,8 @@ def test_in_a_checkout_the_launcher_installs_the_package_from_it(tmp_path: Path)
     shutil.copy2(PROVIDER.parent / "pyproject.toml", folder.parent)
     shutil.copy2(PROVIDER / "pulumi-resource-teleport-oidc", folder)
     shutil.copy2(PROVIDER / "requirements.txt", folder)
-    bootstrap = tmp_path / "python3"
-    bootstrap.write_text(FAKE_PYTHON)
-    bootstrap.chmod(0o755)
-    log = tmp_path / "log"
-    env = {
-        "PATH": os.environ["PATH"],
-        "LOG": str(log),
-        "TELEPORT_OIDC_BOOTSTRAP_PYTHON": str(bootstrap),
-    }
-    done = subprocess.run(
-        [str(folder / "pulumi-resource-teleport-oidc"), "127.0.0.1:1"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout == "4242\n"
+    stdout, log, _ = launch(folder, tmp_path)
+    assert stdout == "4242\n"
     venv_python = folder / "venv" / "bin" / "python"
     assert log.read_text().splitlines()[1] == (
         f"{venv_python} -m pip install --quiet --disable-pip-version-check "
