@@ -46,7 +46,15 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.record import Figure, compare, load, save, spread, under_load  # noqa: E402
+from benchmarks.record import (  # noqa: E402
+    Figure,
+    bytecode_cached_env,
+    compare,
+    load,
+    save,
+    spread,
+    under_load,
+)
 from tests.engine import build  # noqa: E402
 from tests.engine.harness import Harness, free_port, teleport_proxy  # noqa: E402
 from tests.fake_teleport import FakeTeleport  # noqa: E402
@@ -558,13 +566,11 @@ def bench_many(engine: Harness, root: Path, n: int, parallel_n: int) -> None:
 
 
 def cached_bytecode(tmp: Path, *checkouts: str) -> None:
-    """Every process of the runs reads this package's compiled modules, as an installed copy has
-    them (pip compiles on install) and as pulumi's own have them: without this, a machine with
-    ``PYTHONDONTWRITEBYTECODE`` (this one) recompiles our sources in every process (the program,
-    the dynamic provider) and none of the floor's. Compiled once, before the first run, into a
-    ``PYTHONPYCACHEPREFIX`` of the run's own."""
+    """Every process of the runs (the program, the dynamic provider) reads this package's
+    compiled modules (:func:`bytecode_cached_env`), compiled once, before the first run."""
+    env = bytecode_cached_env(os.environ, str(tmp / "pycache"))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    os.environ.update(env)
     for checkout in (str(REPO), *filter(None, checkouts)):
         subprocess.run(
             [sys.executable, "-m", "compileall", "-q", "teleport_oidc", "tests"],

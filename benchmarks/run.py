@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 
-from benchmarks.record import Figure, report, spread, under_load  # noqa: E402
+from benchmarks.record import Figure, bytecode_cached_env, report, spread, under_load  # noqa: E402
 from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs, trust_policy  # noqa: E402
 from teleport_oidc.cli.mockrun import MockRun, run_program  # noqa: E402
 from teleport_oidc.lookups.thumbprint import clear_cache, lookup_thumbprints  # noqa: E402
@@ -311,17 +311,6 @@ aws.iam.Role("c0-role", name="teleport-aws-0", assume_role_policy=provider.arn.a
 }
 
 
-def _import_env(cache: str) -> dict[str, str]:
-    """The measured interpreter's environment: bytecode cached, in ``cache``, as every installed
-    copy has it (pip compiles on install; an editable install writes ``__pycache__`` on first
-    import) and as pulumi's own modules have it. Without this, ``PYTHONDONTWRITEBYTECODE``
-    (set on the development machine) recompiles this package's sources on every run: ~30 ms
-    that no user pays, against a baseline that loads compiled bytecode."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = cache
-    return env
-
-
 def bench_import(repeats: int) -> None:
     print(
         f"Import time vs `{IMPORT_BASELINE}` (CPU, fresh interpreter each run, bytecode "
@@ -330,7 +319,7 @@ def bench_import(repeats: int) -> None:
     cases = {**IMPORTS, "baseline": IMPORT_BASELINE, **FIRST_BUILD}
     times: dict[str, list[float]] = {k: [] for k in cases}
     with tempfile.TemporaryDirectory() as cache:
-        env = _import_env(cache)
+        env = bytecode_cached_env(os.environ, cache)
 
         def run(code: str) -> float:
             timed = f"import time\nt = time.process_time()\n{code}\nprint(time.process_time() - t)"
