@@ -121,48 +121,37 @@ class AwsOidcIntegration(pulumi.ComponentResource):
                 connection=connection(checked),
             )
 
-        # Each output as an Output (the Python API) and, to the engine, as the plain value it
-        # came from where there is one: serializing a plain value does not wait on the event loop.
-        names = {key: policy_name(key, opts) for key, opts in checked.features.items()}
         children = self.discovery
-        config_name = children.config.name if children and children.config else None
-        token_name = children.token.name if children and children.token else None
-        organization_id = children.organization_id if children else None
-        self.provider_arn = (
-            same_arn("OIDC provider", role.principal, provider.arn)
-            if provider.resource is not None
-            else provider.arn
-        )
-        self.role_arn = same_arn("role", role.arn, role.resource.arn)
-        self.teleport_version = teleport_version(cluster, checked)
-        self.role_name = role.resource.name
-        self.thumbprints = provider.thumbprints
-        self.trust_policy = role.trust
-        registered: dict[str, Any] = {
+        outputs: dict[str, Any] = {
             "issuer_url": cluster.issuer,
             "issuer_host": cluster.host,
-            "provider_arn": self.provider_arn,
-            "role_arn": self.role_arn,
+            "provider_arn": (
+                same_arn("OIDC provider", role.principal, provider.arn)
+                if provider.resource is not None
+                else provider.arn
+            ),
+            "role_arn": same_arn("role", role.arn, role.resource.arn),
             "cluster_name": cluster.name,
-            "teleport_version": self.teleport_version,
-            "role_name": self.role_name,
-            "thumbprints": self.thumbprints,
-            "trust_policy": self.trust_policy,
+            "teleport_version": teleport_version(cluster, checked),
+            "role_name": role.resource.name,
+            "thumbprints": provider.thumbprints,
+            "trust_policy": role.trust,
             "tags": tags,
             "integration_name": checked.integration_name,
-            "feature_policies": names,
-            "discovery_config_name": config_name,
-            "discovery_token_name": token_name,
-            "organization_id": organization_id,
+            "feature_policies": {
+                key: policy_name(key, opts) for key, opts in checked.features.items()
+            },
+            "discovery_config_name": children.config.name if children and children.config else None,
+            "discovery_token_name": children.token.name if children and children.token else None,
+            "organization_id": children.organization_id if children else None,
         }
-        self.issuer_url = pulumi.Output.from_input(cluster.issuer)
-        self.issuer_host = pulumi.Output.from_input(cluster.host)
-        self.cluster_name = pulumi.Output.from_input(cluster.name)
-        self.tags = pulumi.Output.from_input(tags)
-        self.integration_name = pulumi.Output.from_input(checked.integration_name)
-        self.feature_policies = pulumi.Output.from_input(names)
-        none = pulumi.Output.from_input(None)
-        self.discovery_config_name = none if config_name is None else config_name
-        self.discovery_token_name = none if token_name is None else token_name
-        self.organization_id = pulumi.Output.from_input(organization_id)
-        self.register_outputs(registered)
+        # Each is an Output attribute (the Python API, annotated on the class) and goes to the
+        # engine as the plain value it came from where there is one: serializing a plain value
+        # does not wait on the event loop.
+        for key, value in outputs.items():
+            setattr(
+                self,
+                key,
+                value if isinstance(value, pulumi.Output) else pulumi.Output.from_input(value),
+            )
+        self.register_outputs(outputs)
