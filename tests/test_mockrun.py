@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any, cast
 
 import pulumi
 import pytest
@@ -62,3 +63,21 @@ def test_every_event_loop_a_mock_run_makes_off_the_main_thread_is_closed(
     off_main = [(name, loop) for name, loop in made if name != "MainThread"]
     assert off_main, "the run registered nothing off the main thread: the test proves nothing"
     assert [name for name, loop in off_main if not loop.is_closed()] == []
+
+
+def test_what_a_failed_program_left_pending_does_not_run_in_the_next_one(run: Run) -> None:
+    ran: list[str] = []
+    gate: list[asyncio.Future[int]] = []
+
+    def failing() -> None:
+        gate.append(asyncio.get_event_loop().create_future())
+        waited: pulumi.Output[int] = pulumi.Output.from_input(cast(Any, gate[0]))
+        waited.apply(lambda v: ran.append(f"left over ({v})"))
+        pulumi.Output.from_input(0).apply(lambda v: 1 / v)  # fails the program at once
+
+    with pytest.raises(ZeroDivisionError):
+        run(failing)
+    if not gate[0].done():  # what the failed run waited for arrives after it
+        gate[0].set_result(1)
+    run(lambda: pulumi.export("x", 1))
+    assert ran == []

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import re
 import threading
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -396,5 +398,30 @@ def run_program(
             resolved = await pulumi.Output.from_input(dict(outputs)).future(with_unknowns=True)
             fake.recorded.exports.update(resolved or {})
 
-        _sync_await(run_pulumi_func(body))
+        try:
+            _sync_await(run_pulumi_func(body))
+        finally:
+            _cancel_leftovers()
     return fake.recorded
+
+
+def _cancel_leftovers() -> None:
+    """A failed program leaves Outputs pending on the SDK's event loop; left there they would
+    run in the next program of this process (a test suite's, the plugin's), against its mocks.
+    Cancel them, as the end of a program's process does."""
+    loop = asyncio.get_event_loop()
+    if loop.is_running():
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not pending:
+        return
+    for task in pending:
+        task.cancel()
+    # An Output's task holds the SDK's coroutines for is_known/is_secret until it reaches them:
+    # cancelled first, they would each warn "never awaited" when freed, here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        del pending, task
+        _settings.SETTINGS.outputs.clear()  # which keeps the cancelled ones
+        gc.collect()  # they sit in reference cycles
