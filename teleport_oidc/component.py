@@ -24,7 +24,7 @@ from .parts.boundary import checked_boundary, tags_after_boundary
 from .parts.cluster import resolve_cluster, teleport_version
 from .parts.feature_policies import feature_policies
 from .parts.oidc_provider import oidc_provider
-from .parts.role import integration_role, same_arn
+from .parts.role import integration_role, returned_arns
 from .parts.teleport_side import connection, declare_teleport_names, teleport_integration
 from .teleport.integration import TeleportIntegration
 
@@ -35,6 +35,30 @@ __all__ = ["COMPONENT_TYPE", "AwsOidcIntegration", "AwsOidcIntegrationArgs"]
 
 #: The component's type token: part of users' state, never to change.
 COMPONENT_TYPE = "teleport-oidc:index:AwsOidcIntegration"
+
+
+class _LiftedOutput:
+    """An output attribute of the component: the Output it registered, or the plain value it
+    registered lifted to an Output when first read. Lifting every plain value up front cost ~20
+    Outputs per component (a dict of tags is lifted per value, twice), and the SDK waits on every
+    Output it made until the program ends, whether or not it is read (benchmarks/README.md,
+    "Where the time goes")."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, component: Any, owner: type | None = None) -> Any:
+        if component is None:
+            return self
+        value = component._output_values[self.name]
+        if not isinstance(value, pulumi.Output):
+            value = component._output_values[self.name] = pulumi.Output.from_input(value)
+        return value
+
+
+def _output() -> Any:
+    """A :class:`_LiftedOutput`, typed as what its annotation says."""
+    return _LiftedOutput()
 
 
 # No ``from __future__ import annotations`` here: the SDK reads this class's annotations with
@@ -49,37 +73,37 @@ class AwsOidcIntegration(pulumi.ComponentResource):
     ``tctl get integration/<integration_name>``.
     """
 
-    issuer_url: pulumi.Output[str]
+    issuer_url: pulumi.Output[str] = _output()
     """The OIDC issuer, ``https://<proxy host>``: the provider URL."""
-    issuer_host: pulumi.Output[str]
+    issuer_host: pulumi.Output[str] = _output()
     """The proxy host, as used in the principal ARN and the ``<host>:aud`` condition key."""
-    provider_arn: pulumi.Output[str]
+    provider_arn: pulumi.Output[str] = _output()
     """The IAM OIDC provider's ARN, created or reused."""
-    role_arn: pulumi.Output[str]
+    role_arn: pulumi.Output[str] = _output()
     """The integration role's ARN: what Teleport's integration points at."""
-    cluster_name: pulumi.Output[str]
+    cluster_name: pulumi.Output[str] = _output()
     """The Teleport cluster name in the ``teleport.dev/cluster`` tag (given or looked up)."""
-    teleport_version: pulumi.Output[str]
+    teleport_version: pulumi.Output[str] = _output()
     """The Teleport version the proxy reports; ``""`` when the cluster was not looked up."""
-    role_name: pulumi.Output[str]
+    role_name: pulumi.Output[str] = _output()
     """The integration role's name."""
-    thumbprints: pulumi.Output[list[str]]
+    thumbprints: pulumi.Output[list[str]] = _output()
     """The provider's thumbprints as IAM holds them (may be empty when IAM decides)."""
-    trust_policy: pulumi.Output[str]
+    trust_policy: pulumi.Output[str] = _output()
     """The role's trust policy, JSON."""
-    tags: pulumi.Output[dict[str, str]]
+    tags: pulumi.Output[dict[str, str]] = _output()
     """The tags on the provider and role."""
-    integration_name: pulumi.Output[str]
+    integration_name: pulumi.Output[str] = _output()
     """The Teleport integration's name."""
-    feature_policies: pulumi.Output[dict[str, str]]
+    feature_policies: pulumi.Output[dict[str, str]] = _output()
     """Feature key -> inline policy name attached to the role."""
     integration: TeleportIntegration | None
     """The Teleport integration resource, or ``None`` with create_teleport_integration=False."""
-    discovery_config_name: pulumi.Output[str | None]
+    discovery_config_name: pulumi.Output[str | None] = _output()
     """With ``discovery``: the discovery_config's name (``tctl get discovery_config/<name>``)."""
-    discovery_token_name: pulumi.Output[str | None]
+    discovery_token_name: pulumi.Output[str | None] = _output()
     """With ``discovery`` of EC2: the IAM-join token's name (``tctl get token/<name>``)."""
-    organization_id: pulumi.Output[str | None]
+    organization_id: pulumi.Output[str | None] = _output()
     """With organization discovery: the organization's ID, as read from AWS."""
 
     def __init__(
@@ -122,15 +146,12 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             )
 
         children = self.discovery
+        provider_arn, role_arn = returned_arns(checked, cluster, where, provider, role)
         outputs: dict[str, Any] = {
             "issuer_url": cluster.issuer,
             "issuer_host": cluster.host,
-            "provider_arn": (
-                same_arn("OIDC provider", role.principal, provider.arn)
-                if provider.resource is not None
-                else provider.arn
-            ),
-            "role_arn": same_arn("role", role.arn, role.resource.arn),
+            "provider_arn": provider_arn,
+            "role_arn": role_arn,
             "cluster_name": cluster.name,
             "teleport_version": teleport_version(cluster, checked),
             "role_name": role.resource.name,
@@ -145,13 +166,8 @@ class AwsOidcIntegration(pulumi.ComponentResource):
             "discovery_token_name": children.token.name if children and children.token else None,
             "organization_id": children.organization_id if children else None,
         }
-        # Each is an Output attribute (the Python API, annotated on the class) and goes to the
-        # engine as the plain value it came from where there is one: serializing a plain value
-        # does not wait on the event loop.
-        for key, value in outputs.items():
-            setattr(
-                self,
-                key,
-                value if isinstance(value, pulumi.Output) else pulumi.Output.from_input(value),
-            )
+        # The engine gets each as the plain value it came from where there is one (serializing
+        # a plain value does not wait on the event loop); the Python attributes lift them to
+        # Outputs when first read (``_output``).
+        self._output_values = dict(outputs)  # the SDK serializes ``outputs`` on the event loop
         self.register_outputs(outputs)

@@ -79,7 +79,7 @@ def merged_tags(checked: CheckedArgs, cluster_name: str) -> dict[str, str]:
     return merge_tags(checked.user_tags, required)
 
 
-def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[str]:
+def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Input[str]:
     """The cluster's version; warns, once it is known, when ec2_instance_connect is enabled or
     organization discovery needs a newer Teleport."""
     deprecated = "ec2_instance_connect" in checked.features
@@ -87,7 +87,7 @@ def teleport_version(cluster: Cluster, checked: CheckedArgs) -> pulumi.Output[st
     if cluster.lookup is None:
         if deprecated:
             warn(feature_module("ec2_instance_connect").deprecation_warning(None))
-        return pulumi.Output.from_input("")
+        return ""
 
     def version(info: Any) -> Any:
         server_version = info.server_version if info is not None else None

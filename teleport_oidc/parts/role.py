@@ -1,9 +1,10 @@
 """The integration role: Teleport's trust policy (known in the first preview), the role, and
-its ARN checked against the one AWS returns."""
+the ARNs AWS returns checked against the ones built for the preview."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import pulumi
@@ -13,6 +14,7 @@ from ..args import CheckedArgs
 from ..features import PolicyContext
 from ..log import warn
 from ..trust import trust_policy
+from .account import known_account_and_partition
 from .cluster import Cluster
 from .oidc_provider import OidcProvider
 
@@ -25,12 +27,14 @@ class IntegrationRole(NamedTuple):
     resource: aws.iam.Role
     arn: pulumi.Output[str]
     """Built from the account and partition, so known at preview (Teleport's side uses it)."""
-    principal: pulumi.Output[str]
-    """The provider ARN the trust policy names (built, when the component creates it)."""
     trust: pulumi.Output[str]
     """The trust policy, JSON."""
 
 
+# Every Output the component makes costs the SDK's event loop until the program ends
+# (``wait_for_rpcs`` walks every pending Output on each completion, and each ``apply`` lifts its
+# result into one more Output), so per resource of the whole program: see benchmarks/README.md,
+# "Where the time goes". Hence one ``apply`` per value here, plain values read inside it.
 def integration_role(
     parent: pulumi.Resource,
     name: str,
@@ -44,30 +48,22 @@ def integration_role(
     """``<name>-role``, created after the provider (IAM refuses a trust policy naming a
     provider that does not exist yet)."""
     args, host = checked.args, cluster.host
-    # A plain host is read inside one apply: ``Output.all`` makes four Outputs where ``apply``
-    # makes one, and every Output costs the SDK's event loop (see ``same_arn``).
-    principal = (
-        _joined(
-            where,
-            host,
-            lambda w, h: f"arn:{w.partition}:iam::{w.account_id}:oidc-provider/{h}",
-        )
-        if provider.resource is not None
-        else provider.arn
-    )
     restrict = args.restrict_subjects
-    # The provider's ARN carries the partition: warn there (no apply of its own).
-    trust = _joined(
-        principal,
-        host,
-        lambda arn, h: json.dumps(
-            trust_policy(warn_unsupported_partition(arn), h, restrict_subjects=restrict)
-        ),
+
+    def policy(principal: str, h: str) -> str:
+        # The provider's ARN carries the partition: warn there.
+        principal = warn_unsupported_partition(principal)
+        return json.dumps(trust_policy(principal, h, restrict_subjects=restrict))
+
+    # The principal is built from the account and partition when the component creates the
+    # provider, so the trust policy is known in the first preview.
+    trust = (
+        _joined(where, host, lambda w, h: policy(provider_arn_of(w, h), h))
+        if provider.resource is not None
+        else _joined(provider.arn, host, policy)
     )
     role_path, role_name = args.role_path, checked.role_name
-    role_arn = where.apply(
-        lambda w: f"arn:{w.partition}:iam::{w.account_id}:role{role_path}{role_name}"
-    )
+    role_arn = where.apply(lambda w: role_arn_of(w, role_path, role_name))
     role = aws.iam.Role(
         f"{name}-role",
         aws.iam.RoleArgs(
@@ -83,7 +79,17 @@ def integration_role(
             parent=parent, depends_on=[provider.resource] if provider.resource else []
         ),
     )
-    return IntegrationRole(resource=role, arn=role_arn, principal=principal, trust=trust)
+    return IntegrationRole(resource=role, arn=role_arn, trust=trust)
+
+
+def provider_arn_of(where: PolicyContext, host: str) -> str:
+    """The ARN IAM gives the OIDC provider of ``host`` in this account and partition."""
+    return f"arn:{where.partition}:iam::{where.account_id}:oidc-provider/{host}"
+
+
+def role_arn_of(where: PolicyContext, path: str, name: str) -> str:
+    """The ARN IAM gives the role ``name`` at ``path`` in this account and partition."""
+    return f"arn:{where.partition}:iam::{where.account_id}:role{path}{name}"
 
 
 def _joined(first: pulumi.Output[Any], host: pulumi.Input[str], fn: Any) -> pulumi.Output[str]:
@@ -94,22 +100,59 @@ def _joined(first: pulumi.Output[Any], host: pulumi.Input[str], fn: Any) -> pulu
     return pulumi.Output.all(first, host).apply(lambda v: fn(v[0], v[1]))
 
 
-def same_arn(what: str, built: pulumi.Output[str], real: pulumi.Output[str]) -> Any:
-    """The ARN AWS returned, checked against the one the previewed documents were built from."""
+def returned_arns(
+    checked: CheckedArgs,
+    cluster: Cluster,
+    where: pulumi.Output[PolicyContext],
+    provider: OidcProvider,
+    role: IntegrationRole,
+) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """The provider's and the role's ARNs as AWS returned them, each checked against the one
+    the previewed trust policy and Teleport's integration were built from (a reused provider's
+    ARN was looked up, so it is the one the trust policy names)."""
+    role_path, role_name, host = checked.args.role_path, checked.role_name, cluster.host
+    role_arn = same_arn(
+        "role", where, lambda w: role_arn_of(w, role_path, role_name), role.resource.arn
+    )
+    if provider.resource is None:
+        return provider.arn, role_arn
+    built: Any = (
+        (lambda w: provider_arn_of(w, host))
+        if isinstance(host, str)
+        else _joined(where, host, provider_arn_of)  # a proxy URL given as an Output
+    )
+    return same_arn("OIDC provider", where, built, provider.arn), role_arn
 
-    def check(expected: str, got: str) -> str:
-        if expected != got:
-            raise RuntimeError(
-                f"the {what} ARN AWS returned, {got!r}, differs from {expected!r}, the one built "
-                "from the account and partition (getCallerIdentity/getPartition); please report"
-            )
-        return str(got)
 
-    # One apply on the real ARN, the built one read inside it: ``Output.all`` would make four
-    # Outputs, each waited for by the SDK until the role exists (``wait_for_rpcs`` walks every
-    # pending Output on each completion, so what a component leaves pending costs per resource
-    # of the whole program: see benchmarks/README.md, "Where the time goes").
-    return real.apply(lambda got: built.apply(lambda expected: check(expected, got)))
+def same_arn(
+    what: str,
+    where: pulumi.Output[PolicyContext],
+    built: Callable[[PolicyContext], str] | pulumi.Output[str],
+    real: pulumi.Output[str],
+) -> pulumi.Output[str]:
+    """``real``, the ARN AWS returned, checked against ``built`` (from the account and
+    partition), in one ``apply``: by the time AWS returns a resource's ARN, the account and
+    partition of its provider are known, so they are read from the memo
+    (:func:`known_account_and_partition`), or else from ``where`` inside the apply."""
+
+    def check(got: str) -> Any:
+        if isinstance(built, pulumi.Output):
+            return built.apply(lambda expected: _same(what, expected, got))
+        context = known_account_and_partition(where)
+        if context is None:
+            return where.apply(lambda w: _same(what, built(w), got))
+        return _same(what, built(context), got)
+
+    return real.apply(check)
+
+
+def _same(what: str, expected: str, got: str) -> str:
+    if expected != got:
+        raise RuntimeError(
+            f"the {what} ARN AWS returned, {got!r}, differs from {expected!r}, the one built "
+            "from the account and partition (getCallerIdentity/getPartition); please report"
+        )
+    return str(got)
 
 
 def warn_unsupported_partition(provider_arn: str) -> str:
