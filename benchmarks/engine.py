@@ -354,18 +354,27 @@ def program(root: Path, name: str, source: str) -> Path:
     return folder
 
 
-def lifecycle(engine: Harness, folder: Path, up_args: tuple[str, ...] = ()) -> dict[str, Sample]:
-    """A new stack: preview, up, preview of the deployed stack; then destroy (not timed)."""
+def lifecycle_runs(
+    engine: Harness, folder: Path, up_args: tuple[str, ...] = (), previews: int = 1
+) -> dict[str, list[Sample]]:
+    """A new stack: ``previews`` previews, up, ``previews`` previews of the deployed stack; then
+    destroy (not timed). A preview costs a few seconds where an ``up`` and its destroy cost a
+    minute at N = 200: repeating the previews within each lifecycle buys samples cheaply."""
     run(engine, folder, "stack", "init", "bench")
     try:
         return {
-            "preview": run(engine, folder, "preview"),
-            "up": run(engine, folder, "up", "--yes", "--skip-preview", *up_args),
-            "preview deployed": run(engine, folder, "preview"),
+            "preview": [run(engine, folder, "preview") for _ in range(previews)],
+            "up": [run(engine, folder, "up", "--yes", "--skip-preview", *up_args)],
+            "preview deployed": [run(engine, folder, "preview") for _ in range(previews)],
         }
     finally:
         run(engine, folder, "destroy", "--yes", "--skip-preview")
         run(engine, folder, "stack", "rm", "--yes", "bench")
+
+
+def lifecycle(engine: Harness, folder: Path, up_args: tuple[str, ...] = ()) -> dict[str, Sample]:
+    """One of each step: :func:`lifecycle_runs` with one preview each."""
+    return {step: runs[0] for step, runs in lifecycle_runs(engine, folder, up_args).items()}
 
 
 def row(name: str, figure: str, goal: str = "") -> None:
@@ -387,14 +396,20 @@ def compare_variants(
     repeats: int,
     goal: str,
     key: str,
+    previews: int = 1,
 ) -> None:
-    """Interleave the variants' lifecycles; print each step's medians and ratio to the last."""
-    samples: dict[str, list[dict[str, Sample]]] = {v: [] for v in variants}
+    """Interleave the variants' lifecycles; print each step's medians and ratio to the last
+    (per-run: the median of the ratios of runs made side by side)."""
+    runs: dict[str, list[dict[str, list[Sample]]]] = {v: [] for v in variants}
     for _ in range(repeats):
         for variant, folder in variants.items():
-            samples[variant].append(lifecycle(engine, folder))
+            runs[variant].append(lifecycle_runs(engine, folder, previews=previews))
     *others, last = list(variants)
     for step in ("preview", "up", "preview deployed"):
+        samples = {
+            variant: [{step: sample} for cycle in runs[variant] for sample in cycle[step]]
+            for variant in variants
+        }
         for variant in variants:
             kinds = sorted({k for s in samples[variant] for k in s[step].split})
             split = {
@@ -416,10 +431,15 @@ def compare_variants(
                 per_run = [x / y for x, y in zip(a, b, strict=True)]
                 ratio = record(f"{key} {step} {first} {measure} ratio", per_run, "x")
                 noise = max(spread(a), spread(b))
+                middle = (
+                    "{:.2f}-{:.2f}, ".format(*statistics.quantiles(per_run, n=4)[::2])
+                    if len(per_run) >= 4
+                    else ""
+                )
                 row(
                     f"{title.format(first)}: {step} ({measure})",
                     f"{ma:6.2f} s vs {mb:6.2f} s  ratio {ma / mb:.2f} (per-run {ratio:.2f}, "
-                    f"noise {noise:.0%})",
+                    f"{middle}{len(per_run)} runs, noise {noise:.0%})",
                     goal if first == "component" else "",
                 )
     checkpoint()
@@ -429,7 +449,13 @@ def compare_variants(
 
 
 def bench_component(
-    engine: Harness, root: Path, sizes: list[int], repeats: int, before: str
+    engine: Harness,
+    root: Path,
+    sizes: list[int],
+    repeats: int,
+    before: str,
+    previews: int = 1,
+    bare: bool = False,
 ) -> None:
     print("Component vs the floor of any component (real engine; preview, up, preview deployed)")
     for n in sizes:
@@ -443,20 +469,27 @@ def bench_component(
             variants["before"] = program(
                 root, f"before-{n}", source.format(n=n, thumb=THUMB, teleport=False)
             )
-        variants |= {
-            "bare floor": program(
+        if bare:
+            variants["bare floor"] = program(
                 root, f"bare-{n}", FLOOR.format(n=n, thumb=THUMB, teleport=False, parent="Bare")
-            ),
-            "floor": program(
-                root, f"floor-{n}", FLOOR.format(n=n, thumb=THUMB, teleport=False, parent="Floor")
-            ),
-        }
+            )
+        variants["floor"] = program(
+            root, f"floor-{n}", FLOOR.format(n=n, thumb=THUMB, teleport=False, parent="Floor")
+        )
         compare_variants(
-            engine, f"N={n} {{}} vs floor", variants, repeats, "goal: <= 1.10", f"N={n}"
+            engine,
+            f"N={n} {{}} vs floor",
+            variants,
+            repeats,
+            "goal: <= 1.10",
+            f"N={n}",
+            previews,
         )
 
 
-def bench_teleport(engine: Harness, root: Path, sizes: list[int], repeats: int) -> None:
+def bench_teleport(
+    engine: Harness, root: Path, sizes: list[int], repeats: int, previews: int = 1
+) -> None:
     print("With the Teleport integration (floor: + a minimal dynamic resource, one tctl call)")
     for n in sizes:
         variants = {
@@ -474,6 +507,7 @@ def bench_teleport(engine: Harness, root: Path, sizes: list[int], repeats: int) 
             repeats,
             "goal: <= 1.10",
             f"teleport N={n}",
+            previews,
         )
 
 
@@ -618,7 +652,16 @@ def main() -> None:
     parser.add_argument("--members", default="10,50", help="member accounts (organizations)")
     parser.add_argument("--many", type=int, default=200, help="N of many integrations (0: skip)")
     parser.add_argument("--parallel-n", type=int, default=20, help="N of the --parallel runs")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3, help="lifecycles of each variant")
+    parser.add_argument(
+        "--previews",
+        type=int,
+        default=3,
+        help="previews (new stack, deployed stack) in each lifecycle: cheap samples",
+    )
+    parser.add_argument(
+        "--bare", action="store_true", help="also measure the bare floor (no component class)"
+    )
     parser.add_argument("--only", default="", help="comma-separated sections to run")
     parser.add_argument(
         "--before", default="", help="a checkout of an earlier version, measured alongside"
@@ -640,9 +683,11 @@ def main() -> None:
         root.mkdir()
         print(f"pulumi {engine.cli.parent.name}; medians of {args.repeats}, variants interleaved")
         if not only or "component" in only:
-            bench_component(engine, root, sizes(args.sizes), args.repeats, args.before)
+            bench_component(
+                engine, root, sizes(args.sizes), args.repeats, args.before, args.previews, args.bare
+            )
         if not only or "teleport" in only:
-            bench_teleport(engine, root, sizes(args.teleport), args.repeats)
+            bench_teleport(engine, root, sizes(args.teleport), args.repeats, args.previews)
         if not only or "organizations" in only:
             bench_organizations(engine, root, sizes(args.members), max(1, args.repeats // 3))
         if args.many and (not only or "many" in only):

@@ -135,11 +135,39 @@ def floor_program(n: int) -> Callable[[], None]:
     return program
 
 
+def outputs_made(program: Callable[[], None]) -> int:
+    """How many Outputs a run of ``program`` makes (the SDK tracks each until it resolves and,
+    under the real engine, walks every one still pending on each completion at the end of the
+    program: benchmarks/README.md, "Where the time goes", 7)."""
+    made = [0]
+    track = pulumi.Output._track
+
+    def counted(output: Any) -> None:
+        made[0] += 1
+        track(output)
+
+    pulumi.Output._track = counted  # type: ignore[method-assign,assignment]
+    try:
+        run_program(program, MockRun(preview=False))
+    finally:
+        pulumi.Output._track = track  # type: ignore[method-assign]
+    return made[0]
+
+
 def bench_program_overhead(repeats: int) -> None:
     print("Program overhead (mock engine, CPU time, median of interleaved runs)")
     builders = {"component": component_program, "raw": raw_program, "floor": floor_program}
     for build in builders.values():  # first-use costs (lazy imports, caches) are not per-N
         run_program(build(1), MockRun(preview=False))
+    n = 10
+    made = {kind: outputs_made(builders[kind](n)) / n for kind in ("component", "floor")}
+    for kind, count in made.items():
+        FIGURES[f"program Outputs per {kind}"] = Figure(round(count, 1), "", 0.0, True, False)
+    row(
+        "Outputs made per component vs floor (N=10, counted)",
+        f"{made['component']:.1f} vs {made['floor']:.1f}  ratio "
+        f"{made['component'] / made['floor']:.2f}",
+    )
     for n in (1, 10, 50, 200):
         times: dict[str, list[float]] = {kind: [] for kind in builders}
         for _ in range(repeats):
