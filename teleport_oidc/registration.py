@@ -27,6 +27,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from .errors import InvalidArgumentError
+
 __all__ = [
     "PLUGIN_PACKAGE",
     "Registered",
@@ -159,6 +161,16 @@ class Wire:
             if count:
                 break
         return argument
+
+    def api_error(self, error: InvalidArgumentError) -> InvalidArgumentError:
+        """``error`` naming its argument as the Python API does (:meth:`api_argument`): what a
+        Python program wrote, where the provider's check named its own path."""
+        argument = self.api_argument(error.argument)
+        if argument == error.argument:
+            return error
+        again = InvalidArgumentError(argument, error.value, error.rule, error.fix)
+        again.__cause__ = error.__cause__
+        return again
 
 
 class Registered(pulumi.dynamic.Resource):

@@ -145,11 +145,11 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
         "aws[0].install.sshd_config",
     ),
     ("install for RDS", matcher(types=["rds"], install=Ec2InstallParams()), "aws[0].install"),
-    ("bad SSM document", matcher(ssm_document_name="a b"), "aws[0].ssm.document_name"),
+    ("bad SSM document", matcher(ssm_document_name="a b"), "aws[0].ssm_document_name"),
     (
         "access graph in every region",
         config(access_graph=[AccessGraphAwsSync(integration="aws-prod", regions=["*"])]),
-        "access_graph.aws[0].regions",
+        "access_graph[0].regions",
     ),
     (
         "CloudTrail queue that is an ARN",
@@ -163,7 +163,7 @@ CATALOGUE: list[tuple[str, Callable[[], Any], str]] = [
                 )
             ]
         ),
-        "access_graph.aws[0].cloud_trail_logs.sqs_queue",
+        "access_graph[0].cloudtrail_sqs_queue",
     ),
     (
         "reserved label",

@@ -193,6 +193,18 @@ def test_discovery_config_check_failures_name_the_property(configs: ProviderServ
     assert any("aws[0].types[1]" in reason for _, reason in checked.failures)
 
 
+def test_check_failures_name_moved_fields_as_the_python_api_does(configs: ProviderServer) -> None:
+    # A value known only at apply time is checked by the provider, in its own shape
+    # (``ssm.document_name``); the reason names it as the program wrote it.
+    bad = config_inputs()
+    bad["aws"] = [{"types": ["ec2"], "regions": ["us-east-1"], "ssm": {"document_name": "a b"}}]
+    bad["access_graph"] = {"aws": [{"integration": "aws-prod", "regions": ["*"]}]}
+    reasons = [reason for _, reason in configs.check({}, bad).failures]
+    assert any(r.startswith("aws[0].ssm_document_name ") for r in reasons), reasons
+    assert any(r.startswith("access_graph[0].regions ") for r in reasons), reasons
+    assert not any("ssm.document_name" in r or "access_graph.aws" in r for r in reasons), reasons
+
+
 # --- token ---------------------------------------------------------------------------------------
 
 

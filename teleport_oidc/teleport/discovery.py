@@ -168,7 +168,7 @@ class TeleportDiscoveryConfigProvider(TctlResourceProvider):
             try:
                 _whole(inputs)
             except InvalidArgumentError as exc:
-                result.failures = [CheckFailure("aws", str(exc))]
+                result.failures = [CheckFailure("aws", str(self.KIND.wire.api_error(exc)))]
         return result
 
 
@@ -202,7 +202,15 @@ class TeleportDiscoveryConfigArgs(TctlArgs):
 
 
 def discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
-    """The provider's inputs, checked now wherever every value is already known."""
+    """The provider's inputs, checked now wherever every value is already known; errors name
+    arguments as the Python API does (``aws[0].ssm_document_name``, ``access_graph[0]``)."""
+    try:
+        return _discovery_config_props(args)
+    except InvalidArgumentError as error:
+        raise DISCOVERY_CONFIG.wire.api_error(error) from error.__cause__
+
+
+def _discovery_config_props(args: TeleportDiscoveryConfigArgs) -> dict[str, Any]:
     if not isinstance(args, TeleportDiscoveryConfigArgs):
         raise InvalidArgumentError(
             "args",

@@ -380,7 +380,7 @@ class TctlResourceProvider(ResourceProvider):
                 try:
                     value = checks[key](value)
                 except InvalidArgumentError as exc:
-                    failures.append(CheckFailure(key, str(exc)))
+                    failures.append(CheckFailure(key, str(self.KIND.wire.api_error(exc))))
                     continue  # a refused value is not handed back (it may be a secret)
             if not is_blank_default(self.KIND, key, value):
                 inputs[key] = value
