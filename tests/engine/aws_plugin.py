@@ -259,9 +259,16 @@ class AwsStandIn(p.Provider):
             )
         self.session = session
         self.allowed = [str(a) for a in args.get("allowedAccountIds") or []]
-        if self.allowed:
+        # pulumi-aws validates the credentials and reads the account at configure, with
+        # sts:GetCallerIdentity ("unable to validate AWS credentials"), unless both are skipped:
+        # every program pays it, whether or not it calls getCallerIdentity itself.
+        skipped = all(
+            str(args.get(key, "")).lower() == "true"
+            for key in ("skipCredentialsValidation", "skipRequestingAccountId")
+        )
+        if self.allowed or not skipped:
             account = self._identity()["Account"]
-            if account not in self.allowed:
+            if self.allowed and account not in self.allowed:
                 raise ValueError(
                     f"AWS account ID not allowed: {account} (allowed_account_ids {self.allowed})"
                 )
