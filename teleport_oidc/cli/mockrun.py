@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
+import inspect
 import json
 import logging
 import re
 import threading
 import uuid
-import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -413,15 +412,23 @@ def _cancel_leftovers() -> None:
     if loop.is_running():
         return
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    if not pending:
-        return
     for task in pending:
+        _close_unstarted(task.get_coro())
         task.cancel()
-    # An Output's task holds the SDK's coroutines for is_known/is_secret until it reaches them:
-    # cancelled first, they would each warn "never awaited" when freed, here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+    if pending:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        del pending, task
-        _settings.SETTINGS.outputs.clear()  # which keeps the cancelled ones
-        gc.collect()  # they sit in reference cycles
+    _settings.SETTINGS.outputs.clear()  # which keeps cancelled Outputs
+
+
+def _close_unstarted(coroutine: Any) -> None:
+    """Close the coroutines a task holds but has not awaited yet (an Output's task holds the
+    SDK's ``is_known``/``is_secret`` coroutines until it reaches them): cancelled, the task never
+    will, and each would warn "never awaited" whenever it is freed."""
+    while coroutine is not None:
+        frame = getattr(coroutine, "cr_frame", None)
+        for value in frame.f_locals.values() if frame is not None else ():
+            if inspect.iscoroutine(value) and (
+                inspect.getcoroutinestate(value) == inspect.CORO_CREATED
+            ):
+                value.close()
+        coroutine = getattr(coroutine, "cr_await", None)
