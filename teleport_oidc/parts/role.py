@@ -131,9 +131,10 @@ def same_arn(
     real: pulumi.Output[str],
 ) -> pulumi.Output[str]:
     """``real``, the ARN AWS returned, checked against ``built`` (from the account and
-    partition), in one ``apply``: by the time AWS returns a resource's ARN, the account and
-    partition of its provider are known, so they are read from the memo
-    (:func:`known_account_and_partition`), or else from ``where`` inside the apply."""
+    partition), in one ``apply``. The account and partition are read from the memo
+    (:func:`known_account_and_partition`): always known by the time the role has an ARN (its
+    trust policy is built from them), usually by the time the provider has one; when not yet,
+    from ``where`` inside the apply."""
 
     def check(got: str) -> Any:
         if isinstance(built, pulumi.Output):
