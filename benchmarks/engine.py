@@ -407,14 +407,13 @@ def compare_variants(
     *others, last = list(variants)
     for step in ("preview", "up", "preview deployed"):
         samples = {
-            variant: [{step: sample} for cycle in runs[variant] for sample in cycle[step]]
+            variant: [sample for cycle in runs[variant] for sample in cycle[step]]
             for variant in variants
         }
         for variant in variants:
-            kinds = sorted({k for s in samples[variant] for k in s[step].split})
+            kinds = sorted({k for s in samples[variant] for k in s.split})
             split = {
-                k: statistics.median(s[step].split.get(k, 0.0) for s in samples[variant])
-                for k in kinds
+                k: statistics.median(s.split.get(k, 0.0) for s in samples[variant]) for k in kinds
             }
             for kind, seconds in split.items():
                 record(f"{key} {step} {variant} cpu {kind} s", [seconds], "s")
@@ -423,10 +422,10 @@ def compare_variants(
                 "  ".join(f"{k} {v:.2f}" for k, v in split.items()),
             )
         for measure in ("wall", "cpu"):
-            b = [getattr(s[step], measure) for s in samples[last]]
+            b = [getattr(s, measure) for s in samples[last]]
             mb = record(f"{key} {step} {last} {measure} s", b, "s")
             for first in others:
-                a = [getattr(s[step], measure) for s in samples[first]]
+                a = [getattr(s, measure) for s in samples[first]]
                 ma = record(f"{key} {step} {first} {measure} s", a, "s")
                 per_run = [x / y for x, y in zip(a, b, strict=True)]
                 ratio = record(f"{key} {step} {first} {measure} ratio", per_run, "x")

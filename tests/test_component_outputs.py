@@ -14,26 +14,11 @@ import pytest
 from teleport_oidc import AwsOidcIntegration, AwsOidcIntegrationArgs
 from teleport_oidc.cli.mockrun import FakeAws
 from teleport_oidc.parts import role as _role
+from teleport_oidc.plugin.schema import COMPONENT_OUTPUTS
 
 from .conftest import PROXY, THUMB, Run
 
-OUTPUTS = [
-    "issuer_url",
-    "issuer_host",
-    "provider_arn",
-    "role_arn",
-    "cluster_name",
-    "teleport_version",
-    "role_name",
-    "thumbprints",
-    "trust_policy",
-    "tags",
-    "integration_name",
-    "feature_policies",
-    "discovery_config_name",
-    "discovery_token_name",
-    "organization_id",
-]
+OUTPUTS = COMPONENT_OUTPUTS  # the component's 15 outputs, as the plugin's schema lists them
 
 
 def component(**overrides: Any) -> AwsOidcIntegration:
