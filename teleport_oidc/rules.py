@@ -72,7 +72,8 @@ def _require_str(argument: str, value: object, fix: str) -> str:
         raise InvalidArgumentError(
             argument, value, "must be non-empty with no leading or trailing whitespace", fix
         )
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    # Printable text has no control character; only other text is read character by character.
+    if not value.isprintable() and any(unicodedata.category(ch) == "Cc" for ch in value):
         raise InvalidArgumentError(
             argument, value, "must not contain control characters (tabs, newlines, ...)", fix
         )

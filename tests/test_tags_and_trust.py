@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,28 @@ def test_a_case_variant_of_a_required_tag_is_refused_but_the_exact_key_is_overri
         merge_tags({"teleport.dev/cluster": "x"}, required_tags("c", "n"))["teleport.dev/cluster"]
         == "c"
     )
+
+
+# Every ASCII character, and a few of other scripts and categories (a no-break space, a line
+# separator, a format character, a private-use one, digits of other scripts).
+_SAMPLE = [chr(i) for i in range(128)] + list("é東٣\u00a0\u2028\u200b\ue000ⅻ")
+
+
+@pytest.mark.parametrize("ch", _SAMPLE, ids=[f"U+{ord(c):04X}" for c in _SAMPLE])
+def test_the_ascii_fast_path_of_tag_text_agrees_with_the_per_character_rule(ch: str) -> None:
+    from teleport_oidc.tags import _TAG_PUNCTUATION, _is_tag_text
+
+    per_character = ch in _TAG_PUNCTUATION or unicodedata.category(ch)[0] in "LZN"
+    assert _is_tag_text(f"a{ch}b") is per_character
+    assert _is_tag_text(ch * 3) is per_character
+
+
+@pytest.mark.parametrize("ch", _SAMPLE, ids=[f"U+{ord(c):04X}" for c in _SAMPLE])
+def test_names_refuse_exactly_the_control_characters(ch: str) -> None:
+    from teleport_oidc.rules import _require_str
+
+    if unicodedata.category(ch) == "Cc":
+        with pytest.raises(InvalidArgumentError, match="control characters"):
+            _require_str("name", f"a{ch}b", "fix it")
+    else:
+        assert _require_str("name", f"a{ch}b", "fix it") == f"a{ch}b"
