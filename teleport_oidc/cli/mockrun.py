@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import inspect
 import json
 import logging
@@ -399,6 +400,9 @@ def run_program(
 
         try:
             _sync_await(run_pulumi_func(body))
+        except BaseException:
+            _retrieve_failures()
+            raise
         finally:
             _cancel_leftovers()
     return fake.recorded
@@ -418,6 +422,22 @@ def _cancel_leftovers() -> None:
     if pending:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     _settings.SETTINGS.outputs.clear()  # which keeps cancelled Outputs
+
+
+def _retrieve_failures() -> None:
+    """Mark as seen the errors a failed program left in the SDK's futures: they are copies of
+    the error the run raises (an Output whose value failed, and every Output derived from it,
+    holds it in futures no one awaits), so each would print "Future exception was never
+    retrieved" with its traceback when freed. Only after a failure, and only this loop's."""
+    loop = asyncio.get_event_loop()
+    for candidate in gc.get_objects():
+        if (
+            isinstance(candidate, asyncio.Future)
+            and candidate.get_loop() is loop
+            and candidate.done()
+            and not candidate.cancelled()
+        ):
+            candidate.exception()
 
 
 def _close_unstarted(coroutine: Any) -> None:
